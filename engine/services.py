@@ -1,0 +1,399 @@
+"""Use cases: what the CLI, the web page and the scheduler all call.
+
+Each public method is one unit of work: it either completes and commits, or raises a
+ThamdinhError and leaves the database unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from . import deadlines
+from .calendar import DAYS, UNIT_LABELS, UNITS, WORKING_DAYS
+from .definitions import GRADES, GROUPS, WorkflowDef
+from .errors import (BadInput, ConflictError, DuplicateDossier, NotPermitted, ThamdinhError,
+                     TimeOrderError, UnknownDossier, UnknownPerson, UnknownWorkflow)
+from .org import read_org
+from .runtime import CompiledWorkflow, DossierSnapshot
+from .store import repo as sql
+from .store.tables import ClockPause, Division, Dossier, DossierEvent, Person, StageClockRow
+from .timeutil import TZ, local_date, parse_at
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger(__name__)
+SYSTEM_ACTOR = "system"
+RECEIVE = "receive"
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _fields(d: dict[str, Any]) -> dict[str, Any]:
+    return {"group": d["project_group"], "grade": d["grade"], "capital_source": d["capital_source"],
+            "division": d["division"], "officer": d["officer"]}
+
+
+class Services:
+    def __init__(self, app: "App") -> None:
+        self.app = app
+
+    # -- helpers -----------------------------------------------------------------------------
+    @property
+    def cal(self):  # type: ignore[no-untyped-def]
+        return self.app.calendar
+
+    def workflow(self, workflow_id: str) -> CompiledWorkflow:
+        try:
+            return self.app.compiled[workflow_id]
+        except KeyError:
+            raise UnknownWorkflow(f"Không có quy trình «{workflow_id}».",
+                                  hint="Các quy trình có: " + ", ".join(sorted(self.app.compiled)) + ".") from None
+
+    def today(self) -> dt.date:
+        return local_date(self.app.clock.now())
+
+    def _when(self, at: str | dt.datetime | None) -> tuple[dt.datetime, dt.date]:
+        """The instant of an event and the day its clock effects count from.
+
+        An explicit time on a day off is refused; "now" on a day off counts from the next working day.
+        """
+        now = self.app.clock.now()
+        if at is None:
+            day = local_date(now)
+            return now, self.cal.next_working_day(day)
+        when = parse_at(at) if isinstance(at, str) else at
+        if when > now + FUTURE_TOLERANCE:
+            raise TimeOrderError(f"Thời điểm {when.isoformat()} ở tương lai.",
+                                 hint="Chỉ ghi nhận sự kiện đã xảy ra; bỏ --at để dùng thời điểm hiện tại.")
+        day = local_date(when)
+        self.cal.require_working_day(day, "Ngày")
+        return when, day
+
+    # -- schema and organisation -----------------------------------------------------------
+    def init(self) -> str | None:
+        from .store.db import upgrade
+
+        return upgrade(self.app.engine)
+
+    def load_org(self, path: Path) -> dict[str, int]:
+        """Create or update divisions and people from a YAML file; never duplicates."""
+        spec = read_org(path)
+        counts = {"divisions": 0, "people": 0, "created": 0, "updated": 0}
+        with Session(self.app.engine) as s:
+            for d in spec.divisions:
+                row = s.get(Division, d.code)
+                counts["updated" if row else "created"] += 1
+                if row is None:
+                    s.add(Division(code=d.code, name=d.name))
+                else:
+                    row.name = d.name
+                counts["divisions"] += 1
+            for p in spec.people:
+                row = s.get(Person, p.id)
+                counts["updated" if row else "created"] += 1
+                if row is None:
+                    row = Person(id=p.id, name=p.name)
+                    s.add(row)
+                row.name, row.email, row.division = p.name, p.email, p.division
+                row.roles, row.active = ",".join(p.roles), True
+                counts["people"] += 1
+            s.commit()
+        return counts
+
+    def people(self) -> list[Person]:
+        with Session(self.app.engine) as s:
+            return list(s.exec(select(Person).order_by(Person.division, Person.id)).scalars())  # type: ignore[call-overload]
+
+    # -- receive -----------------------------------------------------------------------------
+    def receive(self, *, workflow: str, code: str, name: str, investor: str, group: str,
+                division: str, grade: str | None = None, officer: str | None = None,
+                capital_source: str | None = None, at: str | dt.datetime | None = None,
+                actor: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Receive a dossier: create it, start its first stage clock, record the receipt."""
+        with self.app.repo.transaction() as cur:
+            self._receive(cur, workflow=workflow, code=code, name=name, investor=investor, group=group,
+                          division=division, grade=grade, officer=officer, capital_source=capital_source,
+                          at=at, actor=actor, note=note)
+        return self.show(code)
+
+    def _receive(self, cur: Any, *, workflow: str, code: str, name: str, investor: str, group: str,
+                 division: str, grade: str | None, officer: str | None, capital_source: str | None,
+                 at: str | dt.datetime | None, actor: str | None, note: str | None) -> int:
+        repo = self.app.repo
+        cw = self.workflow(workflow)
+        wf = cw.wf
+        code, name, investor = (code or "").strip(), (name or "").strip(), (investor or "").strip()
+        if not code:
+            raise BadInput("Thiếu mã hồ sơ (--code).")
+        if not name or not investor:
+            raise BadInput("Thiếu tên dự án (--name) hoặc chủ đầu tư (--investor).")
+        if group not in GROUPS:
+            raise BadInput(f"Nhóm dự án «{group}» không hợp lệ.", hint="Chọn một trong: " + ", ".join(GROUPS) + ".")
+        if grade is not None and grade not in GRADES:
+            raise BadInput(f"Cấp công trình «{grade}» không hợp lệ.", hint="Chọn một trong: " + ", ".join(GRADES) + ".")
+        cur.execute(repo.d.sql("SELECT code FROM division WHERE code = ?"), (division,))
+        if cur.fetchone() is None:
+            raise BadInput(f"Không có phòng «{division}».",
+                           hint="Kiểm tra mã phòng, hoặc nạp tổ chức bằng: thamdinh org load TỆP.yaml")
+        for who in {p for p in (officer, actor) if p and p != SYSTEM_ACTOR}:
+            cur.execute(repo.d.sql("SELECT id FROM person WHERE id = ? AND active = ?"), (who, True))
+            if cur.fetchone() is None:
+                raise UnknownPerson(f"Không có cán bộ «{who}» trong tổ chức.",
+                                    hint="Xem danh sách bằng: thamdinh org show")
+        cur.execute(repo.d.sql("SELECT id FROM dossier WHERE code = ?"), (code,))
+        if cur.fetchone() is not None:
+            raise DuplicateDossier(f"Hồ sơ «{code}» đã có.", hint="Dùng mã khác, hoặc xem: thamdinh show " + code)
+        when, day = self._when(at)
+        rule = wf.rule_for(day)
+        wf.check_receipt(rule)
+        fields = {"group": group, "grade": grade, "capital_source": capital_source, "division": division,
+                  "officer": officer}
+        stage = wf.stage_of(wf.initial)
+        clock = cw.open_clock(stage, rule, fields, day, self.cal, 1) if stage else None
+        now = self.app.clock.now()
+        dossier_id = sql.insert_dossier(repo, cur, {
+            "code": code, "project_name": name, "investor": investor, "project_group": group, "grade": grade,
+            "capital_source": capital_source, "division": division, "officer": officer,
+            "workflow_id": wf.id, "workflow_version": wf.version, "rule_version": rule.id,
+            "state": wf.initial, "counters": {}, "supplement_requests": 0, "received_on": day,
+            "received_at": when, "last_event_at": when, "version": 1,
+        })
+        effect = None
+        if clock is not None:
+            repo.insert_clock(cur, dossier_id, clock)
+            sql.set_open_clock(repo, cur, dossier_id, clock.id)  # type: ignore[arg-type]
+            effect = f"start:{clock.stage}"
+        repo.insert_event(cur, dossier_id, 1, RECEIVE, None, wf.initial, actor or officer or SYSTEM_ACTOR,
+                          when, now, note, effect)
+        return dossier_id
+
+    # -- fire --------------------------------------------------------------------------------
+    def fire(self, code: str, event: str, *, actor: str, note: str | None = None,
+             at: str | dt.datetime | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """Fire ``event`` on dossier ``code`` as ``actor``, in one transaction.
+
+        Raises UnknownDossier, UnknownPerson, UnknownEvent, NotPermitted, IllegalTransition,
+        GuardFailed, TimeOrderError, NonWorkingDay, or ConflictError if another edit won.
+        """
+        with self.app.repo.transaction() as cur:
+            result = self._fire(cur, code, event, actor=actor, note=note, at=at,
+                                expected_version=expected_version)
+        return result
+
+    def _fire(self, cur: Any, code: str, event: str, *, actor: str, note: str | None,
+              at: str | dt.datetime | None, expected_version: int | None) -> dict[str, Any]:
+        repo = self.app.repo
+        loaded = repo.load_for_fire(cur, code, actor)
+        if loaded is None:
+            raise UnknownDossier(f"Không có hồ sơ «{code}».", hint="Xem danh sách bằng: thamdinh list")
+        d, clock, roles, n_clocks = loaded
+        if roles is None:
+            raise UnknownPerson(f"Không có cán bộ «{actor}» (hoặc đã thôi công tác) trong tổ chức.",
+                                hint="Xem danh sách bằng: thamdinh org show")
+        if expected_version is not None and expected_version != d["version"]:
+            raise ConflictError(
+                f"Hồ sơ «{code}» vừa được người khác cập nhật (phiên bản {d['version']}, "
+                f"bạn đang xem phiên bản {expected_version}).",
+                hint="Tải lại hồ sơ rồi thực hiện lại nếu vẫn cần.")
+        when, day = self._when(at)
+        if when < d["last_event_at"]:
+            raise TimeOrderError(
+                f"Thời điểm {when.isoformat()} sớm hơn sự kiện trước đó của hồ sơ "
+                f"({d['last_event_at'].astimezone(when.tzinfo).isoformat()}).",
+                hint="Sự kiện phải được ghi theo đúng thứ tự thời gian.")
+        cw = self.workflow(d["workflow_id"])
+        wf = cw.wf
+        rule = wf.rule(d["rule_version"])
+        snap = DossierSnapshot(state=d["state"], fields=_fields(d), resume_state=d["resume_state"],
+                               counters=json.loads(d["counters"] or "{}"))
+        role_set = frozenset(r for r in roles.split(",") if r)
+        step = cw.fire(snap, event, role_set, rule, clock, day, self.cal, n_clocks + 1)
+        open_id = d["open_clock_id"]
+        if step.opened is not None:
+            open_id = repo.insert_clock(cur, d["id"], step.opened)
+        elif step.changed is not None and not step.changed.is_open:
+            open_id = None
+        closed = when if wf.states[step.to_state].terminal else None
+        supp = d["supplement_requests"] + (1 if wf.states[step.to_state].pauses_clock else 0)
+        if not repo.update_dossier(cur, d["id"], d["version"], state=step.to_state,
+                                   resume_state=step.resume_state, counters=step.counters,
+                                   supplement_requests=supp, open_clock_id=open_id, last_event_at=when,
+                                   closed_at=closed):
+            raise ConflictError(f"Hồ sơ «{code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
+                                hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")
+        if step.changed is not None:
+            repo.update_clock(cur, step.changed)
+            repo.record_pause(cur, step.changed, step.clock_effect)
+        repo.insert_event(cur, d["id"], d["version"] + 1, event, step.from_state, step.to_state, actor, when,
+                          self.app.clock.now(), note, step.clock_effect)
+        return {"code": code, "event": event, "from": step.from_state, "to": step.to_state,
+                "version": d["version"] + 1, "clock_effect": step.clock_effect}
+
+    # -- reading -----------------------------------------------------------------------------
+    def _dossier(self, s: Session, code: str) -> Dossier:
+        row = s.exec(select(Dossier).where(Dossier.code == code)).scalar_one_or_none()  # type: ignore[call-overload]
+        if row is None:
+            raise UnknownDossier(f"Không có hồ sơ «{code}».", hint="Xem danh sách bằng: thamdinh list")
+        return row
+
+    def clock_view(self, wf: WorkflowDef, c: deadlines.StageClock, today: dt.date) -> dict[str, Any]:
+        used = c.used(today, self.cal)
+        overdue = 0
+        if c.is_open and not c.paused and c.due_date is not None and today > c.due_date:
+            overdue = self.cal.units_between(c.due_date, today, c.unit)
+        return {
+            "stage": c.stage, "stage_label": wf.stages.get(c.stage, c.stage), "seq": c.seq,
+            "start_date": c.start_date.isoformat(), "due_date": c.due_date.isoformat() if c.due_date else None,
+            "paused": c.paused, "paused_on": c.paused_on.isoformat() if c.paused_on else None,
+            "used": used, "remaining": c.remaining(today, self.cal), "limit": c.limit, "extension": c.extension,
+            "unit": c.unit, "unit_label": UNIT_LABELS[c.unit], "policy": c.policy, "overdue_by": overdue,
+            "pause_count": c.pause_count, "paused_days": c.paused_days,
+            "finished_on": c.finished_on.isoformat() if c.finished_on else None, "outcome": c.outcome,
+            "outcome_label": deadlines.OUTCOME_LABELS.get(c.outcome, c.outcome),
+        }
+
+    def show(self, code: str) -> dict[str, Any]:
+        today = self.today()
+        with Session(self.app.engine) as s:
+            d = self._dossier(s, code)
+            wf = self.workflow(d.workflow_id).wf
+            rows = s.exec(select(StageClockRow).where(StageClockRow.dossier_id == d.id)
+                          .order_by(StageClockRow.seq)).scalars().all()  # type: ignore[call-overload]
+            clocks = [self._clock(r) for r in rows]
+            events = s.exec(select(DossierEvent).where(DossierEvent.dossier_id == d.id)
+                            .order_by(DossierEvent.seq)).scalars().all()  # type: ignore[call-overload]
+            open_clock = next((c for c in clocks if c.id == d.open_clock_id), None)
+            rule = wf.rule(d.rule_version)
+            snap = DossierSnapshot(d.state, {"group": d.project_group, "grade": d.grade,
+                                             "capital_source": d.capital_source, "division": d.division,
+                                             "officer": d.officer}, d.resume_state, json.loads(d.counters))
+            return {
+                "code": d.code, "project_name": d.project_name, "investor": d.investor,
+                "group": d.project_group, "grade": d.grade, "capital_source": d.capital_source,
+                "division": d.division, "officer": d.officer, "workflow": d.workflow_id,
+                "workflow_title": wf.title, "workflow_version": d.workflow_version,
+                "rule_version": d.rule_version, "rule_source": rule.source,
+                "state": d.state, "state_label": wf.state_label(d.state),
+                "received_on": d.received_on.isoformat(), "version": d.version,
+                "supplement_requests": d.supplement_requests, "blockers": d.blockers,
+                "clock": self.clock_view(wf, open_clock, today) if open_clock else None,
+                "clocks": [self.clock_view(wf, c, today) for c in clocks],
+                "allowed_events": self.app.compiled[wf.id]._possible(snap, rule) if not wf.states[d.state].terminal else [],
+                "history": [{"seq": e.seq, "event": e.event, "event_label": "Tiếp nhận hồ sơ" if e.event == RECEIVE
+                             else wf.event_label(e.event), "from": e.from_state, "to": e.to_state,
+                             "actor": e.actor, "at": e.at.astimezone(TZ).isoformat(), "note": e.note,
+                             "clock_effect": e.clock_effect} for e in events],
+            }
+
+    def _clock(self, r: StageClockRow) -> deadlines.StageClock:
+        return deadlines.StageClock(
+            stage=r.stage, seq=r.seq, unit=r.unit, limit=r.limit_units, policy=r.policy,
+            start_date=r.start_date, segment_start=r.segment_start, due_date=r.due_date,
+            used_before=r.used_before, extension=r.extension, max_extension=r.max_extension,
+            paused_on=r.paused_on, pause_count=r.pause_count, paused_days=r.paused_days,
+            finished_on=r.finished_on, outcome=r.outcome, closed_by=r.closed_by, id=r.id)
+
+    def list_dossiers(self, *, state: str | None = None, division: str | None = None,
+                      officer: str | None = None, overdue: bool = False, due_within: int | None = None,
+                      workflow: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        today = self.today()
+        q = select(Dossier, StageClockRow).join(
+            StageClockRow, StageClockRow.id == Dossier.open_clock_id, isouter=True)  # type: ignore[arg-type]
+        conds = []
+        if state:
+            conds.append(Dossier.state == state)
+        if division:
+            conds.append(Dossier.division == division)
+        if officer:
+            conds.append(Dossier.officer == officer)
+        if workflow:
+            conds.append(Dossier.workflow_id == workflow)
+        if overdue:
+            conds.append(StageClockRow.due_date < today)  # type: ignore[operator]
+        if due_within is not None:
+            if due_within < 0:
+                raise BadInput("--due-within phải là số ngày làm việc không âm.")
+            horizon = self.cal.add_working_days(today, due_within)
+            conds.append(and_(StageClockRow.due_date >= today, StageClockRow.due_date <= horizon))  # type: ignore[operator]
+        if conds:
+            q = q.where(and_(*conds))
+        q = q.order_by(StageClockRow.due_date.is_(None), StageClockRow.due_date, Dossier.code).limit(limit)  # type: ignore[union-attr]
+        out = []
+        with Session(self.app.engine) as s:
+            for d, c in s.exec(q).all():  # type: ignore[call-overload]
+                wf = self.workflow(d.workflow_id).wf
+                view = self.clock_view(wf, self._clock(c), today) if c is not None else None
+                out.append({"code": d.code, "project_name": d.project_name, "workflow": d.workflow_id,
+                            "state": d.state, "state_label": wf.state_label(d.state), "division": d.division,
+                            "officer": d.officer, "group": d.project_group, "grade": d.grade,
+                            "rule_version": d.rule_version, "clock": view})
+        return out
+
+    # -- import ------------------------------------------------------------------------------
+    IMPORT_COLUMNS = ("code", "event", "at", "actor", "note", "workflow", "project_name", "investor",
+                      "group", "grade", "division", "officer", "capital_source")
+
+    def import_csv(self, path: Path) -> dict[str, int]:
+        """Import historical dossiers and their events from a CSV file, all or nothing.
+
+        One row per event, in time order per dossier; a ``receive`` row creates the dossier (with its
+        project columns), later rows fire events. Raises BadInput naming the line on the first error.
+        """
+        try:
+            handle = path.open(encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise BadInput(f"Không mở được tệp {path}: {exc.strerror}.") from None
+        counts = {"dossiers": 0, "events": 0}
+        with handle, self.app.repo.transaction() as cur:
+            reader = csv.DictReader(handle)
+            missing = [c for c in ("code", "event", "at", "actor") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise BadInput(f"{path}: thiếu cột {', '.join(missing)}.",
+                               hint="Các cột: " + ", ".join(self.IMPORT_COLUMNS) + ".")
+            for row in reader:
+                line = reader.line_num
+                get = lambda k: (row.get(k) or "").strip() or None  # noqa: E731
+                try:
+                    if get("event") == RECEIVE:
+                        self._receive(cur, workflow=get("workflow") or "", code=get("code") or "",
+                                      name=get("project_name") or "", investor=get("investor") or "",
+                                      group=get("group") or "", division=get("division") or "",
+                                      grade=get("grade"), officer=get("officer"),
+                                      capital_source=get("capital_source"), at=get("at"),
+                                      actor=get("actor"), note=get("note"))
+                        counts["dossiers"] += 1
+                    else:
+                        self._fire(cur, get("code") or "", get("event") or "", actor=get("actor") or "",
+                                   note=get("note"), at=get("at"), expected_version=None)
+                        counts["events"] += 1
+                except ThamdinhError as exc:
+                    exc.message = f"{path}, dòng {line}: {exc.message}"
+                    exc.hint = ((exc.hint or "") + " Không có dòng nào được nhập.").strip()
+                    raise
+        return counts
+
+    # -- calendar ---------------------------------------------------------------------------
+    def due_date(self, start: dt.date, n: int, unit: str) -> dt.date:
+        unit = unit.replace("-", "_")
+        if unit not in UNITS:
+            raise BadInput(f"Đơn vị «{unit}» không hợp lệ.", hint="Dùng days hoặc working-days.")
+        if n <= 0:
+            raise BadInput(f"Số ngày phải dương, không phải {n}.")
+        return self.cal.add(start, n, unit)
+
+    def iter_history(self, code: str) -> Iterator[DossierEvent]:
+        with Session(self.app.engine) as s:
+            d = self._dossier(s, code)
+            yield from s.exec(select(DossierEvent).where(DossierEvent.dossier_id == d.id)
+                              .order_by(DossierEvent.seq)).scalars()  # type: ignore[call-overload]
+
+
+__all__ = ["Services", "DAYS", "WORKING_DAYS", "ClockPause", "NotPermitted"]

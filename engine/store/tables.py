@@ -1,0 +1,147 @@
+"""SQLModel tables. The schema itself is owned by Alembic migrations (engine/migrations).
+
+Timestamps are stored in UTC (timestamptz on PostgreSQL, text on SQLite) through ``UTCDateTime``;
+calendar days (receipt day, due dates) are plain dates in Asia/Ho_Chi_Minh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+UTC = dt.timezone.utc
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware (UTC) datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Division(SQLModel, table=True):
+    __tablename__ = "division"
+    code: str = Field(primary_key=True, max_length=64)
+    name: str
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    email: Optional[str] = None
+    division: Optional[str] = Field(default=None, index=True, max_length=64)
+    roles: str = ""  # comma-separated: officer, head, director, admin
+    active: bool = True
+
+
+class Dossier(SQLModel, table=True):
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_division_state", "division", "state"),
+        Index("ix_dossier_officer_state", "officer", "state"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64)
+    project_name: str
+    investor: str
+    project_group: str = Field(max_length=16)
+    grade: Optional[str] = Field(default=None, max_length=16)
+    capital_source: Optional[str] = None
+    division: str = Field(max_length=64)
+    officer: Optional[str] = Field(default=None, max_length=64)
+    workflow_id: str = Field(max_length=64)
+    workflow_version: int
+    rule_version: str = Field(max_length=64)
+    state: str = Field(index=True, max_length=64)
+    resume_state: Optional[str] = None
+    counters: str = "{}"
+    supplement_requests: int = 0
+    open_clock_id: Optional[int] = None
+    blockers: Optional[str] = None
+    received_on: dt.date = Field(index=True)
+    received_at: dt.datetime = _ts()
+    last_event_at: dt.datetime = _ts()
+    closed_at: Optional[dt.datetime] = _ts(nullable=True)
+    version: int = 1
+
+
+class DossierEvent(SQLModel, table=True):
+    """Append-only history: one row per fired event (and the receipt)."""
+
+    __tablename__ = "dossier_event"
+    __table_args__ = (UniqueConstraint("dossier_id", "seq", name="uq_dossier_event_seq"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    seq: int
+    event: str = Field(max_length=64)
+    from_state: Optional[str] = None
+    to_state: str
+    actor: str
+    at: dt.datetime = _ts(index=True)
+    recorded_at: dt.datetime = _ts()
+    note: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    clock_effect: Optional[str] = None
+
+
+class StageClockRow(SQLModel, table=True):
+    __tablename__ = "stage_clock"
+    __table_args__ = (
+        # the scheduler's scan: open clocks by due date
+        Index("ix_stage_clock_open_due", "due_date", "finished_on"),
+        Index("ix_stage_clock_finished", "finished_on"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    stage: str = Field(max_length=64)
+    seq: int
+    unit: str = Field(max_length=16)
+    limit_units: int
+    policy: str = Field(max_length=16)
+    extension: int = 0
+    max_extension: int = 0
+    start_date: dt.date
+    segment_start: dt.date
+    used_before: int = 0
+    paused_on: Optional[dt.date] = None
+    pause_count: int = 0
+    paused_days: int = 0
+    due_date: Optional[dt.date] = None
+    finished_on: Optional[dt.date] = None
+    outcome: Optional[str] = Field(default=None, max_length=16)
+    closed_by: Optional[str] = Field(default=None, max_length=64)
+
+
+class ClockPause(SQLModel, table=True):
+    __tablename__ = "clock_pause"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    clock_id: int = Field(foreign_key="stage_clock.id", index=True)
+    paused_on: dt.date
+    resumed_on: Optional[dt.date] = None
+    resumed_how: Optional[str] = Field(default=None, max_length=16)
+
+
+__all__ = ["ClockPause", "Division", "Dossier", "DossierEvent", "Person", "StageClockRow", "UTCDateTime", "text"]

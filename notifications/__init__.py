@@ -1,0 +1,1 @@
+"""Notifications: the transactional outbox, message rendering and transports (SMTP, .eml folder)."""

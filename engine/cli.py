@@ -259,6 +259,12 @@ def demo(out: Path = typer.Option(Path("thamdinh-demo"), "--out", help="ThÆ° má»
     emit(summary, as_json)
 
 
+from . import cli_reports, cli_scheduler  # noqa: E402  (their heavy imports stay inside commands)
+
+cli_scheduler.register(app)
+cli_reports.register(app)
+
+
 # -- text renderers ----------------------------------------------------------------------------
 def _timeline(v: dict[str, Any]) -> str:
     from .timeutil import vn_date

@@ -16,10 +16,10 @@ from typing import Any, Callable, Optional
 import typer
 
 app = typer.Typer(help="thamdinh — quản lý hồ sơ thẩm định của Sở Xây dựng.", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
-org_app = typer.Typer(help="Tổ chức: phòng, cán bộ, vai trò, e-mail.", no_args_is_help=True)
-workflow_app = typer.Typer(help="Quy trình (định nghĩa dạng dữ liệu).", no_args_is_help=True)
-calendar_app = typer.Typer(help="Lịch ngày làm việc và tính hạn.", no_args_is_help=True)
+                  add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+org_app = typer.Typer(help="Tổ chức: phòng, cán bộ, vai trò, e-mail.", no_args_is_help=True, rich_markup_mode=None)
+workflow_app = typer.Typer(help="Quy trình (định nghĩa dạng dữ liệu).", no_args_is_help=True, rich_markup_mode=None)
+calendar_app = typer.Typer(help="Lịch ngày làm việc và tính hạn.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(org_app, name="org")
 app.add_typer(workflow_app, name="workflow")
 app.add_typer(calendar_app, name="calendar")

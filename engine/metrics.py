@@ -1,0 +1,395 @@
+"""Turnaround metrics with the one-stop-shop definitions (domain.md §5), computed in the database.
+
+The unit of account is a **stage case**: one stage clock of one dossier (``stage_clock`` row).
+For every stage case finished in a period:
+
+- **outcome**: the clock's own judgement against its (inclusive) due date, early / on time / late,
+  except that a stage with more than one supplement request (``pause_count > 1``) counts as late, as
+  the national portal counts it. A stage closed while waiting for the investor is *not judged*.
+  Paused time is already excluded: a resumed clock's due date moved by the pause.
+- **turnaround in working days**: working days after the start day up to and including the finishing
+  day, minus the working days paused (for each pause, working days after the pause day up to and
+  including the resumption day: exactly what the clock did not count);
+- **turnaround in days**: calendar days from start to finish minus the calendar days paused;
+- **turnaround vs the statutory limit**: Σ turnaround in the clock's own unit / Σ statutory limit
+  (without extension), a ratio of sums that a reader can recompute.
+
+Aggregates (counts and integer sums) come from ``GROUP BY`` queries at the finest grain (division ×
+officer × workflow × stage) and are rolled up in Python, so every grouping costs no extra scan and
+shares are exact fractions of integers, identical on SQLite and PostgreSQL. Medians and 90th
+percentiles use ``percentile_cont`` on PostgreSQL; SQLite has no percentile function, so the
+durations of the period's finished stages are streamed (one period at a time, never the whole
+table) and interpolated in Python with PostgreSQL's own formula.
+
+Working days need the calendar, which lives in Python (holiday data): each metrics session loads a
+temporary table ``tmp_workday_index(day, ord, wd, ym)`` (about 9,500 rows: every day of the
+calendar's span, its ordinal, the number of working days up to and including it, and its month),
+so "working days between" is a subtraction in SQL. It is a per-connection temporary table, not part
+of the schema.
+"""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+import logging
+import math
+from array import array
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import text
+
+from .errors import BadInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from .app import App
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = ("division", "officer", "workflow", "stage")
+_DIM_SQL = {"division": "d.division", "officer": "d.officer", "workflow": "d.workflow_id", "stage": "c.stage"}
+#: backlog age buckets, in working days since the stage started (upper bounds, inclusive)
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (("0–10", 10), ("11–20", 20), ("21–40", 40), ("trên 40", None))
+#: turnaround distribution buckets, working days (upper bounds, inclusive)
+TURNAROUND_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("0–5", 5), ("6–10", 10), ("11–15", 15), ("16–20", 20), ("21–30", 30), ("31–40", 40), ("trên 40", None))
+CAL_TABLE = "tmp_workday_index"
+
+# Additive columns of one finest-grain row; everything else is derived from them.
+FINISHED_SUMS = ("finished", "judged", "early", "on_time", "late", "not_judged", "wd_sum", "days_sum",
+                 "paused_cases", "paused_days_sum", "elapsed_days_sum", "supplement_requests",
+                 "repeated_supplements", "used_sum", "limit_sum",
+                 *(f"turnaround_b{i}" for i in range(len(TURNAROUND_BUCKETS))))
+BACKLOG_SUMS = ("backlog", "open_overdue", *(f"age_b{i}" for i in range(len(AGE_BUCKETS))))
+ADDITIVE = ("received", *FINISHED_SUMS, *BACKLOG_SUMS)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of calendar days with a label (a month, a movement's campaign...)."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def month(cls, text_: str) -> "Period":
+        """``YYYY-MM``; raises BadInput otherwise."""
+        try:
+            year, month = (int(x) for x in text_.strip().split("-"))
+            start = dt.date(year, month, 1)
+        except (ValueError, TypeError):
+            raise BadInput(f"Tháng «{text_}» không đúng định dạng YYYY-MM.", hint="Ví dụ: --month 2024-03") from None
+        end = dt.date(year, month, pycal.monthrange(year, month)[1])
+        return cls(start, end, f"{month:02d}/{year}")
+
+    @property
+    def ym(self) -> str:
+        return f"{self.start.year:04d}-{self.start.month:02d}"
+
+    def months(self) -> list["Period"]:
+        out, y, m = [], self.start.year, self.start.month
+        while dt.date(y, m, 1) <= self.end:
+            out.append(Period.month(f"{y:04d}-{m:02d}"))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+
+def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
+    """PostgreSQL's ``percentile_cont`` on sorted ``values``: the same formula, the same floats."""
+    n = len(values)
+    if n == 0:
+        return None
+    pos = fraction * (n - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    first, second = float(values[lo]), float(values[hi])
+    return first + (second - first) * (pos - lo)
+
+
+def _share(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def derive(row: dict[str, Any]) -> dict[str, Any]:
+    """Add the shares and means of an aggregated row (exact ratios of its integer sums)."""
+    f, j = row["finished"], row["judged"]
+    row["early_share"] = _share(row["early"], j)
+    row["on_time_share"] = _share(row["on_time"], j)
+    row["late_share"] = _share(row["late"], j)
+    row["early_or_on_time_share"] = _share(row["early"] + row["on_time"], j)
+    row["wd_mean"] = _share(row["wd_sum"], f)
+    row["days_mean"] = _share(row["days_sum"], f)
+    row["paused_share"] = _share(row["paused_cases"], f)
+    row["paused_time_share"] = _share(row["paused_days_sum"], row["elapsed_days_sum"])
+    row["supplements_per_case"] = _share(row["supplement_requests"], f)
+    row["repeated_supplement_share"] = _share(row["repeated_supplements"], f)
+    row["turnaround_vs_limit"] = _share(row["used_sum"], row["limit_sum"])
+    row["open_overdue_rate"] = _share(row["open_overdue"], f + row["backlog"])
+    row["age_buckets"] = [row[f"age_b{i}"] for i in range(len(AGE_BUCKETS))]
+    row["turnaround_buckets"] = [row[f"turnaround_b{i}"] for i in range(len(TURNAROUND_BUCKETS))]
+    return row
+
+
+def rollup(fine: Iterable[dict[str, Any]], by: Sequence[str]) -> list[dict[str, Any]]:
+    """Sum finest-grain rows into groups ``by`` (any subset of DIMENSIONS, in order), sorted by key."""
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in fine:
+        key = tuple(r[k] for k in by)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {**dict(zip(by, key)), **{c: 0 for c in ADDITIVE}}
+        for c in ADDITIVE:
+            g[c] += r[c]
+    return [derive(groups[k]) for k in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k))]
+
+
+def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) -> str:
+    """``SUM(CASE ...)`` counting the rows whose ``expr`` falls in bucket ``i`` (inclusive upper bounds)."""
+    lo = buckets[i - 1][1] if i > 0 else None
+    hi = buckets[i][1]
+    conds = ([f"{expr} > {lo}"] if lo is not None else []) + ([f"{expr} <= {hi}"] if hi is not None else [])
+    return f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END)"
+
+
+class MetricsSession:
+    """One database connection with the working-day index loaded; run any number of queries on it."""
+
+    def __init__(self, app: "App", conn: "Connection") -> None:
+        self.app = app
+        self.conn = conn
+        self.pg = conn.dialect.name == "postgresql"
+        self.cal = app.calendar
+        self._fine: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+    # -- setup ------------------------------------------------------------------------------
+    def _day(self, d: dt.date) -> Any:
+        return d if self.pg else d.isoformat()
+
+    def load_calendar(self) -> None:
+        cal = self.cal
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")
+        day_type = "DATE" if self.pg else "TEXT"
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {CAL_TABLE} (day {day_type} PRIMARY KEY, "
+                                  "ord INTEGER NOT NULL, wd INTEGER NOT NULL, ym VARCHAR(7) NOT NULL)")
+        rows, wd = [], 0
+        day, one = cal.first, dt.timedelta(days=1)
+        while day <= cal.last:
+            if cal.is_working_day(day):
+                wd += 1
+            rows.append({"day": self._day(day), "ord": day.toordinal(), "wd": wd, "ym": day.strftime("%Y-%m")})
+            day += one
+        self.conn.execute(text(f"INSERT INTO {CAL_TABLE} (day, ord, wd, ym) VALUES (:day, :ord, :wd, :ym)"), rows)
+        self._wd_index = {r["ord"]: r["wd"] for r in rows}
+
+    def drop_calendar(self) -> None:
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")
+
+    def _check_span(self, period: Period) -> None:
+        if period.start < self.cal.first or period.end > self.cal.last:
+            raise BadInput(f"Kỳ {period.label} nằm ngoài lịch làm việc đã nạp.",
+                           hint="Mở rộng khoảng năm (years) trong tệp lịch.")
+
+    # -- SQL building blocks --------------------------------------------------------------
+    _TURNAROUND_WD = ("((f.wd - s.wd) - CASE WHEN c.pause_count > 0 THEN COALESCE((SELECT SUM(r.wd - p.wd) "
+                      f"FROM clock_pause cp JOIN {CAL_TABLE} p ON p.day = cp.paused_on "
+                      f"JOIN {CAL_TABLE} r ON r.day = cp.resumed_on WHERE cp.clock_id = c.id), 0) ELSE 0 END)")
+    _TURNAROUND_DAYS = "((f.ord - s.ord) - c.paused_days)"
+
+    def _finished_base(self, division: str | None, extra: str = "") -> str:
+        where = "c.finished_on BETWEEN :start AND :end" + (" AND d.division = :division" if division else "")
+        return (
+            "SELECT d.division AS division, d.officer AS officer, d.workflow_id AS workflow, c.stage AS stage, "
+            "CASE WHEN c.outcome IS NULL THEN NULL WHEN c.pause_count > 1 THEN 'late' ELSE c.outcome END AS outcome, "
+            f"{self._TURNAROUND_WD} AS wd, {self._TURNAROUND_DAYS} AS days, "
+            "c.pause_count AS pause_count, c.paused_days AS paused_days, (f.ord - s.ord) AS elapsed, "
+            "c.unit AS unit, c.limit_units AS limit_units, f.ym AS ym "
+            f"FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
+            f"JOIN {CAL_TABLE} s ON s.day = c.start_date JOIN {CAL_TABLE} f ON f.day = c.finished_on "
+            f"WHERE {where}{extra}"
+        )
+
+    def _params(self, period: Period, division: str | None) -> dict[str, Any]:
+        p: dict[str, Any] = {"start": self._day(period.start), "end": self._day(period.end)}
+        if division:
+            p["division"] = division
+        return p
+
+    # -- finest-grain additive rows --------------------------------------------------------
+    def fine(self, period: Period, division: str | None = None) -> list[dict[str, Any]]:
+        """Additive counts and sums per (division, officer, workflow, stage) for ``period``."""
+        key = (period.start, period.end, division)
+        if key in self._fine:
+            return self._fine[key]
+        self._check_span(period)
+        params = self._params(period, division)
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+        def slot(k: tuple[Any, ...]) -> dict[str, Any]:
+            r = rows.get(k)
+            if r is None:
+                r = rows[k] = {**dict(zip(DIMENSIONS, k)), **{c: 0 for c in ADDITIVE}}
+            return r
+
+        tb = " ".join(f"{_bucket_sum('b.wd', TURNAROUND_BUCKETS, i)} AS turnaround_b{i}," for i in range(len(TURNAROUND_BUCKETS)))
+        finished_sql = (
+            "SELECT b.division, b.officer, b.workflow, b.stage, COUNT(*) AS finished, "
+            "SUM(CASE WHEN b.outcome IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
+            "SUM(CASE WHEN b.outcome = 'early' THEN 1 ELSE 0 END) AS early, "
+            "SUM(CASE WHEN b.outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time, "
+            "SUM(CASE WHEN b.outcome = 'late' THEN 1 ELSE 0 END) AS late, "
+            "SUM(CASE WHEN b.outcome IS NULL THEN 1 ELSE 0 END) AS not_judged, "
+            "SUM(b.wd) AS wd_sum, SUM(b.days) AS days_sum, "
+            "SUM(CASE WHEN b.pause_count > 0 THEN 1 ELSE 0 END) AS paused_cases, "
+            "SUM(b.paused_days) AS paused_days_sum, SUM(b.elapsed) AS elapsed_days_sum, "
+            "SUM(b.pause_count) AS supplement_requests, "
+            "SUM(CASE WHEN b.pause_count > 1 THEN 1 ELSE 0 END) AS repeated_supplements, "
+            "SUM(CASE WHEN b.unit = 'working_days' THEN b.wd ELSE b.days END) AS used_sum, "
+            f"{tb} SUM(b.limit_units) AS limit_sum "
+            f"FROM ({self._finished_base(division)}) b GROUP BY b.division, b.officer, b.workflow, b.stage")
+        res = self.conn.execute(text(finished_sql), params)
+        cols = list(res.keys())
+        for rec in res:
+            r = slot(tuple(rec[:4]))
+            for name, value in zip(cols[4:], rec[4:]):
+                r[name] = int(value or 0)
+        # received: dossiers received in the period for the first stage, later stages when they start
+        recv_sql = (
+            "SELECT d.division, d.officer, d.workflow_id, c.stage, COUNT(*) FROM stage_clock c "
+            "JOIN dossier d ON d.id = c.dossier_id WHERE c.start_date BETWEEN :start AND :end"
+            + (" AND d.division = :division" if division else "")
+            + " GROUP BY d.division, d.officer, d.workflow_id, c.stage")
+        for rec in self.conn.execute(text(recv_sql), params):
+            slot(tuple(rec[:4]))["received"] = int(rec[4])
+        # backlog at the period's end: started on or before it, not finished by it
+        end_wd = self._wd_index[period.end.toordinal()]
+        age = ", ".join(f"{_bucket_sum(f'({end_wd} - s.wd)', AGE_BUCKETS, i)} AS age_b{i}" for i in range(len(AGE_BUCKETS)))
+        backlog_sql = (
+            "SELECT d.division, d.officer, d.workflow_id, c.stage, COUNT(*) AS backlog, "
+            "SUM(CASE WHEN c.due_date < :end THEN 1 ELSE 0 END) AS open_overdue, " + age + " "
+            f"FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id JOIN {CAL_TABLE} s ON s.day = c.start_date "
+            "WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on > :end)"
+            + (" AND d.division = :division" if division else "")
+            + " GROUP BY d.division, d.officer, d.workflow_id, c.stage")
+        res = self.conn.execute(text(backlog_sql), params)
+        cols = list(res.keys())
+        for rec in res:
+            r = slot(tuple(rec[:4]))
+            for name, value in zip(cols[4:], rec[4:]):
+                r[name] = int(value or 0)
+        out = list(rows.values())
+        self._fine[key] = out
+        return out
+
+    # -- percentiles -------------------------------------------------------------------------
+    def percentiles(self, period: Period, by: Sequence[str], division: str | None = None) -> dict[tuple[Any, ...], dict[str, float | None]]:
+        """Median and 90th percentile of turnaround (working days and days) per group ``by``."""
+        for b in by:
+            if b not in DIMENSIONS:
+                raise BadInput(f"Không nhóm được theo «{b}».", hint="Chọn trong: " + ", ".join(DIMENSIONS))
+        params = self._params(period, division)
+        base = self._finished_base(division)
+        out: dict[tuple[Any, ...], dict[str, float | None]] = {}
+        if self.pg:
+            cols = ", ".join(f"b.{k}" for k in by)
+            sql = ("SELECT " + (cols + ", " if cols else "")
+                   + "percentile_cont(0.5) WITHIN GROUP (ORDER BY b.wd), percentile_cont(0.9) WITHIN GROUP (ORDER BY b.wd), "
+                   "percentile_cont(0.5) WITHIN GROUP (ORDER BY b.days), percentile_cont(0.9) WITHIN GROUP (ORDER BY b.days) "
+                   f"FROM ({base}) b" + (f" GROUP BY {cols}" if cols else ""))
+            n = len(by)
+            for rec in self.conn.execute(text(sql), params):
+                vals = [None if v is None else float(v) for v in rec[n:]]
+                out[tuple(rec[:n])] = {"wd_median": vals[0], "wd_p90": vals[1],
+                                       "days_median": vals[2], "days_p90": vals[3]}
+            return out
+        # SQLite: stream the period's durations (two small integer columns plus the group key)
+        wd: dict[tuple[Any, ...], array[int]] = defaultdict(lambda: array("i"))
+        days: dict[tuple[Any, ...], array[int]] = defaultdict(lambda: array("i"))
+        cols = ", ".join(f"b.{k}" for k in by)
+        sql = "SELECT " + (cols + ", " if cols else "") + f"b.wd, b.days FROM ({base}) b"
+        n = len(by)
+        res = self.conn.execute(text(sql), params)
+        while True:
+            chunk = res.fetchmany(20000)
+            if not chunk:
+                break
+            for rec in chunk:
+                k = tuple(rec[:n])
+                wd[k].append(int(rec[n]))
+                days[k].append(int(rec[n + 1]))
+        for k in wd:
+            w, d = sorted(wd[k]), sorted(days[k])
+            out[k] = {"wd_median": percentile_cont(w, 0.5), "wd_p90": percentile_cont(w, 0.9),
+                      "days_median": percentile_cont(d, 0.5), "days_p90": percentile_cont(d, 0.9)}
+        return out
+
+    # -- public ------------------------------------------------------------------------------
+    def table(self, period: Period, by: Sequence[str], division: str | None = None,
+              with_percentiles: bool = True) -> list[dict[str, Any]]:
+        """Metrics rows grouped ``by`` (a subset of DIMENSIONS; empty for the total)."""
+        for b in by:
+            if b not in DIMENSIONS:
+                raise BadInput(f"Không nhóm được theo «{b}».", hint="Chọn trong: " + ", ".join(DIMENSIONS))
+        rows = rollup(self.fine(period, division), by)
+        if not rows and not by:
+            rows = [derive({c: 0 for c in ADDITIVE})]
+        pct = self.percentiles(period, by, division) if with_percentiles else {}
+        empty = {"wd_median": None, "wd_p90": None, "days_median": None, "days_p90": None}
+        for r in rows:
+            r.update(pct.get(tuple(r[k] for k in by), empty))
+        return rows
+
+    def monthly_trend(self, start: dt.date, end: dt.date, division: str | None = None) -> list[dict[str, Any]]:
+        """Judged and early-or-on-time stage cases per month of finishing, from ``start`` to ``end``."""
+        span = Period(start, end, "")
+        self._check_span(span)
+        sql = ("SELECT b.ym, SUM(CASE WHEN b.outcome IS NOT NULL THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN b.outcome IN ('early', 'on_time') THEN 1 ELSE 0 END), COUNT(*) "
+               f"FROM ({self._finished_base(division)}) b GROUP BY b.ym ORDER BY b.ym")
+        got = {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0))
+               for r in self.conn.execute(text(sql), self._params(span, division))}
+        out = []
+        for m in span.months():
+            judged, good, finished = got.get(m.ym, (0, 0, 0))
+            out.append({"month": m.ym, "label": m.label, "finished": finished, "judged": judged,
+                        "early_or_on_time": good, "early_or_on_time_share": _share(good, judged)})
+        return out
+
+    def open_overdue_list(self, period: Period, division: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """The stage cases open and past their due date at the period's end, the most overdue first."""
+        sql = ("SELECT d.code, d.project_name, d.investor, d.division, d.officer, d.workflow_id, c.stage, "
+               "c.start_date, c.due_date FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
+               "WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on > :end) "
+               "AND c.due_date < :end" + (" AND d.division = :division" if division else "")
+               + " ORDER BY c.due_date, d.code LIMIT :limit")
+        params = {**self._params(period, division), "limit": limit}
+        out = []
+        end_wd = self._wd_index[period.end.toordinal()]
+        for r in self.conn.execute(text(sql), params):
+            due = r[8] if isinstance(r[8], dt.date) else dt.date.fromisoformat(str(r[8])[:10])
+            start = r[7] if isinstance(r[7], dt.date) else dt.date.fromisoformat(str(r[7])[:10])
+            out.append({"code": r[0], "project_name": r[1], "investor": r[2], "division": r[3], "officer": r[4],
+                        "workflow": r[5], "stage": r[6], "start_date": start, "due_date": due,
+                        "overdue_working_days": end_wd - self._wd_index[due.toordinal()]})
+        return out
+
+
+@contextmanager
+def session(app: "App") -> Iterator[MetricsSession]:
+    """A metrics session on one connection; the temporary working-day index is dropped afterwards."""
+    with app.engine.connect() as conn:
+        ms = MetricsSession(app, conn)
+        ms.load_calendar()
+        try:
+            yield ms
+        finally:
+            try:
+                conn.rollback()
+                ms.drop_calendar()
+                conn.commit()
+            except Exception:  # pragma: no cover - the connection is going away anyway
+                log.warning("could not drop the temporary working-day index", exc_info=True)

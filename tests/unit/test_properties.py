@@ -1,0 +1,176 @@
+"""Properties over random event sequences (hypothesis): the runtime stays inside its definition,
+clocks never run negative, and the stored history is enough to rebuild a dossier."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import deadlines
+from engine.app import App
+from engine.definitions import GRADES, GROUPS, ROLES
+from engine.errors import IllegalTransition, ReceiptRefused, ThamdinhError
+from engine.runtime import CompiledWorkflow, DossierSnapshot
+from engine.settings import Settings
+from engine.timeutil import local_date
+
+SHIPPED = App(Settings())
+WORKFLOWS = sorted(SHIPPED.workflows)
+CAL = SHIPPED.calendar
+ALL_EVENTS = sorted({e for wf in SHIPPED.workflows.values() for e in wf.events})
+ROLE_SETS = [frozenset(ROLES), frozenset({"officer"}), frozenset({"head", "officer"}), frozenset({"director"})]
+
+receipts = st.dates(min_value=dt.date(2024, 1, 2), max_value=dt.date(2026, 8, 31)).map(CAL.next_working_day)
+fields = st.fixed_dictionaries({
+    "group": st.sampled_from(GROUPS), "grade": st.sampled_from((None, *GRADES)),
+    "capital_source": st.none(), "division": st.just("QLXD"), "officer": st.just("cv.pham"),
+})
+steps = st.lists(st.tuples(st.sampled_from(ALL_EVENTS), st.integers(0, 6), st.sampled_from(ROLE_SETS)),
+                 max_size=14)
+
+
+def check_clocks(cw: CompiledWorkflow, state: str, clocks: list[deadlines.StageClock], today: dt.date) -> None:
+    """Invariants of the clocks of one dossier on ``today``."""
+    sdef = cw.wf.states[state]
+    open_ = [c for c in clocks if c.is_open]
+    assert len(open_) <= 1
+    for c in clocks:
+        used = c.used(today, CAL)
+        assert used >= 0 and c.used_before >= 0
+        assert c.remaining(today, CAL) >= 0
+        assert c.remaining(today, CAL) <= c.limit + c.extension
+        assert c.paused_days >= 0
+        if c.is_open:
+            assert (c.due_date is None) == c.paused
+        else:  # a clock closed while paused is not judged (the investor held it)
+            assert (c.outcome is None) == (c.paused_on is not None)
+            assert c.finished_on is not None and c.finished_on >= c.start_date
+        if c.due_date is not None:
+            assert c.due_date >= c.start_date
+    if sdef.terminal:
+        assert not open_
+    elif sdef.stage is not None:
+        assert open_ and open_[0].stage == sdef.stage and not open_[0].paused
+    elif sdef.pauses_clock and open_:
+        assert open_[0].paused
+
+
+@settings(max_examples=60, deadline=None)
+@given(workflow=st.sampled_from(WORKFLOWS), receipt=receipts, fields=fields, steps=steps)
+def test_random_event_sequences_stay_in_the_definition_and_never_leave_a_terminal_state(
+        workflow: str, receipt: dt.date, fields: dict[str, Any], steps: list[tuple[str, int, frozenset[str]]]) -> None:
+    cw = SHIPPED.compiled[workflow]
+    wf = cw.wf
+    rule = wf.rule_for(receipt)
+    if rule.refuse_receipt:
+        with pytest.raises(ReceiptRefused):
+            wf.check_receipt(rule)
+        return
+    snap = DossierSnapshot(wf.initial, dict(fields))
+    stage = wf.stage_of(wf.initial)
+    try:
+        clocks = [cw.open_clock(stage, rule, fields, receipt, CAL, 1)] if stage else []
+    except ThamdinhError:  # no limit for this group/grade under this rule version
+        return
+    day = receipt
+    check_clocks(cw, snap.state, clocks, day)
+    for event, advance, roles in steps:
+        day = CAL.add_working_days(day, advance)
+        before = snap.state
+        kept = copy.deepcopy((snap.state, snap.resume_state, snap.counters, clocks))
+        open_clock = next((c for c in clocks if c.is_open), None)
+        try:
+            step = cw.fire(snap, event, roles, rule, open_clock, day, CAL, len(clocks) + 1)
+        except ThamdinhError as exc:
+            # a refused event changes nothing
+            assert (snap.state, snap.resume_state, snap.counters, clocks) == kept
+            if wf.states[before].terminal and event in wf.events and roles & wf.events[event].roles:
+                assert isinstance(exc, IllegalTransition)
+        else:
+            assert not wf.states[before].terminal, f"left terminal state {before} by {event}"
+            assert step.from_state == before and step.to_state == snap.state
+            if step.opened is not None:
+                clocks.append(step.opened)
+        assert snap.state in wf.states
+        if wf.states[snap.state].pauses_clock:
+            assert snap.resume_state in wf.states and not wf.states[snap.resume_state].terminal
+        check_clocks(cw, snap.state, clocks, day)
+        for later in (day, CAL.add_working_days(day, 30)):
+            check_clocks(cw, snap.state, clocks, later)
+
+
+# -- replaying the stored history ---------------------------------------------------------------
+ACTORS = ["cv.pham", "cv.vo", "tp.nguyen", "gd.tran", "vp.le"]
+_codes = itertools.count(1)
+
+
+def replay(app: App, code: str) -> tuple[DossierSnapshot, list[deadlines.StageClock]]:
+    """Rebuild a dossier from its history alone, through a fresh snapshot."""
+    view = app.services.show(code)
+    cw = app.compiled[view["workflow"]]
+    rule = cw.wf.rule(view["rule_version"])
+    fields = {"group": view["group"], "grade": view["grade"], "capital_source": view["capital_source"],
+              "division": view["division"], "officer": view["officer"]}
+    history = list(app.services.iter_history(code))
+    assert history[0].event == "receive" and history[0].seq == 1
+    received = dt.date.fromisoformat(view["received_on"])
+    snap = DossierSnapshot(cw.wf.initial, fields)
+    clocks = [cw.open_clock(cw.wf.stage_of(cw.wf.initial), rule, fields, received, app.calendar, 1)]
+    for e in history[1:]:
+        open_clock = next((c for c in clocks if c.is_open), None)
+        step = cw.fire(snap, e.event, frozenset(ROLES), rule, open_clock, local_date(e.at), app.calendar,
+                       len(clocks) + 1)
+        assert (step.from_state, step.to_state, step.clock_effect) == (e.from_state, e.to_state, e.clock_effect)
+        if step.opened is not None:
+            clocks.append(step.opened)
+    return snap, clocks
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(workflow=st.sampled_from(WORKFLOWS), receipt=receipts, group=st.sampled_from(["A", "B", "C"]),
+       grade=st.sampled_from(["I", "III"]),
+       steps=st.lists(st.tuples(st.sampled_from(ALL_EVENTS), st.integers(0, 4), st.sampled_from(ACTORS)),
+                      max_size=10))
+def test_replaying_the_stored_history_through_a_fresh_snapshot_rebuilds_the_current_state(
+        sqlite_app: App, workflow: str, receipt: dt.date, group: str, grade: str,
+        steps: list[tuple[str, int, str]]) -> None:
+    s = sqlite_app.services
+    code = f"PROP-{next(_codes)}"
+    try:
+        s.receive(workflow=workflow, code=code, name="Dự án", investor="Ban QLDA", group=group, grade=grade,
+                  division="QLXD", officer="cv.pham", at=receipt.isoformat())
+    except ReceiptRefused:
+        assert receipt >= dt.date(2026, 7, 1)
+        assert not any(d["code"] == code for d in s.list_dossiers())
+        return
+    day, fired = receipt, 1
+    for event, advance, actor in steps:
+        day = sqlite_app.calendar.add_working_days(day, advance)
+        try:
+            s.fire(code, event, actor=actor, at=f"{day.isoformat()}T09:{fired:02d}")
+            fired += 1
+        except ThamdinhError:
+            pass
+    view = s.show(code)
+    assert view["version"] == fired == len(view["history"])
+    snap, clocks = replay(sqlite_app, code)
+    assert snap.state == view["state"]
+    with sqlite_app.engine.connect() as c:
+        resume_state, counters = c.exec_driver_sql(
+            "SELECT resume_state, counters FROM dossier WHERE code = ?", (code,)).one()
+    assert snap.resume_state == resume_state
+    assert snap.counters == json.loads(counters)
+    stored = [(c["stage"], c["start_date"], c["due_date"], c["paused"], c["finished_on"], c["outcome"], c["used"])
+              for c in view["clocks"]]
+    today = s.today()
+    rebuilt = [(c.stage, c.start_date.isoformat(), c.due_date.isoformat() if c.due_date else None, c.paused,
+                c.finished_on.isoformat() if c.finished_on else None, c.outcome, c.used(today, sqlite_app.calendar))
+               for c in clocks]
+    assert rebuilt == stored

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import (Column, DateTime, Float, Index, LargeBinary, Table, Text, Unicode, UniqueConstraint,
+                        text)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -144,4 +145,82 @@ class ClockPause(SQLModel, table=True):
     resumed_how: Optional[str] = Field(default=None, max_length=16)
 
 
-__all__ = ["ClockPause", "Division", "Dossier", "DossierEvent", "Person", "StageClockRow", "UTCDateTime", "text"]
+
+
+# -- alerts, outbox and the scheduler lease (revision 0002) ------------------------------------
+
+#: the scan's candidates: open clocks by due date, without touching the finished ones
+Index("ix_stage_clock_open_only", StageClockRow.__table__.c.due_date,  # type: ignore[attr-defined]
+      sqlite_where=text("finished_on IS NULL"), postgresql_where=text("finished_on IS NULL"))
+
+
+class Alert(SQLModel, table=True):
+    """One alert raised by the deadline scan: once per (dossier, clock, kind, due date).
+
+    The due date is part of the key: a resumed or extended clock is judged again on its new date.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("clock_id", "due_date", "kind", "dossier_id", name="uq_alert_once"),
+        Index("ix_alert_raised_on", "raised_on"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    clock_id: int = Field(foreign_key="stage_clock.id")
+    kind: str = Field(max_length=16)  # due_soon | due_today | overdue | escalation
+    stage: str = Field(max_length=64)
+    due_date: dt.date
+    falls_on: dt.date  # the day the alert fell due
+    raised_on: dt.date  # the working day of the scan that raised it
+    raised_at: dt.datetime = _ts()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send, written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dedup_key: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=32)
+    alert_id: Optional[int] = Field(default=None, foreign_key="alert.id", index=True)
+    dossier_id: Optional[int] = Field(default=None, foreign_key="dossier.id", index=True)
+    recipient_id: str = Field(max_length=64)
+    recipient_email: Optional[str] = None
+    subject: str
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16)  # pending | sending | sent | failed | no_address
+    tries: int = 0
+    next_attempt_at: dt.datetime = _ts()
+    claimed_until: Optional[dt.datetime] = _ts(nullable=True)
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    message_id: Optional[str] = Field(default=None, max_length=200)
+    created_at: dt.datetime = _ts()
+    sent_at: Optional[dt.datetime] = _ts(nullable=True)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs the scheduler: one holder per name, until ``expires_at`` unless renewed."""
+
+    __tablename__ = "scheduler_lease"
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=200)
+    acquired_at: dt.datetime = _ts()
+    renewed_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts()
+
+
+#: APScheduler's SQLAlchemy job store (same columns as apscheduler 3.x creates); declared here so that
+#: the migrations own it and autogenerate leaves it alone
+scheduler_jobs = Table(
+    "apscheduler_jobs", SQLModel.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+
+
+__all__ = ["Alert", "ClockPause", "Division", "Dossier", "DossierEvent", "OutboxMessage", "Person",
+           "SchedulerLease", "StageClockRow", "UTCDateTime", "text"]

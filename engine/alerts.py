@@ -1,0 +1,356 @@
+"""Deadline alerts: which alerts a clock has fallen due for, and the idempotent scan that records them.
+
+Kinds, from the mildest: ``due_soon`` (``due_soon`` working days before the due date), ``due_today``,
+``overdue`` (the next working day after the due date) and ``escalation`` (``escalate_after`` working
+days after it). Thresholds come from the workflow (``alerts:`` per stage).
+
+The scan (``scan``):
+- runs only on working days; an alert that fell due on a day off is raised by the next working
+  day's scan, because an alert is due when the day it falls on is on or before the scan's day;
+- reads candidates with an indexed query on open clocks (``stage_clock`` with ``finished_on IS NULL``
+  and a due date no later than the widest due-soon horizon) that are the dossier's open clock and have
+  not been escalated yet for their current due date; it never loads every dossier;
+- records each alert once per (dossier, clock, kind, due date): ``INSERT … ON CONFLICT DO NOTHING``
+  against a unique constraint, so re-running, restarting or overlapping scans raise nothing twice,
+  and a resumed or extended clock (new due date) is judged afresh; a paused clock has no due date
+  and is never a candidate;
+- writes the messages an alert causes into the outbox in the same transaction.
+
+Who is told: the officer in charge gets each alert; heads of the division get ``overdue`` at once;
+directors get ``escalation``. When a catch-up scan raises several kinds for one clock at once, each
+recipient gets one message, about the most severe. People without an e-mail address get an outbox row
+in status ``no_address`` and are listed in the scan's result (``problems``), never skipped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import quote
+
+from .calendar import UNIT_LABELS, WorkingCalendar
+from .definitions import AlertThresholds
+from .timeutil import local_date
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger(__name__)
+
+DUE_SOON, DUE_TODAY, OVERDUE, ESCALATION = "due_soon", "due_today", "overdue", "escalation"
+KINDS = (DUE_SOON, DUE_TODAY, OVERDUE, ESCALATION)  # mildest first
+SEVERITY = {k: i for i, k in enumerate(KINDS)}
+KIND_LABELS = {DUE_SOON: "Sắp đến hạn", DUE_TODAY: "Đến hạn hôm nay", OVERDUE: "Quá hạn",
+               ESCALATION: "Quá hạn, báo cáo Giám đốc"}
+
+
+# -- the pure decision -------------------------------------------------------------------------
+def alert_days(due: dt.date, t: AlertThresholds, cal: WorkingCalendar) -> dict[str, dt.date]:
+    """The day each kind of alert falls due for a clock due on ``due``."""
+    return {
+        DUE_SOON: cal.add_working_days(due, -t.due_soon),
+        DUE_TODAY: due,
+        OVERDUE: cal.next_working_day(due, include_self=False),
+        ESCALATION: cal.add_working_days(due, t.escalate_after),
+    }
+
+
+def due_alerts(due: dt.date | None, today: dt.date, t: AlertThresholds,
+               cal: WorkingCalendar) -> list[tuple[str, dt.date]]:
+    """Kinds (with the day each fell due) that a scan on ``today`` must have raised; none if paused."""
+    if due is None:
+        return []
+    return [(kind, day) for kind, day in alert_days(due, t, cal).items() if day <= today]
+
+
+def status_on(due: dt.date, today: dt.date, t: AlertThresholds, cal: WorkingCalendar) -> str | None:
+    """What a digest says about a clock due on ``due``: overdue, due_today, due_soon or None."""
+    if today > due:
+        return OVERDUE
+    if today == due:
+        return DUE_TODAY
+    return DUE_SOON if cal.add_working_days(due, -t.due_soon) <= today else None
+
+
+def days_between(cal: WorkingCalendar, a: dt.date, b: dt.date, unit: str) -> int:
+    return max(0, cal.units_between(a, b, unit))
+
+
+# -- people ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str | None
+    division: str | None
+    roles: frozenset[str]
+
+
+class Directory:
+    """Active people by id, heads by division, directors."""
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self.by_id = {p.id: p for p in people}
+        self.heads: dict[str, list[Person]] = defaultdict(list)
+        self.directors: list[Person] = []
+        for p in sorted(self.by_id.values(), key=lambda p: p.id):
+            if "head" in p.roles and p.division:
+                self.heads[p.division].append(p)
+            if "director" in p.roles:
+                self.directors.append(p)
+
+    @classmethod
+    def load(cls, cur: Any, sql: Any) -> "Directory":
+        cur.execute(sql("SELECT id, name, email, division, roles FROM person WHERE active = ?"), (True,))
+        return cls(Person(r[0], r[1], (r[2] or "").strip() or None, r[3],
+                          frozenset(x.strip() for x in (r[4] or "").split(",") if x.strip()))
+                   for r in cur.fetchall())
+
+    def name(self, person_id: str | None) -> str:
+        if not person_id:
+            return "(chưa phân công)"
+        p = self.by_id.get(person_id)
+        return p.name if p else person_id
+
+
+# -- results -----------------------------------------------------------------------------------
+@dataclass
+class ScanResult:
+    day: dt.date
+    working_day: bool
+    candidates: int = 0
+    raised: list[dict[str, Any]] = field(default_factory=list)
+    messages: int = 0
+    problems: list[str] = field(default_factory=list)
+    missing_email: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "working_day": self.working_day, "candidates": self.candidates,
+                "raised": self.raised, "messages": self.messages, "problems": self.problems,
+                "missing_email": self.missing_email}
+
+
+# -- the scan ----------------------------------------------------------------------------------
+_CANDIDATES = (
+    "SELECT c.id, c.dossier_id, c.stage, c.unit, c.due_date, d.code, d.project_name, d.investor, "
+    "d.workflow_id, d.division, d.officer, d.blockers, a.kind "
+    "FROM stage_clock c "
+    "JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id "
+    "LEFT JOIN alert a ON a.clock_id = c.id AND a.due_date = c.due_date "
+    "WHERE c.finished_on IS NULL AND c.due_date IS NOT NULL AND c.due_date <= ? "
+    "AND NOT EXISTS (SELECT 1 FROM alert e WHERE e.clock_id = c.id AND e.due_date = c.due_date "
+    "AND e.kind = ?)"
+)
+_INSERT_ALERT = (
+    "INSERT INTO alert (dossier_id, clock_id, kind, stage, due_date, falls_on, raised_on, raised_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (clock_id, due_date, kind, dossier_id) DO NOTHING RETURNING id"
+)
+
+
+def widest_due_soon(app: "App") -> int:
+    widest = AlertThresholds().due_soon
+    for wf in app.workflows.values():
+        for t in wf.alerts.values():
+            widest = max(widest, t.due_soon)
+    return widest
+
+
+def thresholds_for(app: "App", workflow_id: str, stage: str) -> AlertThresholds:
+    wf = app.workflows.get(workflow_id)
+    return wf.alert_thresholds(stage) if wf else AlertThresholds()
+
+
+def stage_label(app: "App", workflow_id: str, stage: str) -> str:
+    wf = app.workflows.get(workflow_id)
+    return wf.stages.get(stage, stage) if wf else stage
+
+
+def dossier_link(app: "App", code: str) -> str:
+    return f"{app.settings.base_url.rstrip('/')}/ho-so/{quote(code, safe='')}"
+
+
+def scan(app: "App", at: dt.datetime | None = None) -> ScanResult:
+    """Raise every alert that has fallen due by ``at`` (default: now), once; returns what happened.
+
+    One transaction: the alerts and their outbox rows commit together or not at all.
+    """
+    from notifications.outbox import Outbox
+
+    now = at or app.clock.now()
+    today = local_date(now)
+    cal = app.calendar
+    if not cal.is_working_day(today):
+        log.info("scan on %s skipped: not a working day", today)
+        return ScanResult(today, False)
+    result = ScanResult(today, True)
+    repo = app.repo
+    sql = repo.d.sql
+    horizon = cal.add_working_days(today, widest_due_soon(app))
+    with repo.transaction() as cur:
+        cur.execute(sql(_CANDIDATES), (repo.d.day(horizon), ESCALATION))
+        clocks: dict[int, dict[str, Any]] = {}
+        for r in cur.fetchall():
+            c = clocks.get(r[0])
+            if c is None:
+                c = clocks[r[0]] = {
+                    "clock_id": r[0], "dossier_id": r[1], "stage": r[2], "unit": r[3],
+                    "due_date": repo.d.read_day(r[4]), "code": r[5], "name": r[6], "investor": r[7],
+                    "workflow_id": r[8], "division": r[9], "officer": r[10], "blockers": r[11], "have": set()}
+            if r[12] is not None:
+                c["have"].add(r[12])
+        result.candidates = len(clocks)
+        people: Directory | None = None
+        outbox = Outbox(app, cur)
+        insert = sql(_INSERT_ALERT)
+        for c in clocks.values():
+            t = thresholds_for(app, c["workflow_id"], c["stage"])
+            new = [(k, day) for k, day in due_alerts(c["due_date"], today, t, cal) if k not in c["have"]]
+            if not new:
+                continue
+            raised: dict[str, int] = {}
+            for kind, falls_on in new:
+                cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"],
+                                     repo.d.day(c["due_date"]), repo.d.day(falls_on), repo.d.day(today),
+                                     repo.d.ts(now)))
+                row = cur.fetchone()
+                if row is not None:  # None: another scan recorded it first
+                    raised[kind] = int(row[0])
+                    result.raised.append({"code": c["code"], "kind": kind, "stage": c["stage"],
+                                          "due_date": c["due_date"].isoformat(),
+                                          "falls_on": falls_on.isoformat()})
+            if raised:
+                if people is None:
+                    people = Directory.load(cur, sql)
+                result.messages += _notify(app, outbox, people, c, raised, today, result)
+    for item in result.raised:
+        log.info("alert %s raised for %s (due %s)", item["kind"], item["code"], item["due_date"])
+    for problem in result.problems:
+        log.warning("%s", problem)
+    return result
+
+
+def _notify(app: "App", outbox: Any, people: Directory, c: dict[str, Any], raised: dict[str, int],
+            today: dt.date, result: ScanResult) -> int:
+    """Queue one message per recipient for a clock's newly raised alerts: the most severe one each."""
+    wanted: dict[str, tuple[str, str]] = {}  # person -> (kind, audience)
+
+    def want(person_id: str, kind: str, audience: str) -> None:
+        old = wanted.get(person_id)
+        if old is None or SEVERITY[kind] > SEVERITY[old[0]]:
+            wanted[person_id] = (kind, audience)
+
+    for kind in raised:
+        if c["officer"] and c["officer"] in people.by_id:
+            want(c["officer"], kind, "officer")
+        elif kind == max(raised, key=SEVERITY.__getitem__):
+            who = f"cán bộ «{c['officer']}» không có hoặc đã thôi công tác" if c["officer"] else "chưa phân công chuyên viên"
+            result.problems.append(f"Hồ sơ {c['code']}: {who}; cảnh báo «{KIND_LABELS[kind]}» không gửi được cho chuyên viên.")
+        if kind == OVERDUE:
+            heads = people.heads.get(c["division"], [])
+            if not heads:
+                result.problems.append(f"Hồ sơ {c['code']}: phòng {c['division']} không có trưởng phòng để báo quá hạn.")
+            for h in heads:
+                want(h.id, kind, "head")
+        if kind == ESCALATION:
+            if not people.directors:
+                result.problems.append(f"Hồ sơ {c['code']}: không có Giám đốc (vai trò director) để báo cáo.")
+            for d in people.directors:
+                want(d.id, kind, "director")
+    sent = 0
+    cal = app.calendar
+    due = c["due_date"]
+    for person_id, (kind, audience) in sorted(wanted.items()):
+        person = people.by_id[person_id]
+        days = days_between(cal, today, due, c["unit"]) if kind == DUE_SOON else days_between(cal, due, today, c["unit"])
+        context = {
+            "recipient": {"id": person.id, "name": person.name}, "audience": audience, "kind": kind,
+            "dossier": {"code": c["code"], "name": c["name"], "investor": c["investor"], "division": c["division"],
+                        "officer_name": people.name(c["officer"]),
+                        "stage_label": stage_label(app, c["workflow_id"], c["stage"]), "due_date": due,
+                        "days": days, "unit_label": UNIT_LABELS.get(c["unit"], c["unit"]),
+                        "blockers": c["blockers"], "link": dossier_link(app, c["code"])},
+        }
+        alert_id = raised[kind]
+        if outbox.add(f"alert:{alert_id}:{person.id}", "alert", person, "alert", context, alert_id=alert_id,
+                      dossier_id=c["dossier_id"]):
+            sent += 1
+        if person.email is None:
+            result.missing_email.append({"person": person.id, "name": person.name, "code": c["code"], "kind": kind})
+            result.problems.append(f"{person.name} ({person.id}) chưa có e-mail: thư «{KIND_LABELS[kind]}» về "
+                                   f"hồ sơ {c['code']} được giữ lại (trạng thái no_address).")
+    return sent
+
+
+# -- the daily digest for heads of division ---------------------------------------------------
+_DIGEST_ROWS = (
+    "SELECT c.stage, c.unit, c.due_date, d.code, d.project_name, d.workflow_id, d.division, d.officer, "
+    "d.blockers, d.id "
+    "FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id "
+    "WHERE c.finished_on IS NULL AND c.due_date IS NOT NULL AND c.due_date <= ? "
+    "ORDER BY c.due_date, d.code"
+)
+
+
+@dataclass
+class DigestResult:
+    day: dt.date
+    working_day: bool
+    digests: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "working_day": self.working_day, "digests": self.digests,
+                "problems": self.problems}
+
+
+def digest(app: "App", at: dt.datetime | None = None) -> DigestResult:
+    """Queue today's digest for every head of division with something to say; once per head and day."""
+    from notifications.outbox import Outbox
+
+    now = at or app.clock.now()
+    today = local_date(now)
+    cal = app.calendar
+    if not cal.is_working_day(today):
+        return DigestResult(today, False)
+    result = DigestResult(today, True)
+    repo = app.repo
+    horizon = cal.add_working_days(today, widest_due_soon(app))
+    with repo.transaction() as cur:
+        people = Directory.load(cur, repo.d.sql)
+        cur.execute(repo.d.sql(_DIGEST_ROWS), (repo.d.day(horizon),))
+        by_division: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for stage, unit, due_raw, code, name, wid, division, officer, blockers, _ in cur.fetchall():
+            due = repo.d.read_day(due_raw)
+            assert due is not None
+            status = status_on(due, today, thresholds_for(app, wid, stage), cal)
+            if status is None:
+                continue
+            days = days_between(cal, due, today, unit) if status == OVERDUE else days_between(cal, today, due, unit)
+            by_division[division].append({
+                "code": code, "name": name, "stage_label": stage_label(app, wid, stage), "due_date": due,
+                "status": status, "days": days, "unit_label": UNIT_LABELS.get(unit, unit),
+                "officer_name": people.name(officer), "blockers": blockers, "link": dossier_link(app, code)})
+        cur.execute(repo.d.sql("SELECT code, name FROM division"))
+        division_names = dict(cur.fetchall())
+        outbox = Outbox(app, cur)
+        for division, items in sorted(by_division.items()):
+            heads = people.heads.get(division, [])
+            if not heads:
+                result.problems.append(f"Phòng {division} có {len(items)} hồ sơ cần đôn đốc nhưng không có trưởng phòng.")
+            counts = {k: sum(1 for i in items if i["status"] == k) for k in (OVERDUE, DUE_TODAY, DUE_SOON)}
+            for head in heads:
+                context = {"recipient": {"id": head.id, "name": head.name},
+                           "division_name": division_names.get(division, division), "day": today,
+                           "items": items, "counts": counts}
+                added = outbox.add(f"digest:{head.id}:{today.isoformat()}", "digest", head, "digest", context)
+                result.digests.append({"head": head.id, "division": division, "items": len(items),
+                                       "queued": added, "email": head.email})
+                if head.email is None:
+                    result.problems.append(f"{head.name} ({head.id}) chưa có e-mail: bản tổng hợp ngày "
+                                           f"{today.isoformat()} được giữ lại (trạng thái no_address).")
+    for problem in result.problems:
+        log.warning("%s", problem)
+    return result

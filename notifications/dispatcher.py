@@ -1,0 +1,146 @@
+"""The dispatcher: sends pending outbox rows, with retries and capped exponential backoff.
+
+For each row, always in this order: claim it (``status = sending``, ``claimed_until``, ``tries + 1``,
+committed), send it, then mark it ``sent`` (committed). A dispatcher that dies after the claim leaves
+the row ``sending``; once ``claimed_until`` has passed another run claims it again. So a message whose
+cause was committed is always sent eventually, and normal operation never sends it twice (the claim is
+a conditional UPDATE: two dispatchers never hold the same row). The one window left, death after the
+server accepted the message but before ``sent`` was recorded, resends with the same Message-ID, which
+lets mail systems drop the duplicate.
+
+Failures: a transient one (server down, 4xx) waits ``min(cap, base * 2**(tries-1))`` seconds; a
+permanent one (5xx refusal) or the ``smtp_max_tries``-th failure marks the row ``failed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+
+from .outbox import COLUMNS, FAILED, PENDING, SENDING, SENT, message_id
+from .transports import PermanentError, TransientError, Transport, transport_for
+
+if TYPE_CHECKING:
+    from engine.app import App
+
+log = logging.getLogger(__name__)
+
+_DUE = "((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?))"
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "retried": self.retried, "failed": self.failed, "errors": self.errors}
+
+
+class Dispatcher:
+    def __init__(self, app: "App", transport: Transport | None = None, *, claim_seconds: int = 300,
+                 batch: int = 100, backoff_base: float = 60.0, backoff_cap: float = 3600.0) -> None:
+        self.app = app
+        self.transport = transport or transport_for(app.settings)
+        self.claim = dt.timedelta(seconds=claim_seconds)
+        self.batch = batch
+        self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
+        d = app.repo.d
+        self._select_due = d.sql(f"SELECT id FROM outbox_message WHERE {_DUE} ORDER BY id LIMIT ?")
+        self._claim = d.sql("UPDATE outbox_message SET status = ?, claimed_until = ?, tries = tries + 1 "
+                            f"WHERE id = ? AND {_DUE}")
+        self._load = d.sql(f"SELECT {', '.join(COLUMNS)} FROM outbox_message WHERE id = ?")
+        self._mark_sent = d.sql("UPDATE outbox_message SET status = ?, sent_at = ?, message_id = ?, "
+                                "claimed_until = NULL, last_error = NULL WHERE id = ? AND status = ?")
+        self._mark_failed = d.sql("UPDATE outbox_message SET status = ?, next_attempt_at = ?, message_id = ?, "
+                                  "claimed_until = NULL, last_error = ? WHERE id = ? AND status = ?")
+
+    def backoff(self, tries: int) -> dt.timedelta:
+        return dt.timedelta(seconds=min(self.backoff_cap, self.backoff_base * 2 ** max(0, tries - 1)))
+
+    def run_once(self, *, limit: int = 10_000, time_budget: float | None = None) -> DispatchResult:
+        """Send what is due now (at most ``limit`` rows, or until ``time_budget`` seconds pass)."""
+        result = DispatchResult()
+        started = time.monotonic()
+        done = 0
+        with self.transport:
+            while done < limit:
+                if time_budget is not None and time.monotonic() - started > time_budget:
+                    break
+                rows = self._claim_batch(min(self.batch, limit - done))
+                if not rows:
+                    break
+                for row in rows:
+                    self._send(row, result)
+                done += len(rows)
+        if result.sent or result.retried or result.failed:
+            log.info("dispatch: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
+        return result
+
+    def _claim_batch(self, n: int) -> list[dict[str, Any]]:
+        d = self.app.repo.d
+        now = self.app.clock.now()
+        due = (PENDING, d.ts(now), SENDING, d.ts(now))
+        rows = []
+        with self.app.repo.transaction() as cur:
+            cur.execute(self._select_due, (*due, n))
+            ids = [r[0] for r in cur.fetchall()]
+            for row_id in ids:
+                cur.execute(self._claim, (SENDING, d.ts(now + self.claim), row_id, *due))
+                if cur.rowcount == 1:
+                    cur.execute(self._load, (row_id,))
+                    rows.append(dict(zip(COLUMNS, cur.fetchone())))
+        return rows
+
+    def build(self, row: dict[str, Any]) -> EmailMessage:
+        s = self.app.settings
+        msg = EmailMessage()
+        msg["Subject"] = row["subject"]
+        msg["From"] = s.mail_from
+        msg["To"] = row["recipient_email"]
+        msg["Message-ID"] = message_id(row["id"], row["dedup_key"], s.mail_from)
+        msg["Date"] = email.utils.format_datetime(self.app.repo.d.read_ts(row["created_at"]) or self.app.clock.now())
+        msg["Auto-Submitted"] = "auto-generated"
+        msg["X-Thamdinh-Outbox-Id"] = str(row["id"])
+        msg.set_content(row["body_text"], charset="utf-8")
+        msg.add_alternative(row["body_html"], subtype="html", charset="utf-8")
+        return msg
+
+    def _send(self, row: dict[str, Any], result: DispatchResult) -> None:
+        d = self.app.repo.d
+        mid = message_id(row["id"], row["dedup_key"], self.app.settings.mail_from)
+        try:
+            self.transport.send(self.build(row))
+        except (TransientError, PermanentError) as exc:
+            tries = int(row["tries"]) + 1  # the claim counted this attempt
+            permanent = isinstance(exc, PermanentError) or tries >= self.app.settings.smtp_max_tries
+            now = self.app.clock.now()
+            with self.app.repo.transaction() as cur:
+                cur.execute(self._mark_failed, (FAILED if permanent else PENDING,
+                                                d.ts(now if permanent else now + self.backoff(tries)), mid,
+                                                str(exc), row["id"], SENDING))
+            if permanent:
+                result.failed += 1
+                log.error("message %s to %s failed for good after %d tries: %s", row["id"],
+                          row["recipient_email"], tries, exc)
+            else:
+                result.retried += 1
+                log.warning("message %s to %s: try %d failed, will retry: %s", row["id"],
+                            row["recipient_email"], tries, exc)
+            result.errors.append(f"{row['id']}: {exc}")
+            return
+        with self.app.repo.transaction() as cur:
+            cur.execute(self._mark_sent, (SENT, d.ts(self.app.clock.now()), mid, row["id"], SENDING))
+        result.sent += 1
+
+
+def dispatch(app: "App", **kwargs: Any) -> DispatchResult:
+    """Send every due message once with the configured transport."""
+    return Dispatcher(app).run_once(**kwargs)

@@ -1,0 +1,160 @@
+"""Transports: SMTP (host, port, STARTTLS or SSL, login) and a folder of .eml files (the default).
+
+A transport raises ``TransientError`` for what may work later (server down, 4xx replies, timeouts)
+and ``PermanentError`` for what never will (5xx refusals of the sender, recipients or data).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import smtplib
+import socket
+import ssl
+from email.message import EmailMessage
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from engine.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class TransientError(Exception):
+    """Sending failed; trying again later may work."""
+
+
+class PermanentError(Exception):
+    """Sending failed for good (the server refused the message)."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def __enter__(self) -> "Transport": ...
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None: ...
+
+    def send(self, msg: EmailMessage) -> None:
+        """Deliver one message; raises TransientError or PermanentError."""
+        ...
+
+
+class EmlFolderTransport:
+    """Writes each message to ``folder/<message id>.eml``; a resend overwrites, never duplicates."""
+
+    name = "eml"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def __enter__(self) -> "EmlFolderTransport":
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        return None
+
+    def send(self, msg: EmailMessage) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stem = re.sub(r"[^A-Za-z0-9._-]", "_", str(msg["Message-ID"]).strip("<>"))
+            final = self.folder / f"{stem}.eml"
+            tmp = self.folder / f".{stem}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(msg.as_bytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise TransientError(f"không ghi được tệp thư vào {self.folder}: {exc.strerror}") from exc
+
+
+class SmtpTransport:
+    """One SMTP connection per batch (opened on first send, reopened after an error)."""
+
+    name = "smtp"
+
+    def __init__(self, settings: Settings, timeout: float = 30.0) -> None:
+        assert settings.smtp_host
+        self.host, self.port = settings.smtp_host, settings.smtp_port
+        self.security = (settings.smtp_security or "none").lower()
+        self.user, self.password = settings.smtp_user, settings.smtp_password
+        self.timeout = timeout
+        self._conn: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "SmtpTransport":
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        try:
+            conn: smtplib.SMTP
+            if self.security == "ssl":
+                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                        context=ssl.create_default_context())
+            else:
+                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                if self.security == "starttls":
+                    conn.starttls(context=ssl.create_default_context())
+            if self.user:
+                conn.login(self.user, self.password or "")
+            return conn
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TransientError(f"máy chủ SMTP từ chối đăng nhập ({exc.smtp_code})") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransientError(f"không kết nối được máy chủ SMTP {self.host}:{self.port}: {exc}") from exc
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.quit()
+            except (OSError, smtplib.SMTPException):
+                self._conn.close()
+            self._conn = None
+
+    def send(self, msg: EmailMessage) -> None:
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            refused = self._conn.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
+            codes = [code for code, _ in exc.recipients.values()]
+            if all(500 <= c < 600 for c in codes):
+                raise PermanentError(f"máy chủ từ chối người nhận: {exc.recipients}") from exc
+            raise TransientError(f"người nhận tạm thời bị từ chối: {exc.recipients}") from exc
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            self._reset()
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentError(f"máy chủ từ chối thư ({exc.smtp_code})") from exc
+            raise TransientError(f"máy chủ tạm từ chối thư ({exc.smtp_code})") from exc
+        except (OSError, socket.timeout, smtplib.SMTPException) as exc:
+            self._drop()
+            raise TransientError(f"mất kết nối SMTP: {exc}") from exc
+        if refused:
+            log.warning("some recipients refused for %s: %s", msg["Message-ID"], refused)
+
+    def _reset(self) -> None:
+        try:
+            assert self._conn is not None
+            self._conn.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+
+def transport_for(settings: Settings) -> Transport:
+    """SMTP when ``smtp_host`` is set, otherwise .eml files in ``mail_dir``."""
+    if settings.smtp_host:
+        return SmtpTransport(settings)
+    return EmlFolderTransport(settings.mail_dir)

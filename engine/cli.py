@@ -251,11 +251,12 @@ def calendar_check(day: str = typer.Argument(..., help="YYYY-MM-DD"), as_json: b
 @app.command()
 @command
 def demo(out: Path = typer.Option(Path("thamdinh-demo"), "--out", help="Thư mục kết quả."),
+         size: int = typer.Option(3000, "--size", help="Số hồ sơ mô phỏng trong năm thi đua."),
          as_json: bool = JsonOpt) -> None:
-    """Chạy thử: tạo CSDL SQLite mới, nạp tổ chức mẫu, xử lý vài hồ sơ mẫu và in diễn biến."""
+    """Chạy thử: CSDL SQLite mới, mô phỏng một năm thi đua (~3.000 hồ sơ), lập mọi báo cáo tháng và kết quả thi đua."""
     from .demo import run_demo
 
-    summary = run_demo(out, echo=None if as_json else typer.echo)
+    summary = run_demo(out, echo=None if as_json else typer.echo, size=size)
     emit(summary, as_json)
 
 

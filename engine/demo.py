@@ -1,10 +1,30 @@
-"""The main job for a fresh machine: a fresh SQLite database, the sample organisation, a few
-sample dossiers received and advanced through their workflows, and their timelines printed."""
+"""The main job: a realistic province year in a fresh SQLite database, then every report.
+
+``run_demo`` builds ``OUT/thamdinh.db``, loads the sample organisation and simulates the 2024 movement
+period (01/02/2024 – 31/01/2025) day by day: about 3,000 dossiers received on working days (fewer
+around Tết, more before the year end), a plausible mix of workflows, project groups and grades, officers
+of differing speed, supplement requests (sometimes two: counted late), extensions, returns and
+withdrawals, some dossiers late. Every event goes through ``Services.receive`` / ``Services.fire`` with
+an explicit ``at=`` on a working day of ``app.calendar``, while a ``FixedClock`` moves forward.
+
+If the deadline alerts (``engine.alerts``) and the outbox dispatcher (``notifications.dispatcher``) are
+installed, their scan and dispatch run after each simulated working day, so reminders land as .eml files
+in ``OUT/thu-di``; without them that part is skipped and the summary says so.
+
+Finally the monthly report of every campaign month (HTML, XLSX, JSON) and the year-end evaluation go to
+``OUT/bao-cao``. The random seed is fixed: the same command gives the same year.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import random
 import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,49 +33,317 @@ from .resources import workflows_dir
 from .settings import Settings
 from .timeutil import TZ, FixedClock
 
-SAMPLES: list[dict[str, Any]] = [
-    dict(code="BCNCKT-2024-001", workflow="project-appraisal", name="Đường liên xã Tân Hòa – Phú Lý",
-         investor="Ban QLDA đầu tư xây dựng tỉnh", group="B", grade="III", division="HTKT", officer="cv.ngo",
-         at="2024-02-05", steps=[("accept", "cv.ngo", "2024-02-06"), ("pass_appraisal", "cv.ngo", "2024-02-26"),
-                                 ("approve", "tp.huynh", "2024-03-20")]),
-    dict(code="BCNCKT-2024-002", workflow="project-appraisal", name="Trường THCS Nguyễn Du (khối 12 phòng học)",
-         investor="UBND huyện Vĩnh Cửu", group="C", grade="III", division="QLXD", officer="cv.pham",
-         at="2024-06-03", steps=[("accept", "cv.pham", "2024-06-04"), ("request_supplement", "cv.pham", "2024-06-06"),
-                                 ("receive_supplement", "cv.pham", "2024-06-10"),
-                                 ("pass_appraisal", "cv.pham", "2024-06-24"), ("approve", "tp.nguyen", "2024-07-05")]),
-    dict(code="TKXD-2024-015", workflow="post-basic-design", name="Cầu Suối Cát (thiết kế bản vẽ thi công)",
-         investor="Sở Giao thông vận tải", group="B", grade="II", division="HTKT", officer="cv.duong",
-         at="2024-08-27", steps=[("accept", "cv.duong", "2024-08-28"), ("extend", "tp.huynh", "2024-09-20")]),
-    dict(code="BCNCKT-2026-031", workflow="project-appraisal", name="Bệnh viện đa khoa khu vực (mở rộng)",
-         investor="Sở Y tế", group="A", grade="I", division="QLXD", officer="cv.vo",
-         at="2026-07-02", steps=[("accept", "cv.vo", "2026-07-03"), ("approve", "gd.tran", "2026-08-05")]),
-]
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = 3000
+SEED = 20240201
+DIVISION_WEIGHTS = {"QLXD": 0.45, "HTKT": 0.35, "QHKT": 0.20}
+GROUPS = (("A", 0.08), ("B", 0.32), ("C", 0.60))
+GRADES = (("special", 0.02), ("I", 0.10), ("II", 0.30), ("III", 0.45), ("IV", 0.13))
+APPRAISAL_DAYS = {"A": 35, "B": 25, "C": 15}
+DESIGN_DAYS = {"special": 40, "I": 40, "II": 30, "III": 30, "IV": 20}
+TET = (dt.date(2024, 2, 10), dt.date(2025, 1, 29))  # lunar new year's days in the period
+PLACES = ("Tân Hòa", "Phú Lý", "Long Thành", "Nhơn Trạch", "Trảng Bom", "Vĩnh Cửu", "Định Quán", "Xuân Lộc",
+          "Cẩm Mỹ", "Thống Nhất", "Tân Phú", "Biên Hòa", "Long Khánh", "Bình Phước", "Đồng Xoài", "Chơn Thành")
+KINDS = ("Đường giao thông liên xã", "Trường tiểu học", "Trạm y tế", "Kè chống sạt lở", "Nhà văn hóa",
+         "Cầu bê tông cốt thép", "Hệ thống thoát nước", "Trụ sở làm việc", "Chợ dân sinh", "Nâng cấp tỉnh lộ",
+         "Khu tái định cư", "Trường trung học cơ sở", "Công viên cây xanh", "Hồ chứa nước")
+INVESTORS = ("Ban QLDA đầu tư xây dựng tỉnh", "Ban QLDA giao thông", "Ban QLDA dân dụng và công nghiệp",
+             "UBND huyện Vĩnh Cửu", "UBND huyện Long Thành", "UBND thành phố Biên Hòa", "Sở Y tế",
+             "Sở Giáo dục và Đào tạo", "Công ty CP Đầu tư Phát triển Đồng Nai")
 
 
-def run_demo(out: Path, echo: Callable[[str], None] | None = print) -> dict[str, Any]:
+@dataclass
+class Plan:
+    """One dossier's life as planned: its receipt and events, as working-day offsets from receipt."""
+
+    code: str
+    receive: dict[str, Any]
+    events: list[tuple[int, str, str]] = field(default_factory=list)  # (offset, event, actor)
+
+
+def _pick(rng: random.Random, pairs: tuple[tuple[str, float], ...] | list[tuple[str, float]]) -> str:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+def _receipt_weight(day: dt.date) -> float:
+    """Dossiers arrive less around Tết and more before the year end (disbursement deadline)."""
+    w = 1.0
+    for tet in TET:
+        gap = abs((day - tet).days)
+        if gap <= 21:
+            w *= 0.25 + 0.75 * gap / 21
+    if day.month in (10, 11, 12):
+        w *= 1.25
+    return w
+
+
+def _stage(rng: random.Random, plan: Plan, t: int, limit_days: int, speed: float, officer: str, head: str,
+           intake: bool, supplement_p: float, flags: dict[str, Any]) -> int | None:
+    """Plan one stage from offset ``t``; returns the offset it finishes on (None: the dossier ended)."""
+    ev = plan.events
+    budget = max(2, round(limit_days * 5 / 7 * speed * math.exp(rng.gauss(-0.2, 0.3))))
+    if intake:
+        # within intake (at most 5 working days) the officer accepts or asks once for supplements
+        if rng.random() < 0.12:
+            t += rng.randint(1, 4)
+            ev.append((t, "request_supplement", officer))
+            if rng.random() < 0.05:  # the investor never answers: returned after 20 working days
+                ev.append((t + 21, "return", officer))
+                return None
+            t += rng.randint(3, 15)
+            ev.append((t, "receive_supplement", officer))
+            flags["supp"] += 1
+        t += rng.randint(1, 3)
+        ev.append((t, "accept", officer))
+        budget = max(1, budget - 2)
+    if rng.random() < 0.03:
+        t += rng.randint(2, 8)
+        ev.append((t, "withdraw", officer))
+        return None
+    if rng.random() < supplement_p and not flags["review_supp"]:  # once per dossier during review
+        flags["review_supp"] = True
+        t += rng.randint(2, max(2, budget // 2))
+        ev.append((t, "request_supplement", officer))
+        t += rng.randint(3, 18)
+        ev.append((t, "receive_supplement", officer))
+        budget = max(1, budget - 2)
+        flags["supp"] += 1
+    if rng.random() < 0.04 and not flags["extended"]:
+        ev.append((t + max(1, budget // 2), "extend", head))
+        flags["extended"] = True
+    if rng.random() < 0.02:
+        ev.append((t + max(1, budget // 2), "return", officer))
+        return None
+    return t + budget
+
+
+def make_plans(app: App, size: int, start: dt.date, end: dt.date, seed: int = SEED) -> list[tuple[dt.date, Plan]]:
+    """Receipts and event plans of ``size`` dossiers over the working days from ``start`` to ``end``."""
+    from .services import Services  # noqa: F401  (documents who carries the plans out)
+
+    rng = random.Random(seed)
+    cal = app.calendar
+    days = list(cal.working_days_in(start, end))
+    weights = [_receipt_weight(d) for d in days]
+    people = app.services.people()
+    officers: dict[str, list[str]] = defaultdict(list)
+    heads: dict[str, str] = {}
+    for p in people:
+        roles = set(p.roles.split(","))
+        if "head" in roles and p.division:
+            heads[p.division] = p.id
+        if "officer" in roles and "head" not in roles and p.division:
+            officers[p.division].append(p.id)
+    speed = {pid: rng.uniform(0.45, 0.9) for ids in officers.values() for pid in ids}
+    # one notably slow officer and one notably fast one make the ranking interesting
+    if "cv.vo" in speed:
+        speed["cv.vo"] = 1.05
+    if "cv.ngo" in speed:
+        speed["cv.ngo"] = 0.4
+    receipts = sorted(rng.choices(range(len(days)), weights=weights, k=size))
+    out = []
+    for n, i in enumerate(receipts, 1):
+        day = days[i]
+        division = _pick(rng, list(DIVISION_WEIGHTS.items()))
+        officer = rng.choice(officers[division])
+        head = heads[division]
+        workflow = "project-appraisal" if rng.random() < 0.7 else "post-basic-design"
+        group, grade = _pick(rng, GROUPS), _pick(rng, GRADES)
+        prefix = "BCNCKT" if workflow == "project-appraisal" else "TKXD"
+        code = f"{prefix}-{day.year}-{n:05d}"
+        name = f"{rng.choice(KINDS)} {rng.choice(PLACES)}"
+        plan = Plan(code, dict(workflow=workflow, code=code, name=name, investor=rng.choice(INVESTORS),
+                               group=group, grade=grade, division=division, officer=officer,
+                               capital_source="Ngân sách tỉnh"))
+        flags: dict[str, Any] = {"supp": 0, "extended": False, "review_supp": False}
+        s = speed[officer]
+        if workflow == "project-appraisal":
+            t = _stage(rng, plan, 0, APPRAISAL_DAYS[group], s, officer, head, True, 0.18, flags)
+            if t is not None:
+                plan.events.append((t, "pass_appraisal", officer))
+                flags["extended"] = False
+                t2 = _stage(rng, plan, t, DESIGN_DAYS[grade], s, officer, head, False, 0.10, flags)
+                if t2 is not None:
+                    plan.events.append((t2 + rng.randint(0, 2), "approve", head))
+        else:
+            t = _stage(rng, plan, 0, DESIGN_DAYS[grade], s, officer, head, True, 0.15, flags)
+            if t is not None:
+                plan.events.append((t + rng.randint(0, 2), "approve", head))
+        out.append((day, plan))
+    return out
+
+
+def _alert_hooks(app: App) -> tuple[Callable[[dt.datetime], Any] | None, Callable[[], Any] | None]:
+    """The scheduler's scan and the outbox dispatcher, if those modules are installed."""
+    try:
+        from . import alerts
+        from notifications.dispatcher import dispatch
+    except ImportError:
+        log.info("engine.alerts / notifications not installed: the demo simulates no reminders")
+        return None, None
+    return (lambda at: alerts.scan(app, at)), (lambda: dispatch(app))
+
+
+def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: dt.date,
+             clock: FixedClock, tick: Callable[[int], None] | None = None,
+             reminders_from: dt.date | None = None) -> dict[str, Any]:
+    """Carry the plans out day by day through the services; returns counts.
+
+    From ``reminders_from`` on (None: never), the alert scan and the dispatcher run after each working
+    day. The first scan catches up on every open clock, as when the alerts go live.
+    """
+    from .errors import ThamdinhError
+
+    cal = app.calendar
+    svc = app.services
+    rng = random.Random(SEED + 1)
+    agenda: dict[dt.date, list[tuple[dt.datetime, int, str, Plan, str | None]]] = defaultdict(list)
+    for day, plan in plans:
+        at = dt.datetime.combine(day, dt.time(7, 30), TZ) + dt.timedelta(minutes=rng.randint(0, 500))
+        agenda[day].append((at, 0, "receive", plan, None))
+        last, seq = at, 0
+        for offset, event, actor in sorted(plan.events, key=lambda e: e[0]):
+            eday = cal.add_working_days(day, offset) if offset > 0 else day
+            if eday > end:
+                break
+            at = dt.datetime.combine(eday, dt.time(7, 30), TZ) + dt.timedelta(minutes=rng.randint(0, 500))
+            if at <= last:
+                at = last + dt.timedelta(minutes=3)
+            seq += 1
+            agenda[eday].append((at, seq, event, plan, actor))
+            last = at
+    scan, dispatch = _alert_hooks(app) if reminders_from is not None else (None, None)
+    counts: dict[str, Any] = {"received": 0, "events": 0, "refused": 0, "alerts": 0, "messages": 0, "sent": 0,
+                              "no_address": 0}
+    alerts_log = logging.getLogger("engine.alerts")
+    level = alerts_log.level
+    failed: set[str] = set()
+    for i, day in enumerate(cal.working_days_in(start, end)):
+        items = sorted(agenda.get(day, []), key=lambda x: (x[0], x[1]))
+        for at, _, event, plan, actor in items:
+            clock.set(at)
+            if plan.code in failed:
+                continue
+            try:
+                if event == "receive":
+                    # Services.receive's use case without the dossier view it returns (the view costs
+                    # ~5 ms and the demo has no one to show it to): one transaction, same code path
+                    with app.repo.transaction() as cur:
+                        svc._receive(cur, at=at, actor=None, note=None, **plan.receive)
+                    counts["received"] += 1
+                else:
+                    svc.fire(plan.code, event, actor=actor or "system", at=at)
+                    counts["events"] += 1
+            except ThamdinhError as exc:
+                counts["refused"] += 1
+                failed.add(plan.code)
+                log.debug("demo: %s %s refused: %s", plan.code, event, exc)
+        evening = dt.datetime.combine(day, dt.time(17, 30), TZ)
+        clock.set(evening)
+        if scan is not None and dispatch is not None and reminders_from is not None and day >= reminders_from:
+            alerts_log.setLevel(logging.ERROR)  # people without e-mail are counted below, not logged each time
+            try:
+                res = scan(evening)
+            finally:
+                alerts_log.setLevel(level)
+            counts["alerts"] += len(res.raised)
+            counts["messages"] += getattr(res, "messages", 0) or 0
+            counts["no_address"] += len(getattr(res, "problems", []) or [])
+            counts["sent"] += dispatch().sent
+        if tick:
+            tick(1)
+    if reminders_from is None:
+        counts["reminders"] = "off"
+    elif scan is None:
+        counts["reminders"] = "skipped (engine.alerts not installed)"
+    else:
+        counts["reminders"] = f"from {reminders_from.isoformat()}"
+    return counts
+
+
+def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int = DEFAULT_SIZE,
+             seed: int = SEED, progress: bool = True, reminders_from: dt.date | None | str = "last-month"
+             ) -> dict[str, Any]:
+    """Build the demo database, simulate the year, write every report; returns where things are.
+
+    ``reminders_from``: the day the e-mail alerts go live in the simulation. By default the campaign's
+    last month: building one e-mail costs ~14 ms, and a whole year of reminders for 3,000 dossiers
+    (~7,000 messages) would not fit in the demo's minute. Pass a date (or the period start) for more,
+    None for none.
+    """
+    from . import reports
+    from .evaluation import evaluate, load_movement
+    from .metrics import Period
+
+    t0 = time.perf_counter()
     out = out.resolve()
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     db = out / "thamdinh.db"
-    clock = FixedClock(dt.datetime(2026, 11, 2, 8, 0, tzinfo=TZ))
+    movement = load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT)
+    start, end = movement.start, movement.end
+    clock = FixedClock(dt.datetime.combine(start, dt.time(7, 0), TZ))
     app = App(Settings().with_(database_url=f"sqlite:///{db}", mail_dir=out / "thu-di"), clock)
-    svc = app.services
-    svc.init()
-    svc.load_org(workflows_dir() / "org" / "sample-department.yaml")
-    shown = []
-    for s in SAMPLES:
-        svc.receive(workflow=s["workflow"], code=s["code"], name=s["name"], investor=s["investor"],
-                    group=s["group"], grade=s["grade"], division=s["division"], officer=s["officer"], at=s["at"])
-        for event, actor, at in s["steps"]:
-            svc.fire(s["code"], event, actor=actor, at=at)
-        shown.append(svc.show(s["code"]))
-    if echo:
-        from .cli import _timeline
+    try:
+        svc = app.services
+        svc.init()
+        svc.load_org(workflows_dir() / "org" / "sample-department.yaml")
+        plans = make_plans(app, size, start, end, seed)
+        if reminders_from == "last-month":
+            reminders_from = app.calendar.next_working_day(end.replace(day=1))
+        elif isinstance(reminders_from, str):
+            reminders_from = dt.date.fromisoformat(reminders_from)
+        n_days = sum(1 for _ in app.calendar.working_days_in(start, end))
+        months = Period(start, end, "").months()
+        report_dir = out / "bao-cao"
+        written: list[str] = []
 
-        for view in shown:
-            echo(_timeline(view))
-            echo("")
+        def run(tick: Callable[[int], None]) -> dict[str, Any]:
+            counts = simulate(app, plans, start, end, clock, tick, reminders_from)  # type: ignore[arg-type]
+            for m in months:
+                for fmt in reports.FORMATS:
+                    written.append(str(reports.write_monthly(app, m.ym, fmt,
+                                                             report_dir / f"bao-cao-thang-{m.ym}.{fmt}")))
+                tick(1)
+            result = evaluate(app, movement)
+            for fmt in reports.FORMATS:
+                written.append(str(reports.write_evaluation(app, result, fmt,
+                                                            report_dir / f"cham-diem-thi-dua-{movement.id}.{fmt}")))
+            tick(1)
+            counts["ranked_divisions"] = [(r["rank"], r["code"], r["score"], r["band_label"])
+                                          for r in result["units"]["division"]]
+            return counts
+
+        total = n_days + len(months) + 1
+        if echo is not None and progress:
+            import typer
+
+            with typer.progressbar(length=total, label="Mô phỏng năm thi đua và lập báo cáo") as bar:
+                counts = run(bar.update)
+        else:
+            counts = run(lambda n: None)
+        eml = sorted((out / "thu-di").glob("*.eml")) if (out / "thu-di").is_dir() else []
+        summary = {"database": str(db), "reports": report_dir.as_posix(), "files": written,
+                   "mail_dir": str(out / "thu-di"), "eml_files": len(eml), "seconds": round(time.perf_counter() - t0, 1),
+                   **counts}
+    finally:
+        app.close()
+    if echo is not None:
+        echo(f"Đã mô phỏng {summary['received']} hồ sơ, {summary['events']} thao tác "
+             f"({start:%d/%m/%Y} – {end:%d/%m/%Y}) trong {summary['seconds']} giây.")
         echo(f"Cơ sở dữ liệu: {db}")
-    app.close()
-    return {"database": str(db), "dossiers": [v["code"] for v in shown]}
+        echo(f"Báo cáo tháng và kết quả chấm điểm thi đua: {report_dir}/ ({len(written)} tệp)")
+        if summary["reminders"] == "off":
+            echo("Nhắc hạn qua e-mail: không mô phỏng.")
+        elif summary["reminders"].startswith("skipped"):
+            echo("Nhắc hạn qua e-mail: bỏ qua (chưa cài engine.alerts / notifications).")
+        else:
+            echo(f"Nhắc hạn (từ {dt.date.fromisoformat(summary['reminders'][5:]):%d/%m/%Y}): {summary['alerts']} "
+                 f"cảnh báo, {summary['eml_files']} thư .eml trong {out / 'thu-di'}"
+                 + (f"; {summary['no_address']} thư chưa gửi được vì cán bộ chưa có e-mail" if summary["no_address"] else ""))
+        echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
+                                            for r in summary["ranked_divisions"]))
+        echo(f"Mở báo cáo tháng: {report_dir / ('bao-cao-thang-' + months[-1].ym + '.html')}")
+    return summary

@@ -148,6 +148,38 @@ def rollup(fine: Iterable[dict[str, Any]], by: Sequence[str]) -> list[dict[str, 
     return [derive(groups[k]) for k in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k))]
 
 
+_CAL_CACHE: dict[tuple[int, bool], list[tuple[Any, int, int, str]]] = {}
+_WD_CACHE: dict[int, dict[int, int]] = {}
+
+
+def _wd_by_ordinal(cal: Any) -> dict[int, int]:
+    """Day ordinal -> number of working days up to and including that day, over the calendar's span."""
+    key = id(cal)
+    if key not in _WD_CACHE:
+        out, wd = {}, 0
+        day, one = cal.first, dt.timedelta(days=1)
+        while day <= cal.last:
+            if cal.is_working_day(day):
+                wd += 1
+            out[day.toordinal()] = wd
+            day += one
+        _WD_CACHE.clear()
+        _WD_CACHE[key] = out
+    return _WD_CACHE[key]
+
+
+def _calendar_rows(cal: Any, pg: bool) -> list[tuple[Any, int, int, str]]:
+    key = (id(cal), pg)
+    if key not in _CAL_CACHE:
+        rows = []
+        for ordinal, wd in _wd_by_ordinal(cal).items():
+            day = dt.date.fromordinal(ordinal)
+            rows.append((day if pg else day.isoformat(), ordinal, wd, day.strftime("%Y-%m")))
+        _CAL_CACHE.clear()
+        _CAL_CACHE[key] = rows
+    return _CAL_CACHE[key]
+
+
 def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) -> str:
     """``SUM(CASE ...)`` counting the rows whose ``expr`` falls in bucket ``i`` (inclusive upper bounds)."""
     lo = buckets[i - 1][1] if i > 0 else None
@@ -171,20 +203,19 @@ class MetricsSession:
         return d if self.pg else d.isoformat()
 
     def load_calendar(self) -> None:
-        cal = self.cal
+        """(Re)create the temporary working-day index on this connection."""
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")
-        day_type = "DATE" if self.pg else "TEXT"
-        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {CAL_TABLE} (day {day_type} PRIMARY KEY, "
+        # DATE on both: on SQLite the column must share the affinity of stage_clock's dates, or the
+        # join cannot use the primary-key index
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {CAL_TABLE} (day DATE PRIMARY KEY, "
                                   "ord INTEGER NOT NULL, wd INTEGER NOT NULL, ym VARCHAR(7) NOT NULL)")
-        rows, wd = [], 0
-        day, one = cal.first, dt.timedelta(days=1)
-        while day <= cal.last:
-            if cal.is_working_day(day):
-                wd += 1
-            rows.append({"day": self._day(day), "ord": day.toordinal(), "wd": wd, "ym": day.strftime("%Y-%m")})
-            day += one
-        self.conn.execute(text(f"INSERT INTO {CAL_TABLE} (day, ord, wd, ym) VALUES (:day, :ord, :wd, :ym)"), rows)
-        self._wd_index = {r["ord"]: r["wd"] for r in rows}
+        rows = _calendar_rows(self.cal, self.pg)
+        mark = "%s" if self.pg else "?"
+        self.conn.exec_driver_sql(f"INSERT INTO {CAL_TABLE} (day, ord, wd, ym) VALUES ({mark}, {mark}, {mark}, {mark})",
+                                  rows)  # type: ignore[arg-type]
+        self._wd_index = _wd_by_ordinal(self.cal)
+        if self.pg:
+            self.conn.exec_driver_sql(f"ANALYZE {CAL_TABLE}")
 
     def drop_calendar(self) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")

@@ -12,7 +12,7 @@ import re
 import smtplib
 import socket
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -37,7 +37,7 @@ class Transport(Protocol):
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None: ...
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: Message) -> None:
         """Deliver one message; raises TransientError or PermanentError."""
         ...
 
@@ -56,7 +56,7 @@ class EmlFolderTransport:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         return None
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: Message) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stem = re.sub(r"[^A-Za-z0-9._-]", "_", str(msg["Message-ID"]).strip("<>"))
@@ -116,7 +116,7 @@ class SmtpTransport:
                 self._conn.close()
             self._conn = None
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: Message) -> None:
         if self._conn is None:
             self._conn = self._connect()
         try:

@@ -1,0 +1,263 @@
+"""Delivery through the outbox to a real SMTP server (aiosmtpd on loopback), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from conftest import SAMPLE_ORG, make_app_for
+from mailtools import SmtpServer, smtp_port, smtp_server  # noqa: F401  (fixtures)
+
+from engine import alerts
+from engine.app import App
+from engine.timeutil import TZ, FixedClock
+from notifications import outbox
+from notifications.dispatcher import Dispatcher, dispatch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def mail_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
+             server: SmtpServer, **extra: Any) -> App:
+    a = make_app_for(backend, request, tmp_path, clock, **server.settings(), **extra)
+    a.services.load_org(SAMPLE_ORG)
+    return a
+
+
+@pytest.fixture
+def smtp_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
+             smtp_server: SmtpServer) -> Iterator[App]:  # noqa: F811
+    a = mail_app(backend, request, tmp_path, clock, smtp_server)
+    yield a
+    a.close()
+
+
+def overdue_dossier(app: App, clock: FixedClock, code: str = "HS-1", **kw: Any) -> None:
+    """A dossier received 3/6/2024 (due 18/6) and a scan on 19/6: three messages queued."""
+    clock.set("2024-06-03T09:00")
+    fields: dict[str, Any] = dict(workflow="project-appraisal", code=code, name=f"Dự án «{code}» & cầu",
+                                  investor="Ban QLDA tỉnh", group="C", grade="III", division="QLXD",
+                                  officer="cv.pham", at="2024-06-03")
+    fields.update(kw)
+    app.services.receive(**fields)
+    clock.set("2024-06-14T09:00")
+    alerts.scan(app)
+    clock.set("2024-06-19T09:00")
+    alerts.scan(app)
+
+
+def statuses(app: App) -> list[tuple[int, str, int]]:
+    with app.repo.transaction() as cur:
+        cur.execute("SELECT id, status, tries FROM outbox_message ORDER BY id")
+        return [(int(i), s, int(t)) for i, s, t in cur.fetchall()]
+
+
+def test_alerts_are_delivered_over_smtp(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+    overdue_dossier(smtp_app, clock)
+    result = dispatch(smtp_app)
+    assert result.sent == 3 and result.retried == result.failed == 0
+    got = smtp_server.inbox.messages
+    assert sorted(str(m["To"]) for m in got) == ["hong.pt@soxaydung.example.vn", "hong.pt@soxaydung.example.vn",
+                                                 "phuoc.nh@soxaydung.example.vn"]
+    overdue = next(m for m in got if "Quá hạn" in str(m["Subject"]) and "phuoc" in str(m["To"]))
+    assert str(overdue["Subject"]) == "[Thẩm định] Quá hạn: HS-1 – Dự án «HS-1» & cầu (hạn 18/06/2024)"
+    assert overdue["From"] == smtp_app.settings.mail_from
+    text = overdue.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = overdue.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Kính gửi Nguyễn Hữu Phước" in text and "quá 1 ngày" in text
+    assert "Dự án «HS-1» &amp; cầu" in html
+    assert "http://localhost:8000/ho-so/HS-1" in text
+    rows = outbox.list_messages(smtp_app, status="sent")
+    assert sorted(r["message_id"] for r in rows) == sorted(smtp_server.inbox.message_ids())
+    assert all(r["message_id"] == outbox.message_id(r["id"], r["dedup_key"], smtp_app.settings.mail_from)
+               for r in rows)
+    assert dispatch(smtp_app).sent == 0  # nothing twice
+    assert len(got) == 3
+
+
+def test_server_down_then_up_is_retried_with_backoff_and_delivered_once(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
+        smtp_port: SmtpServer) -> None:  # noqa: F811
+    app = mail_app(backend, request, tmp_path, clock, smtp_port)
+    overdue_dossier(app, clock)
+    first = dispatch(app)
+    assert first.sent == 0 and first.retried == 3
+    assert [s for _, s, _ in statuses(app)] == ["pending"] * 3
+    assert dispatch(app).retried == 0  # backing off: not due yet
+    smtp_port.start()
+    clock.advance(seconds=59)
+    assert dispatch(app).sent == 0  # first backoff is 60 s
+    clock.advance(seconds=2)
+    assert dispatch(app).sent == 3
+    clock.advance(hours=5)
+    assert dispatch(app).sent == 0
+    assert len(smtp_port.inbox.messages) == 3
+    assert len(set(smtp_port.inbox.message_ids())) == 3
+    assert [(s, t) for _, s, t in statuses(app)] == [("sent", 2)] * 3
+    app.close()
+
+
+def test_backoff_is_exponential_and_capped(sqlite_app: App) -> None:
+    d = Dispatcher(sqlite_app, backoff_base=60, backoff_cap=3600)
+    assert [d.backoff(n).total_seconds() for n in range(1, 9)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+def test_failure_is_permanent_after_max_tries_and_an_admin_can_retry(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
+        smtp_port: SmtpServer) -> None:  # noqa: F811
+    app = mail_app(backend, request, tmp_path, clock, smtp_port, smtp_max_tries=3)
+    overdue_dossier(app, clock)
+    for _ in range(3):
+        dispatch(app)
+        clock.advance(hours=2)
+    assert [(s, t) for _, s, t in statuses(app)] == [("failed", 3)] * 3
+    assert "không kết nối được máy chủ SMTP" in (outbox.get_message(app, 1) or {})["last_error"]
+    smtp_port.start()
+    assert dispatch(app).sent == 0  # failed rows stay failed
+    assert outbox.retry(app, [1]) == 1
+    assert dispatch(app).sent == 1
+    assert outbox.retry(app) == 2
+    assert dispatch(app).sent == 2
+    assert len(smtp_port.inbox.messages) == 3
+    app.close()
+
+
+def test_a_refused_recipient_fails_at_once(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+    smtp_server.inbox.refuse.add("phuoc.nh@soxaydung.example.vn")
+    overdue_dossier(smtp_app, clock)
+    result = dispatch(smtp_app)
+    assert (result.sent, result.failed) == (2, 1)
+    failed = outbox.list_messages(smtp_app, status="failed")
+    assert [(r["recipient_id"], r["tries"]) for r in failed] == [("tp.nguyen", 1)]
+
+
+def test_without_smtp_messages_are_written_as_eml_files(app: App, clock: FixedClock) -> None:
+    assert app.settings.smtp_host is None
+    overdue_dossier(app, clock)
+    assert dispatch(app).sent == 3
+    files = sorted(Path(app.settings.mail_dir).glob("*.eml"))
+    assert len(files) == 3
+    parsed = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
+    assert {str(m["Subject"]).split(":")[0] for m in parsed} == {"[Thẩm định] Sắp đến hạn", "[Thẩm định] Quá hạn"}
+    assert dispatch(app).sent == 0
+    assert len(list(Path(app.settings.mail_dir).glob("*.eml"))) == 3
+
+
+def test_a_recipient_without_e_mail_is_held_until_an_address_is_added(app: App, clock: FixedClock) -> None:
+    overdue_dossier(app, clock, division="QHKT", officer="cv.do")
+    assert dispatch(app).sent == 1  # the head; cv.do's two messages are held
+    held = outbox.list_messages(app, status="no_address")
+    assert [r["recipient_id"] for r in held] == ["cv.do", "cv.do"]
+    assert outbox.retry(app) == 0  # still no address
+    with app.repo.transaction() as cur:
+        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"), ("khai.dv@soxaydung.example.vn", "cv.do"))
+    assert outbox.retry(app) == 2
+    assert dispatch(app).sent == 2
+
+
+def test_two_dispatchers_at_once_never_send_a_message_twice(smtp_app: App, clock: FixedClock,
+                                                            smtp_server: SmtpServer) -> None:  # noqa: F811
+    for n in range(20):
+        overdue_dossier(smtp_app, clock, code=f"HS-{n:02d}")
+    total = len(statuses(smtp_app))
+    assert total == 20 * 3
+    other = App(smtp_app.settings, clock)
+    results = []
+
+    def run(a: App) -> None:
+        results.append(Dispatcher(a, batch=5).run_once())
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in (smtp_app, other, smtp_app)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    other.close()
+    assert sum(r.sent for r in results) == total
+    ids = smtp_server.inbox.message_ids()
+    assert len(ids) == len(set(ids)) == total
+
+
+# -- crashes -----------------------------------------------------------------------------------
+CHILD = """
+import datetime as dt, os, signal, sys
+sys.path.insert(0, {root!r})
+from engine.app import App
+from engine.settings import Settings
+from engine.timeutil import FixedClock, TZ
+settings = Settings().with_(database_url={url!r}, mail_dir={mail!r}, smtp_host="127.0.0.1", smtp_port={port})
+app = App(settings, FixedClock(dt.datetime.fromisoformat({now!r})))
+mode = {mode!r}
+if mode == "scan":
+    from engine import alerts
+    alerts.scan(app)
+    print("committed", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # dies between the commit and any send
+else:
+    from notifications.dispatcher import dispatch
+    print("dispatching", flush=True)
+    dispatch(app)
+"""
+
+
+def child(app: App, mode: str, port: int, now: dt.datetime) -> subprocess.Popen[str]:
+    code = CHILD.format(root=str(ROOT), url=app.settings.database_url, mail=str(app.settings.mail_dir),
+                        port=port, now=now.isoformat(), mode=mode)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def test_a_process_killed_after_the_commit_sends_after_restart_once(
+        smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+    clock.set("2024-06-03T09:00")
+    smtp_app.services.receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
+                              group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
+    proc = child(smtp_app, "scan", smtp_server.port, dt.datetime(2024, 6, 19, 9, 0, tzinfo=TZ))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, err
+    assert "committed" in out
+    assert smtp_server.inbox.messages == []
+    assert [s for _, s, _ in statuses(smtp_app)] == ["pending"] * 2  # officer and head: overdue
+    clock.set("2024-06-19T09:01")
+    assert dispatch(smtp_app).sent == 2  # "after restart"
+    assert dispatch(smtp_app).sent == 0
+    ids = smtp_server.inbox.message_ids()
+    assert len(ids) == len(set(ids)) == 2
+
+
+def test_a_dispatcher_killed_mid_send_delivers_after_restart_once(
+        smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+    overdue_dossier(smtp_app, clock)
+    smtp_server.inbox.hold_rcpt = True
+    proc = child(smtp_app, "dispatch", smtp_server.port, clock.now())
+    try:
+        assert smtp_server.inbox.in_rcpt.wait(30), proc.stderr.read() if proc.poll() is not None else "timeout"
+        os.kill(proc.pid, signal.SIGKILL)  # kill -9: the row is claimed, the message not accepted
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stderr.close()  # type: ignore[union-attr]
+    smtp_server.inbox.hold_rcpt = False
+    smtp_server.inbox.release.set()
+    time.sleep(0.2)  # let the server notice the dead connection (bounded)
+    assert smtp_server.inbox.messages == []
+    assert [s for _, s, _ in statuses(smtp_app)] == ["sending"] * 3  # the dead dispatcher's batch
+    assert dispatch(smtp_app).sent == 0  # claimed rows wait for the claim (5 minutes) to expire
+    clock.advance(minutes=6)
+    assert dispatch(smtp_app).sent == 3
+    assert dispatch(smtp_app).sent == 0
+    ids = smtp_server.inbox.message_ids()
+    assert len(ids) == len(set(ids)) == 3

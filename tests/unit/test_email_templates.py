@@ -1,0 +1,116 @@
+"""Every e-mail template renders: Vietnamese, autoescaped HTML, strict about missing variables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jinja2
+import pytest
+
+from engine.resources import templates_dir
+from notifications.render import TEMPLATES, one_line, render
+
+BASE = {"department_name": "SỞ XÂY DỰNG", "province_name": "TỈNH ĐỒNG NAI"}
+
+
+def alert_context(kind: str = "overdue", audience: str = "officer", **dossier: Any) -> dict[str, Any]:
+    d = {"code": "HS-0001", "name": "Đường giao thông <xã> Tân Phú & cầu", "investor": "Ban QLDA tỉnh",
+         "division": "QLXD", "officer_name": "Phạm Thị Hồng", "stage_label": "Thẩm định dự án",
+         "due_date": dt.date(2025, 2, 3), "days": 2, "unit_label": "ngày làm việc",
+         "blockers": "Chờ ý kiến Sở Tài nguyên và Môi trường", "link": "https://thamdinh.example.vn/ho-so/HS-0001"}
+    d.update(dossier)
+    return {**BASE, "recipient": {"id": "cv.pham", "name": "Phạm Thị Hồng"}, "audience": audience, "kind": kind,
+            "dossier": d}
+
+
+def digest_context(**overrides: Any) -> dict[str, Any]:
+    items = [
+        {"code": "HS-0007", "name": "Trường học <b>Bình Minh</b>", "stage_label": "Thẩm định dự án",
+         "due_date": dt.date(2025, 1, 23), "status": "overdue", "days": 4, "unit_label": "ngày làm việc",
+         "officer_name": "Võ Quốc Bảo", "blockers": "Thiếu hồ sơ khảo sát địa chất", "link": "https://x/ho-so/HS-0007"},
+        {"code": "HS-0009", "name": "Kè sông Đồng Nai", "stage_label": "Thẩm định dự án",
+         "due_date": dt.date(2025, 2, 3), "status": "due_today", "days": 0, "unit_label": "ngày",
+         "officer_name": "Phạm Thị Hồng", "blockers": None, "link": "https://x/ho-so/HS-0009"},
+        {"code": "HS-0011", "name": "Nhà văn hóa ấp 3", "stage_label": "Thẩm định thiết kế triển khai sau thiết kế cơ sở",
+         "due_date": dt.date(2025, 2, 5), "status": "due_soon", "days": 2, "unit_label": "ngày làm việc",
+         "officer_name": "Đặng Ngọc Ánh", "blockers": None, "link": "https://x/ho-so/HS-0011"},
+    ]
+    ctx = {**BASE, "recipient": {"id": "tp.nguyen", "name": "Nguyễn Hữu Phước"},
+           "division_name": "Phòng Quản lý xây dựng", "day": dt.date(2025, 2, 3), "items": items,
+           "counts": {"overdue": 1, "due_today": 1, "due_soon": 1}}
+    ctx.update(overrides)
+    return ctx
+
+
+CONTEXTS = {"alert": alert_context, "digest": digest_context}
+
+
+def test_every_template_file_is_a_known_message() -> None:
+    names = {p.name.split(".")[0] for p in (templates_dir() / "email").glob("*.j2") if not p.name.startswith("_")}
+    assert names == set(TEMPLATES) == set(CONTEXTS)
+    for name in TEMPLATES:
+        assert (templates_dir() / "email" / f"{name}.txt.j2").is_file()
+        assert (templates_dir() / "email" / f"{name}.html.j2").is_file()
+
+
+@pytest.mark.parametrize("kind,audience,words", [
+    ("due_soon", "officer", "sắp đến hạn giải quyết"),
+    ("due_today", "officer", "là hạn giải quyết"),
+    ("overdue", "officer", "đã quá hạn giải quyết"),
+    ("overdue", "head", "Đề nghị trưởng phòng đôn đốc"),
+    ("escalation", "director", "Kính báo cáo Giám đốc"),
+    ("escalation", "officer", "báo cáo lý do chậm trễ"),
+])
+def test_alert_renders_each_kind_for_each_audience(kind: str, audience: str, words: str) -> None:
+    msg = render("alert", alert_context(kind, audience))
+    assert "HS-0001" in msg.subject and "03/02/2025" in msg.subject
+    assert "\n" not in msg.subject
+    assert words in msg.text
+    assert "https://thamdinh.example.vn/ho-so/HS-0001" in msg.text
+    assert 'href="https://thamdinh.example.vn/ho-so/HS-0001"' in msg.html
+    assert "Chờ ý kiến Sở Tài nguyên và Môi trường" in msg.text and "Chờ ý kiến Sở Tài nguyên và Môi trường" in msg.html
+    assert "Kính gửi Phạm Thị Hồng" in msg.text
+
+
+def test_alert_html_is_autoescaped_and_text_is_not() -> None:
+    msg = render("alert", alert_context())
+    assert "Đường giao thông &lt;xã&gt; Tân Phú &amp; cầu" in msg.html
+    assert "<xã>" not in msg.html
+    assert "Đường giao thông <xã> Tân Phú & cầu" in msg.text
+
+
+def test_subject_loses_line_breaks_smuggled_in_data() -> None:
+    msg = render("alert", alert_context(name="Dự án\r\nBcc: ai@ngoai.vn\nX"))
+    assert "\n" not in msg.subject and "\r" not in msg.subject
+    assert "Dự án Bcc: ai@ngoai.vn X" in msg.subject
+    assert one_line(" a \n\t b ") == "a b"
+
+
+def test_digest_renders_most_urgent_first_with_days_officer_and_blockers() -> None:
+    msg = render("digest", digest_context())
+    assert msg.subject == ("[Thẩm định] Tổng hợp ngày 03/02/2025 – Phòng Quản lý xây dựng: 1 quá hạn, "
+                           "1 đến hạn hôm nay, 1 sắp đến hạn")
+    text = msg.text
+    assert text.index("HS-0007") < text.index("HS-0009") < text.index("HS-0011")
+    assert "[Quá hạn 4 ngày làm việc] HS-0007" in text
+    assert "[Sắp đến hạn, còn 2 ngày làm việc] HS-0011" in text
+    assert "chuyên viên: Võ Quốc Bảo" in text and "Vướng mắc: Thiếu hồ sơ khảo sát địa chất" in text
+    assert "Trường học &lt;b&gt;Bình Minh&lt;/b&gt;" in msg.html
+    assert msg.html.index("HS-0007") < msg.html.index("HS-0009") < msg.html.index("HS-0011")
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_missing_variables_are_errors(name: str) -> None:
+    ctx = CONTEXTS[name]()
+    del ctx["recipient"]
+    with pytest.raises(jinja2.UndefinedError):
+        render(name, ctx)
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_templates_are_in_vietnamese_with_diacritics(name: str) -> None:
+    msg = render(name, CONTEXTS[name]())
+    for word in ("Kính gửi", "Thư tự động", "hồ sơ thẩm định"):
+        assert word in msg.text and word in msg.html
+    assert msg.html.lstrip().startswith("<!DOCTYPE html>") and 'lang="vi"' in msg.html

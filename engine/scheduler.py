@@ -102,6 +102,16 @@ def monthly_report_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> A
     return send(app, month)
 
 
+#: the jobs by id; the job store keeps ``run_stored_job`` with the id as its argument
+JOBS: dict[str, Callable[["App", dt.datetime, dt.datetime], Any]] = {
+    "scan": scan_job, "dispatch": dispatch_job, "digest": digest_job, "monthly_report": monthly_report_job}
+
+
+def run_stored_job(job_id: str, *context: Any) -> Any:
+    """What the job store references: runs ``JOBS[job_id](app, run_time, now)``."""
+    return JOBS[job_id](*context)
+
+
 # -- the lease ---------------------------------------------------------------------------------
 def acquire_lease(app: "App", holder: str, now: dt.datetime, ttl: float, name: str = LEASE_NAME) -> bool:
     """Take or renew the lease; True if ``holder`` holds it until ``now + ttl``."""
@@ -192,8 +202,8 @@ class DeadlineScheduler(BlockingScheduler):
             existing = self.store.lookup_job(job_id)
             if existing is not None and str(existing.trigger) == str(trigger):
                 continue
-            job = Job(self, id=job_id, func=f"{__name__}:{job_id}_job", trigger=trigger, executor="default",
-                      args=(), kwargs={}, name=job_id, misfire_grace_time=None, coalesce=True,
+            job = Job(self, id=job_id, func=f"{__name__}:run_stored_job", trigger=trigger, executor="default",
+                      args=(job_id,), kwargs={}, name=job_id, misfire_grace_time=None, coalesce=True,
                       max_instances=1, next_run_time=trigger.get_next_fire_time(None, now))
             job._jobstore_alias = "default"
             if existing is None:
@@ -233,7 +243,7 @@ class DeadlineScheduler(BlockingScheduler):
                 self.leader = False
                 return self.renew_every
             try:
-                job.func(self.app, run_time, now)
+                job.func(*job.args, self.app, run_time, now)
             except Exception:
                 log.exception("job %s (%s) failed", job.id, run_time)
             self.runs.append((job.id, run_time))

@@ -1,0 +1,125 @@
+"""The main job: ``run_demo`` on a small year, and the ``thamdinh demo``/``report``/``evaluate`` commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.demo import make_plans, run_demo
+
+_SCRIPT = Path(sys.executable).parent / "thamdinh"
+COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "engine.cli"]
+MONTHS = ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10",
+          "2024-11", "2024-12", "2025-01"]
+
+
+@pytest.fixture(scope="module")
+def small_year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("demo") / "ket-qua"
+    return out, run_demo(out, echo=None, size=150, progress=False)
+
+
+def test_the_demo_simulates_a_year_through_the_services(small_year: tuple[Path, dict[str, Any]]) -> None:
+    out, summary = small_year
+    assert summary["received"] == 150 and summary["refused"] == 0 and summary["events"] > 300
+    db = sqlite3.connect(out / "thamdinh.db")
+    try:
+        assert db.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 150
+        first, last = db.execute("SELECT MIN(received_on), MAX(received_on) FROM dossier").fetchone()
+        assert "2024-02-01" <= first and last <= "2025-01-31"
+        outcomes = dict(db.execute("SELECT COALESCE(outcome, '-'), COUNT(*) FROM stage_clock GROUP BY 1").fetchall())
+        assert outcomes.get("late", 0) > 0 and outcomes.get("early", 0) > outcomes.get("late", 0)
+        assert db.execute("SELECT COUNT(*) FROM stage_clock WHERE pause_count > 0").fetchone()[0] > 0
+    finally:
+        db.close()
+
+
+def test_events_only_fall_on_working_days(small_year: tuple[Path, dict[str, Any]]) -> None:
+    import datetime as dt
+
+    from engine.app import App
+    from engine.settings import Settings
+    from engine.timeutil import TZ
+
+    out, _ = small_year
+    app = App(Settings().with_(database_url=f"sqlite:///{out / 'thamdinh.db'}"))
+    try:
+        with app.engine.connect() as c:
+            stamps = [r[0] for r in c.exec_driver_sql("SELECT at FROM dossier_event")]
+        for s in stamps:
+            local = dt.datetime.fromisoformat(s).replace(tzinfo=dt.timezone.utc).astimezone(TZ).date()
+            assert app.calendar.is_working_day(local), local
+    finally:
+        app.close()
+
+
+def test_the_demo_writes_every_monthly_report_and_the_evaluation(small_year: tuple[Path, dict[str, Any]]) -> None:
+    out, summary = small_year
+    reports = out / "bao-cao"
+    for m in MONTHS:
+        for fmt in ("html", "xlsx", "json"):
+            assert (reports / f"bao-cao-thang-{m}.{fmt}").stat().st_size > 0
+    evaluation = json.loads((reports / "cham-diem-thi-dua-2024-giai-ngan-dau-tu-cong.json").read_text("utf-8"))
+    assert {"division", "officer"} == set(evaluation["units"])
+    assert sum(r["finished"] for r in evaluation["units"]["division"]) > 100
+    assert len(summary["files"]) == 12 * 3 + 3
+
+
+def test_reminders_land_as_eml_files_when_alerts_are_installed(small_year: tuple[Path, dict[str, Any]]) -> None:
+    out, summary = small_year
+    try:
+        import engine.alerts  # noqa: F401
+    except ImportError:
+        assert summary["reminders"].startswith("skipped")
+        return
+    assert summary["reminders"] == "from 2025-01-02"
+    assert summary["eml_files"] == len(list((out / "thu-di").glob("*.eml"))) > 0
+
+
+def test_the_same_seed_gives_the_same_year(sqlite_app: Any) -> None:
+    import datetime as dt
+
+    a = make_plans(sqlite_app, 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
+    b = make_plans(sqlite_app, 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
+    assert [(d, p.receive, p.events) for d, p in a] == [(d, p.receive, p.events) for d, p in b]
+    tet = [d for d, _ in a if dt.date(2024, 2, 8) <= d <= dt.date(2024, 2, 14)]
+    assert tet == []
+
+
+def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *args], env=env, cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+                          timeout=300)
+
+
+def test_the_commands_on_the_demo_database(small_year: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, _ = small_year
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THAMDINH_")}
+    env.update(THAMDINH_DATABASE_URL=f"sqlite:///{out / 'thamdinh.db'}", PYTHONIOENCODING="utf-8")
+    r = run("report", "monthly", "--month", "2024-06", "--format", "json", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["month"] == "2024-06"
+    r = run("report", "monthly", "--month", "2024-06", "--division", "QLXD", "--format", "xlsx", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "bao-cao-thang-2024-06-QLXD.xlsx").exists()
+    r = run("report", "monthly", "--month", "2024-06", "--format", "html", "--out", "m.html", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and "<svg" in (tmp_path / "m.html").read_text("utf-8")
+    r = run("evaluate", "--format", "json", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and json.loads(r.stdout)["movement"]["id"] == "2024-giai-ngan-dau-tu-cong"
+    r = run("report", "monthly", "--month", "2024-6x", env=env, cwd=tmp_path)
+    assert r.returncode == 2 and "YYYY-MM" in r.stderr
+    r = run("evaluate", "--format", "pdf", env=env, cwd=tmp_path)
+    assert r.returncode == 2 and "Định dạng" in r.stderr
+
+
+def test_the_demo_command_runs_with_a_size(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THAMDINH_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    r = run("demo", "--out", str(tmp_path / "d"), "--size", "30", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Báo cáo tháng" in r.stdout and (tmp_path / "d" / "bao-cao" / "bao-cao-thang-2025-01.html").exists()

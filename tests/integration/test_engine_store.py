@@ -315,9 +315,10 @@ def _race(app: App, code: str, attempts: list[tuple[str, str]]) -> list[object]:
 
 @pytest.mark.parametrize("attempts", [
     [("accept", "cv.pham")] * 6,
-    [("accept", "cv.pham"), ("return", "tp.nguyen"), ("withdraw", "cv.vo"), ("request_supplement", "cv.dang"),
-     ("accept", "tp.nguyen"), ("return", "gd.tran")],
-], ids=["same-event", "competing-events"])
+    # each of these ends the dossier, so whichever wins, the others are too late
+    [("return", "tp.nguyen"), ("withdraw", "cv.vo"), ("return", "gd.tran"), ("withdraw", "cv.pham"),
+     ("return", "cv.dang"), ("withdraw", "tp.nguyen")],
+], ids=["same-event", "competing-closing-events"])
 def test_concurrent_fires_on_one_dossier_let_exactly_one_through(
         app: App, make_dossier: Callable[..., dict[str, Any]], attempts: list[tuple[str, str]]) -> None:
     make_dossier(code="HS-RACE")
@@ -334,19 +335,65 @@ def test_concurrent_fires_on_one_dossier_let_exactly_one_through(
     assert len(view["history"]) == 2
 
 
-def _process_worker(url: str, code: str, event: str, actor: str, barrier: Any, out: Any) -> None:
+def _hold_after_reading(app: App, read_done: Any, release: Any) -> None:
+    """Make this app's next fire stop between reading the dossier and writing it."""
+    original = app.repo.load_for_fire
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        loaded = original(*args, **kwargs)
+        read_done.set()
+        assert release.wait(60), "never released"
+        return loaded
+
+    app.repo.load_for_fire = held  # type: ignore[method-assign]
+
+
+def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict(
+        app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
+    make_dossier(code="HS-LOST")
+    slow = App(app.settings, app.clock)  # a second process's worth of engine, same database
+    read_done, release = threading.Event(), threading.Event()
+    _hold_after_reading(slow, read_done, release)
+    outcome: list[object] = []
+
+    def late() -> None:
+        try:
+            outcome.append(slow.services.fire("HS-LOST", "return", actor="tp.nguyen", at="2024-06-04T10:00"))
+        except Exception as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    t = threading.Thread(target=late)
+    t.start()
+    try:
+        assert read_done.wait(30)
+        app.services.fire("HS-LOST", "accept", actor="cv.pham", at="2024-06-04T09:00")
+    finally:
+        release.set()
+        t.join(60)
+        slow.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError), outcome
+    view = app.services.show("HS-LOST")
+    assert (view["state"], view["version"], len(view["history"])) == ("appraising", 2, 2)
+
+
+def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, barrier: Any, read_done: Any,
+                    release: Any, out: Any) -> None:
     """Runs in a spawned process: its own App, engine and connection pool."""
     from engine.app import App as ChildApp
     from engine.settings import Settings as ChildSettings
 
     child = ChildApp(ChildSettings().with_(database_url=url))
     child.calendar, child.compiled  # noqa: B018 - warm up before the race
+    if hold:
+        _hold_after_reading(child, read_done, release)
     try:
         barrier.wait(60)
+        if not hold:
+            read_done.wait(60)
         child.services.fire(code, event, actor=actor, at="2024-06-04T10:00")
-        out.put("ok")
+        out.put((actor, "ok"))
     except Exception as exc:  # noqa: BLE001
-        out.put(type(exc).__name__)
+        out.put((actor, type(exc).__name__))
     finally:
         child.close()
 
@@ -358,19 +405,29 @@ def test_concurrent_fires_from_several_processes_on_sqlite_let_exactly_one_throu
     sqlite_app.engine.dispose()
     url = sqlite_app.settings.database_url
     ctx = multiprocessing.get_context("spawn")
-    n = 4
-    barrier, out = ctx.Barrier(n), ctx.Queue()
-    events = [("accept", "cv.pham"), ("return", "tp.nguyen"), ("accept", "cv.vo"), ("withdraw", "tp.nguyen")]
-    procs = [ctx.Process(target=_process_worker, args=(url, "HS-MP", e, a, barrier, out)) for e, a in events]
+    # four officers accept the same dossier at once; the first one reads it, then waits while the others
+    # race: one of them wins, the rest are too late, and the first one's write must find it changed
+    actors = ["cv.pham", "cv.vo", "tp.nguyen", "cv.dang"]
+    barrier, read_done, release, out = ctx.Barrier(len(actors)), ctx.Event(), ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_process_worker,
+                         args=(url, "HS-MP", "accept", a, i == 0, barrier, read_done, release, out))
+             for i, a in enumerate(actors)]
     for p in procs:
         p.start()
-    results = [out.get(timeout=120) for _ in procs]
+    try:
+        racers = dict(out.get(timeout=120) for _ in actors[1:])
+    finally:
+        release.set()
+    held = dict([out.get(timeout=120)])
     for p in procs:
         p.join(30)
-    assert results.count("ok") == 1, results
-    assert set(results) - {"ok"} <= {"ConflictError", "IllegalTransition"}, results
+    assert held == {"cv.pham": "ConflictError"}, (held, racers)
+    results = list(racers.values())
+    assert results.count("ok") == 1, racers
+    assert set(results) - {"ok"} <= {"ConflictError", "IllegalTransition"}, racers
     view = sqlite_app.services.show("HS-MP")
     assert view["version"] == 2 and len(view["history"]) == 2
+    assert view["history"][1]["actor"] == next(a for a, r in racers.items() if r == "ok")
     assert len(list(sqlite_app.services.iter_history("HS-MP"))) == 2
 
 

@@ -41,6 +41,10 @@ def _fields(d: dict[str, Any]) -> dict[str, Any]:
             "division": d["division"], "officer": d["officer"]}
 
 
+def _duplicate(code: str) -> DuplicateDossier:
+    return DuplicateDossier(f"Hồ sơ «{code}» đã có.", hint="Dùng mã khác, hoặc xem: thamdinh show " + code)
+
+
 class Services:
     def __init__(self, app: "App") -> None:
         self.app = app
@@ -150,7 +154,7 @@ class Services:
                                     hint="Xem danh sách bằng: thamdinh org show")
         cur.execute(repo.d.sql("SELECT id FROM dossier WHERE code = ?"), (code,))
         if cur.fetchone() is not None:
-            raise DuplicateDossier(f"Hồ sơ «{code}» đã có.", hint="Dùng mã khác, hoặc xem: thamdinh show " + code)
+            raise _duplicate(code)
         when, day = self._when(at)
         rule = wf.rule_for(day)
         wf.check_receipt(rule)
@@ -159,13 +163,17 @@ class Services:
         stage = wf.stage_of(wf.initial)
         clock = cw.open_clock(stage, rule, fields, day, self.cal, 1) if stage else None
         now = self.app.clock.now()
-        dossier_id = sql.insert_dossier(repo, cur, {
+        values = {
             "code": code, "project_name": name, "investor": investor, "project_group": group, "grade": grade,
             "capital_source": capital_source, "division": division, "officer": officer,
             "workflow_id": wf.id, "workflow_version": wf.version, "rule_version": rule.id,
             "state": wf.initial, "counters": {}, "supplement_requests": 0, "received_on": day,
             "received_at": when, "last_event_at": when, "version": 1,
-        })
+        }
+        try:
+            dossier_id = sql.insert_dossier(repo, cur, values)
+        except self.app.engine.dialect.dbapi.IntegrityError:  # received by someone else meanwhile
+            raise _duplicate(code) from None
         effect = None
         if clock is not None:
             repo.insert_clock(cur, dossier_id, clock)

@@ -376,6 +376,47 @@ def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict
     assert (view["state"], view["version"], len(view["history"])) == ("appraising", 2, 2)
 
 
+def test_two_clerks_receiving_the_same_code_at_once_get_one_dossier_and_a_duplicate_error(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.store import repo as store_repo
+
+    read_done, release = threading.Event(), threading.Event()
+    original = store_repo.insert_dossier
+    slow_thread: list[threading.Thread] = []
+
+    def held(*args: Any, **kwargs: Any) -> int:
+        if threading.current_thread() in slow_thread:  # checked "no such code", now waits
+            read_done.set()
+            assert release.wait(60)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store_repo, "insert_dossier", held)
+    kw: dict[str, Any] = dict(workflow="project-appraisal", code="HS-TWICE", name="Dự án", investor="Ban",
+                              group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
+    outcome: list[object] = []
+
+    def late() -> None:
+        try:
+            outcome.append(app.services.receive(**kw))
+        except Exception as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    t = threading.Thread(target=late)
+    slow_thread.append(t)
+    t.start()
+    try:
+        assert read_done.wait(30)
+        first = app.services.receive(**{**kw, "officer": "cv.vo"})
+    finally:
+        release.set()
+        t.join(60)
+    assert len(outcome) == 1 and isinstance(outcome[0], DuplicateDossier), outcome
+    assert "HS-TWICE" in outcome[0].message
+    assert first["officer"] == "cv.vo"
+    rows = counts(app)
+    assert (rows["dossier"], rows["dossier_event"], rows["stage_clock"]) == (1, 1, 1)
+
+
 def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, barrier: Any, read_done: Any,
                     release: Any, out: Any) -> None:
     """Runs in a spawned process: its own App, engine and connection pool."""

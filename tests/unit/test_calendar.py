@@ -225,3 +225,23 @@ def test_a_calendar_file_with_a_bad_date_names_the_file_and_the_key(tmp_path: Pa
         load_calendar_spec([bad])
     assert str(bad) in err.value.message
     assert "extra_days_off[0].date" in err.value.message
+
+
+def test_a_province_can_declare_a_package_holiday_a_working_day(tmp_path: Path) -> None:
+    province = tmp_path / "province.yaml"
+    province.write_text("id: vn-public-servants\noverride: true\nnot_days_off: [2026-11-24]\n", encoding="utf-8")
+    assert not WorkingCalendar(load_calendar_spec([SHIPPED])).is_working_day(D(2026, 11, 24))
+    assert WorkingCalendar(load_calendar_spec([SHIPPED, province])).is_working_day(D(2026, 11, 24))
+
+
+def test_the_app_layers_a_calendar_from_the_province_rules_path_over_the_shipped_one(tmp_path: Path) -> None:
+    from engine.app import App
+    from engine.settings import Settings
+
+    (tmp_path / "calendars").mkdir()
+    (tmp_path / "calendars" / "dong-nai.yaml").write_text(
+        "id: vn-public-servants\noverride: true\nextra_days_off: [2026-12-01]\n", encoding="utf-8")
+    local = App(Settings().with_(rules_path=(tmp_path,)))
+    assert not local.calendar.is_working_day(D(2026, 12, 1))
+    assert local.services.due_date(D(2026, 11, 30), 1, "working-days") == D(2026, 12, 2)
+    assert App(Settings()).calendar.is_working_day(D(2026, 12, 1))

@@ -241,3 +241,25 @@ def test_a_post_basic_design_dossier_received_before_1_july_2026_can_still_be_fi
     view = s.show("TK-1")
     assert view["state"] == "approved" and view["rule_version"] == "decree-175-2024"
     assert view["clocks"][0]["outcome"] == deadlines.EARLY
+
+
+# -- extensions -----------------------------------------------------------------------------------
+def test_one_extension_of_the_same_length_is_allowed_per_stage(shipped: App) -> None:
+    run = Run.receive(shipped, "project-appraisal", D(2026, 7, 1), group="C", grade="III")
+    assert run.clock is not None and run.clock.due_date == D(2026, 7, 17)  # 12 working days
+    run.fire("accept", D(2026, 7, 2))
+    assert run.fire("extend", D(2026, 7, 10)) == "appraising"
+    assert run.clock.extension == 12
+    assert run.clock.due_date == D(2026, 8, 4)  # 24 working days after 1/7
+    with pytest.raises(GuardFailed, match="1 lần"):
+        run.fire("extend", D(2026, 7, 13))
+    assert run.clock.extension == 12
+
+
+def test_an_extension_survives_a_restart_under_decree_217(shipped: App) -> None:
+    run = Run.receive(shipped, "project-appraisal", D(2026, 7, 1), group="C", grade="III")
+    run.fire("extend", D(2026, 7, 2))
+    run.fire("request_supplement", D(2026, 7, 3))
+    run.fire("receive_supplement", D(2026, 7, 6))
+    assert run.snap.state == "received"
+    assert run.clock is not None and run.clock.due_date == shipped.calendar.add_working_days(D(2026, 7, 6), 24)

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 from email.header import Header
 from email.message import Message
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .outbox import COLUMNS, FAILED, PENDING, SENDING, SENT, message_id
@@ -109,7 +112,22 @@ class Dispatcher:
         drops the space between two encoded words ("Dự án" arrives as "Dựán").
         """
         s = self.app.settings
-        msg = MIMEMultipart("alternative")
+        body = MIMEMultipart("alternative")
+        body.attach(MIMEText(row["body_text"], "plain", "utf-8"))
+        body.attach(MIMEText(row["body_html"], "html", "utf-8"))
+        msg = body
+        if row.get("attachments"):
+            msg = MIMEMultipart("mixed")
+            msg.attach(body)
+            for name in json.loads(row["attachments"]):
+                path = Path(name)
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise PermanentError(f"không đọc được tệp đính kèm {path}: {exc.strerror}") from exc
+                part = MIMEApplication(data)
+                part.add_header("Content-Disposition", "attachment", filename=path.name)
+                msg.attach(part)
         subject = row["subject"]
         msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
         msg["From"] = s.mail_from
@@ -118,8 +136,6 @@ class Dispatcher:
         msg["Date"] = email.utils.format_datetime(self.app.repo.d.read_ts(row["created_at"]) or self.app.clock.now())
         msg["Auto-Submitted"] = "auto-generated"
         msg["X-Thamdinh-Outbox-Id"] = str(row["id"])
-        msg.attach(MIMEText(row["body_text"], "plain", "utf-8"))
-        msg.attach(MIMEText(row["body_html"], "html", "utf-8"))
         return msg
 
     def _send(self, row: dict[str, Any], result: DispatchResult) -> None:

@@ -11,6 +11,8 @@ Statuses: ``pending`` (waiting for its next attempt), ``sending`` (claimed by a 
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .render import render
@@ -26,11 +28,11 @@ STATUS_LABELS = {PENDING: "chờ gửi", SENDING: "đang gửi", SENT: "đã g�
 
 _INSERT = (
     "INSERT INTO outbox_message (dedup_key, kind, alert_id, dossier_id, recipient_id, recipient_email, subject,"
-    " body_text, body_html, status, tries, next_attempt_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (dedup_key) DO NOTHING"
+    " body_text, body_html, attachments, status, tries, next_attempt_at, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (dedup_key) DO NOTHING"
 )
 COLUMNS = ("id", "dedup_key", "kind", "alert_id", "dossier_id", "recipient_id", "recipient_email", "subject",
-           "body_text", "body_html", "status", "tries", "next_attempt_at", "claimed_until", "last_error",
+           "body_text", "body_html", "attachments", "status", "tries", "next_attempt_at", "claimed_until", "last_error",
            "message_id", "created_at", "sent_at")
 _TS = {"next_attempt_at", "claimed_until", "created_at", "sent_at"}
 
@@ -51,7 +53,8 @@ class Outbox:
         self._insert = app.repo.d.sql(_INSERT)
 
     def add(self, dedup_key: str, kind: str, person: "Person", template: str, context: dict[str, Any], *,
-            alert_id: int | None = None, dossier_id: int | None = None) -> bool:
+            alert_id: int | None = None, dossier_id: int | None = None,
+            attachments: list[str] | None = None) -> bool:
         """Render and queue one message; False if ``dedup_key`` was already queued."""
         s = self.app.settings
         full = {"department_name": s.department_name, "province_name": s.province_name, **context}
@@ -60,8 +63,29 @@ class Outbox:
         now = self.app.clock.now()
         self.cur.execute(self._insert, (
             dedup_key, kind, alert_id, dossier_id, person.id, person.email, msg.subject, msg.text, msg.html,
-            PENDING if person.email else NO_ADDRESS, d.ts(now), d.ts(now)))
+            json.dumps(attachments, ensure_ascii=False) if attachments else None, PENDING if person.email else NO_ADDRESS, d.ts(now), d.ts(now)))
         return bool(self.cur.rowcount == 1)
+
+
+def enqueue_report(app: "App", *, subject: str, attachments: list[Path], roles: tuple[str, ...] = ("head", "director"),
+                   note: str | None = None) -> int:
+    """Queue a report (files attached) for every active person with one of ``roles``; once per
+    subject, files and person. Returns how many messages were queued."""
+    from engine.alerts import Directory
+
+    files = [str(Path(f).resolve()) for f in attachments]
+    digest = hashlib.sha256("\n".join([subject, *files]).encode("utf-8")).hexdigest()[:16]
+    n = 0
+    with app.repo.transaction() as cur:
+        people = Directory.load(cur, app.repo.d.sql)
+        box = Outbox(app, cur)
+        for person in sorted(people.by_id.values(), key=lambda p: p.id):
+            if not person.roles & set(roles):
+                continue
+            context = {"recipient": {"id": person.id, "name": person.name}, "title": subject,
+                       "files": [Path(f).name for f in files], "note": note}
+            n += box.add(f"report:{digest}:{person.id}", "report", person, "report", context, attachments=files)
+    return n
 
 
 # -- reading and administration ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from engine.timeutil import vn_date
 
 #: every message template (a .txt.j2 and an .html.j2 each); the render tests walk this list
-TEMPLATES = ("alert", "digest")
+TEMPLATES = ("alert", "digest", "report")
 
 
 @dataclass(frozen=True)

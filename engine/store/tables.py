@@ -191,6 +191,7 @@ class OutboxMessage(SQLModel, table=True):
     subject: str
     body_text: str = Field(sa_column=Column(Text, nullable=False))
     body_html: str = Field(sa_column=Column(Text, nullable=False))
+    attachments: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list of paths
     status: str = Field(max_length=16)  # pending | sending | sent | failed | no_address
     tries: int = 0
     next_attempt_at: dt.datetime = _ts()

@@ -188,6 +188,24 @@ def test_two_dispatchers_at_once_never_send_a_message_twice(smtp_app: App, clock
     assert len(ids) == len(set(ids)) == total
 
 
+def test_a_monthly_report_is_queued_for_heads_and_the_director_with_its_files(
+        smtp_app: App, clock: FixedClock, smtp_server: SmtpServer, tmp_path: Path) -> None:  # noqa: F811
+    files = [tmp_path / "bao-cao-thang-2024-06.html", tmp_path / "bao-cao-thang-2024-06.xlsx"]
+    files[0].write_text("<h1>Báo cáo</h1>", encoding="utf-8")
+    files[1].write_bytes(b"PK\x03\x04 not really a workbook")
+    subject = "Báo cáo tình hình giải quyết hồ sơ tháng 06/2024"
+    assert outbox.enqueue_report(smtp_app, subject=subject, attachments=files) == 4  # 3 heads, 1 director
+    assert outbox.enqueue_report(smtp_app, subject=subject, attachments=files) == 0  # once
+    assert dispatch(smtp_app).sent == 4
+    got = smtp_server.inbox.messages
+    assert sorted(str(m["To"]) for m in got)[0] == "lien.hk@soxaydung.example.vn"
+    m = got[0]
+    assert str(m["Subject"]) == f"[Thẩm định] {subject}"
+    names = [part.get_filename() for part in m.iter_attachments()]
+    assert names == ["bao-cao-thang-2024-06.html", "bao-cao-thang-2024-06.xlsx"]
+    assert next(m.iter_attachments()).get_content() in ("<h1>Báo cáo</h1>", "<h1>Báo cáo</h1>".encode())
+
+
 # -- crashes -----------------------------------------------------------------------------------
 CHILD = """
 import datetime as dt, os, signal, sys

@@ -43,7 +43,15 @@ def digest_context(**overrides: Any) -> dict[str, Any]:
     return ctx
 
 
-CONTEXTS = {"alert": alert_context, "digest": digest_context}
+def report_context(**overrides: Any) -> dict[str, Any]:
+    ctx = {**BASE, "recipient": {"id": "gd.tran", "name": "Trần Văn Minh"},
+           "title": "Báo cáo tình hình giải quyết hồ sơ tháng 06/2024",
+           "files": ["bao-cao-thang-2024-06.html", "bao-cao-thang-2024-06.xlsx"], "note": None}
+    ctx.update(overrides)
+    return ctx
+
+
+CONTEXTS = {"alert": alert_context, "digest": digest_context, "report": report_context}
 
 
 def test_every_template_file_is_a_known_message() -> None:
@@ -114,3 +122,12 @@ def test_templates_are_in_vietnamese_with_diacritics(name: str) -> None:
     for word in ("Kính gửi", "Thư tự động", "hồ sơ thẩm định"):
         assert word in msg.text and word in msg.html
     assert msg.html.lstrip().startswith("<!DOCTYPE html>") and 'lang="vi"' in msg.html
+
+
+def test_report_renders_title_and_attached_file_names() -> None:
+    msg = render("report", report_context(note="Số liệu <tạm tính> & chưa chốt."))
+    assert msg.subject == "[Thẩm định] Báo cáo tình hình giải quyết hồ sơ tháng 06/2024"
+    assert "gửi kèm theo thư này báo cáo tình hình giải quyết hồ sơ tháng 06/2024" in msg.text
+    assert "  - bao-cao-thang-2024-06.xlsx" in msg.text
+    assert "<li>bao-cao-thang-2024-06.html</li>" in msg.html
+    assert "Số liệu &lt;tạm tính&gt; &amp; chưa chốt." in msg.html

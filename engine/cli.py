@@ -247,6 +247,21 @@ def calendar_check(day: str = typer.Argument(..., help="YYYY-MM-DD"), as_json: b
          lambda r: f"{r['date']}: " + ("ngày làm việc" if r["working_day"] else f"ngày nghỉ ({r['reason']})"))
 
 
+# -- web ---------------------------------------------------------------------------------------
+@app.command()
+@command
+def web(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+        as_json: bool = JsonOpt) -> None:
+    """Chạy trang web và API cho cán bộ thẩm định."""
+    import uvicorn
+
+    from .web import create_web
+
+    a = get_app()
+    emit({"url": f"http://{host}:{port}/ho-so"}, as_json, f"Trang web: http://{host}:{port}/ho-so")
+    uvicorn.run(create_web(a), host=host, port=port, log_level="info")
+
+
 # -- demo (the main job) -----------------------------------------------------------------------
 @app.command()
 @command

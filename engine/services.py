@@ -297,6 +297,7 @@ class Services:
                 "allowed_events": self.app.compiled[wf.id]._possible(snap, rule) if not wf.states[d.state].terminal else [],
                 "history": [{"seq": e.seq, "event": e.event, "event_label": "Tiếp nhận hồ sơ" if e.event == RECEIVE
                              else wf.event_label(e.event), "from": e.from_state, "to": e.to_state,
+                             "to_label": wf.state_label(e.to_state),
                              "actor": e.actor, "at": e.at.astimezone(TZ).isoformat(), "note": e.note,
                              "clock_effect": e.clock_effect} for e in events],
             }

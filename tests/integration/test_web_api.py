@@ -1,0 +1,100 @@
+"""The JSON API and the server-rendered pages, on SQLite and PostgreSQL (in-process HTTP client)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from engine.app import App
+from engine.web import create_web
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    return TestClient(create_web(app))
+
+
+def _history_len(app: App, code: str) -> int:
+    return len(app.services.show(code)["history"])
+
+
+def test_api_receives_a_dossier_and_returns_its_due_date(client: TestClient) -> None:
+    r = client.post("/api/dossiers", json=dict(workflow="project-appraisal", code="API-1", name="Dự án API",
+                                               investor="Ban QLDA", group="C", grade="III", division="QLXD",
+                                               officer="cv.pham", at="2024-06-03"))
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["state"] == "received"
+    assert body["clock"]["due_date"] == "2024-06-18"  # 15 days from 3/6/2024
+
+
+def test_api_fires_an_event_and_records_it(client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-2")
+    r = client.post("/api/dossiers/API-2/events", json={"event": "accept", "actor": "cv.pham", "at": "2024-06-04"})
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "appraising"
+    assert [h["event"] for h in r.json()["history"]] == ["receive", "accept"]
+
+
+def test_api_refuses_an_illegal_transition_with_409_and_writes_nothing(
+        client: TestClient, app: App, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-3")
+    r = client.post("/api/dossiers/API-3/events", json={"event": "approve", "actor": "tp.nguyen"})
+    assert r.status_code == 409
+    assert r.json()["error"] == "illegal_transition"
+    assert "accept" in r.json()["hint"]
+    assert _history_len(app, "API-3") == 1
+
+
+def test_api_reports_a_stale_version_as_a_conflict(client: TestClient, app: App,
+                                                   make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-4")
+    ok = client.post("/api/dossiers/API-4/events",
+                     json={"event": "accept", "actor": "cv.pham", "at": "2024-06-04", "expected_version": 1})
+    assert ok.status_code == 200
+    stale = client.post("/api/dossiers/API-4/events",
+                        json={"event": "return", "actor": "cv.pham", "expected_version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["error"] == "conflict"
+    assert app.services.show("API-4")["state"] == "appraising"
+
+
+def test_api_answers_404_for_an_unknown_dossier(client: TestClient) -> None:
+    r = client.get("/api/dossiers/KHONG-CO")
+    assert r.status_code == 404
+    assert "KHONG-CO" in r.json()["message"]
+
+
+def test_api_refuses_a_day_off_with_422(client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-5")
+    r = client.post("/api/dossiers/API-5/events", json={"event": "accept", "actor": "cv.pham", "at": "2024-09-02"})
+    assert r.status_code == 422
+    assert r.json()["error"] == "non_working_day"
+
+
+def test_list_page_escapes_project_names(client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="WEB-1", name="<script>alert(1)</script> Trường học")
+    html = client.get("/ho-so").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Trường học" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_event_form_with_a_stale_version_shows_a_conflict_and_changes_nothing(
+        client: TestClient, app: App, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="WEB-2")
+    app.services.fire("WEB-2", "accept", actor="cv.pham", at="2024-06-04")
+    r = client.post("/ho-so/WEB-2/thao-tac", data={"event": "return", "actor": "cv.pham", "note": "",
+                                                    "expected_version": "1"})
+    assert r.status_code == 409
+    assert "vừa được người khác cập nhật" in r.text
+    assert app.services.show("WEB-2")["version"] == 2
+
+
+def test_event_form_without_an_actor_asks_for_one(client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="WEB-3")
+    r = client.post("/ho-so/WEB-3/thao-tac", data={"event": "accept", "actor": "", "note": "",
+                                                    "expected_version": "1"})
+    assert r.status_code == 422
+    assert "Chưa chọn người thực hiện" in r.text

@@ -239,3 +239,14 @@ def test_the_command_line_works_on_postgresql(tmp_path: Path) -> None:
         with admin.connect() as c:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def test_workflow_validate_accepts_the_shipped_files_and_names_the_key_of_a_broken_one(cli: Cli, tmp_path: Path) -> None:
+    shipped = sorted(str(p) for p in workflows_dir().glob("*.yaml"))
+    assert sorted(cli("workflow", "validate", *shipped, "--json").json["valid"]) == [
+        "post-basic-design", "project-appraisal"]
+    broken = tmp_path / "broken.yaml"
+    text = (workflows_dir() / "post-basic-design.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("roles: [head, director]", "roles: [head, chairman]", 1), encoding="utf-8")
+    res = cli("workflow", "validate", str(broken), expect=2)
+    assert f"{broken}: events.approve.roles:" in res.err and "chairman" in res.err

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from engine import deadlines
 from engine.app import App
+from engine.calendar import DAYS, WORKING_DAYS
 from engine.definitions import GRADES, GROUPS, ROLES
 from engine.errors import IllegalTransition, ReceiptRefused, ThamdinhError
 from engine.runtime import CompiledWorkflow, DossierSnapshot
@@ -104,6 +105,25 @@ def test_random_event_sequences_stay_in_the_definition_and_never_leave_a_termina
         check_clocks(cw, snap.state, clocks, day)
         for later in (day, CAL.add_working_days(day, 30)):
             check_clocks(cw, snap.state, clocks, later)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2039, 6, 30)), n=st.integers(1, 120))
+def test_a_due_date_is_the_first_working_day_that_satisfies_the_count(start: dt.date, n: int) -> None:
+    by_days = CAL.add(start, n, DAYS)
+    assert CAL.is_working_day(by_days) and by_days >= start + dt.timedelta(days=n)
+    gap = start + dt.timedelta(days=n)
+    while gap < by_days:  # every day skipped was a day off
+        assert not CAL.is_working_day(gap)
+        gap += dt.timedelta(days=1)
+    by_working = CAL.add(start, n, WORKING_DAYS)
+    assert CAL.is_working_day(by_working)
+    assert CAL.working_days_between(start, by_working) == n
+    assert CAL.working_days_between(start, by_working - dt.timedelta(days=1)) == n - 1
+    # n working days never end before n calendar days, and end with them when none was a day off
+    assert by_working >= by_days
+    if all(CAL.is_working_day(start + dt.timedelta(days=i)) for i in range(1, n + 1)):
+        assert by_working == by_days == start + dt.timedelta(days=n)
 
 
 # -- replaying the stored history ---------------------------------------------------------------

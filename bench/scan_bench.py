@@ -110,12 +110,12 @@ def bench_scan(app: App, clock: FixedClock) -> list[tuple[str, str, str]]:
     rows = []
     at = dt.datetime.combine(TODAY, dt.time(6, 0), TZ)
     clock.set(at)
-    horizon = app.calendar.add_working_days(TODAY, alerts.widest_due_soon(app))
+    params = alerts.candidate_params(app, TODAY)
     sql = alerts.open_clock_sql(app, alerts._CANDIDATES)
 
     def query() -> int:
         with app.repo.transaction() as cur:
-            cur.execute(sql, (horizon.isoformat(), alerts.ESCALATION))
+            cur.execute(sql, params)
             return len(cur.fetchall())
 
     def naive() -> int:  # the baseline: read every open clock and decide in Python

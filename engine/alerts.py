@@ -8,8 +8,8 @@ The scan (``scan``):
 - runs only on working days; an alert that fell due on a day off is raised by the next working
   day's scan, because an alert is due when the day it falls on is on or before the scan's day;
 - reads candidates with an indexed query on open clocks (``stage_clock`` with ``finished_on IS NULL``
-  and a due date no later than the widest due-soon horizon) that are the dossier's open clock and have
-  not been escalated yet for their current due date; it never loads every dossier;
+  and a due date no later than the widest due-soon horizon) that are the dossier's open clock and miss
+  an alert that has fallen due (see ``_CANDIDATES``); it never loads every dossier;
 - records each alert once per (dossier, clock, kind, due date): ``INSERT … ON CONFLICT DO NOTHING``
   against a unique constraint, so re-running, restarting or overlapping scans raise nothing twice,
   and a resumed or extended clock (new due date) is judged afresh; a paused clock has no due date
@@ -134,6 +134,12 @@ class ScanResult:
 
 
 # -- the scan ----------------------------------------------------------------------------------
+#: Open clocks (the dossier's current one) due by the widest due-soon horizon that still miss an alert.
+#: The kinds fallen due by day T for a clock due on D (T a working day, D a working day) are:
+#: due_soon (D <= horizon), due_today (D <= T), overdue (D < T), escalation (D <= T minus E working days);
+#: a clock whose recorded alerts for D already number that many has nothing new and is not read.
+#: With per-stage thresholds, the horizon is the widest and E the smallest, so the count is an upper
+#: bound: a clock may be read for nothing, never skipped wrongly. The exact decision is due_alerts().
 _CANDIDATES = (
     "SELECT c.id, c.dossier_id, c.stage, c.unit, c.due_date, d.code, d.project_name, d.investor, "
     "d.workflow_id, d.division, d.officer, d.blockers, a.kind "
@@ -141,9 +147,20 @@ _CANDIDATES = (
     "JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id "
     "LEFT JOIN alert a ON a.clock_id = c.id AND a.due_date = c.due_date "
     "WHERE c.finished_on IS NULL AND c.due_date IS NOT NULL AND c.due_date <= ? "
-    "AND NOT EXISTS (SELECT 1 FROM alert e WHERE e.clock_id = c.id AND e.due_date = c.due_date "
-    "AND e.kind = ?)"
+    "AND (SELECT COUNT(*) FROM alert e WHERE e.clock_id = c.id AND e.due_date = c.due_date) < "
+    "1 + CASE WHEN c.due_date <= ? THEN 1 ELSE 0 END + CASE WHEN c.due_date < ? THEN 1 ELSE 0 END "
+    "+ CASE WHEN c.due_date <= ? THEN 1 ELSE 0 END"
 )
+
+
+def candidate_params(app: "App", today: dt.date) -> tuple[Any, ...]:
+    cal = app.calendar
+    d = app.repo.d
+    horizon = cal.add_working_days(today, widest_due_soon(app))
+    escalated_by = cal.add_working_days(today, -smallest_escalate_after(app))
+    return d.day(horizon), d.day(today), d.day(today), d.day(escalated_by)
+
+
 _INSERT_ALERT = (
     "INSERT INTO alert (dossier_id, clock_id, kind, stage, due_date, falls_on, raised_on, raised_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (clock_id, due_date, kind, dossier_id) DO NOTHING RETURNING id"
@@ -164,6 +181,14 @@ def widest_due_soon(app: "App") -> int:
         for t in wf.alerts.values():
             widest = max(widest, t.due_soon)
     return widest
+
+
+def smallest_escalate_after(app: "App") -> int:
+    least = AlertThresholds().escalate_after
+    for wf in app.workflows.values():
+        for t in wf.alerts.values():
+            least = min(least, t.escalate_after)
+    return least
 
 
 def thresholds_for(app: "App", workflow_id: str, stage: str) -> AlertThresholds:
@@ -196,9 +221,8 @@ def scan(app: "App", at: dt.datetime | None = None) -> ScanResult:
     result = ScanResult(today, True)
     repo = app.repo
     sql = repo.d.sql
-    horizon = cal.add_working_days(today, widest_due_soon(app))
     with repo.transaction() as cur:
-        cur.execute(open_clock_sql(app, _CANDIDATES), (repo.d.day(horizon), ESCALATION))
+        cur.execute(open_clock_sql(app, _CANDIDATES), candidate_params(app, today))
         clocks: dict[int, dict[str, Any]] = {}
         for r in cur.fetchall():
             c = clocks.get(r[0])

@@ -251,7 +251,7 @@ def test_thresholds_come_from_the_workflow(app: App, clock: FixedClock) -> None:
 def test_the_candidate_query_uses_the_open_clock_index(sqlite_app: App) -> None:
     with sqlite_app.repo.transaction() as cur:
         cur.execute("EXPLAIN QUERY PLAN " + alerts.open_clock_sql(sqlite_app, alerts._CANDIDATES),
-                    ("2024-06-18", "escalation"))
+                    alerts.candidate_params(sqlite_app, dt.date(2024, 6, 18)))
         plan = " ".join(str(r[-1]) for r in cur.fetchall())
     assert "ix_stage_clock_open_only" in plan, plan
     assert "SCAN c" not in plan and "SCAN d" not in plan, plan

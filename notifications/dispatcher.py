@@ -18,7 +18,10 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.header import Header
 from email.message import Message
@@ -45,6 +48,7 @@ class DispatchResult:
     retried: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "retried": self.retried, "failed": self.failed, "errors": self.errors}
@@ -52,9 +56,13 @@ class DispatchResult:
 
 class Dispatcher:
     def __init__(self, app: "App", transport: Transport | None = None, *, claim_seconds: int = 300,
-                 batch: int = 100, backoff_base: float = 60.0, backoff_cap: float = 3600.0) -> None:
+                 batch: int = 100, backoff_base: float = 60.0, backoff_cap: float = 3600.0,
+                 workers: int | None = None) -> None:
         self.app = app
         self.transport = transport or transport_for(app.settings)
+        #: parallel SMTP connections (hides the round trips: smtplib does not pipeline); one for a
+        #: transport passed in, or for the .eml folder
+        self.workers = workers or (4 if transport is None and app.settings.smtp_host else 1)
         self.claim = dt.timedelta(seconds=claim_seconds)
         self.batch = batch
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
@@ -76,15 +84,19 @@ class Dispatcher:
         result = DispatchResult()
         started = time.monotonic()
         done = 0
-        with self.transport:
+        transports = [self.transport] + [transport_for(self.app.settings) for _ in range(self.workers - 1)]
+        with ExitStack() as stack, ThreadPoolExecutor(max_workers=len(transports)) as pool:
+            for t in transports:
+                stack.enter_context(t)
             while done < limit:
                 if time_budget is not None and time.monotonic() - started > time_budget:
                     break
                 rows = self._claim_batch(min(self.batch, limit - done))
                 if not rows:
                     break
-                for row in rows:
-                    self._send(row, result)
+                chunks = [rows[i::len(transports)] for i in range(len(transports))]
+                for f in [pool.submit(self._send_all, t, c, result) for t, c in zip(transports, chunks) if c]:
+                    f.result()
                 done += len(rows)
         if result.sent or result.retried or result.failed:
             log.info("dispatch: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
@@ -138,11 +150,15 @@ class Dispatcher:
         msg["X-Thamdinh-Outbox-Id"] = str(row["id"])
         return msg
 
-    def _send(self, row: dict[str, Any], result: DispatchResult) -> None:
+    def _send_all(self, transport: Transport, rows: list[dict[str, Any]], result: DispatchResult) -> None:
+        for row in rows:
+            self._send(transport, row, result)
+
+    def _send(self, transport: Transport, row: dict[str, Any], result: DispatchResult) -> None:
         d = self.app.repo.d
         mid = message_id(row["id"], row["dedup_key"], self.app.settings.mail_from)
         try:
-            self.transport.send(self.build(row))
+            transport.send(self.build(row))
         except (TransientError, PermanentError) as exc:
             tries = int(row["tries"])  # the claim counted this attempt
             permanent = isinstance(exc, PermanentError) or tries >= self.app.settings.smtp_max_tries
@@ -151,19 +167,21 @@ class Dispatcher:
                 cur.execute(self._mark_failed, (FAILED if permanent else PENDING,
                                                 d.ts(now if permanent else now + self.backoff(tries)), mid,
                                                 str(exc), row["id"], SENDING))
+            with result.lock:
+                result.failed += int(permanent)
+                result.retried += int(not permanent)
+                result.errors.append(f"{row['id']}: {exc}")
             if permanent:
-                result.failed += 1
                 log.error("message %s to %s failed for good after %d tries: %s", row["id"],
                           row["recipient_email"], tries, exc)
             else:
-                result.retried += 1
                 log.warning("message %s to %s: try %d failed, will retry: %s", row["id"],
                             row["recipient_email"], tries, exc)
-            result.errors.append(f"{row['id']}: {exc}")
             return
         with self.app.repo.transaction() as cur:
             cur.execute(self._mark_sent, (SENT, d.ts(self.app.clock.now()), mid, row["id"], SENDING))
-        result.sent += 1
+        with result.lock:
+            result.sent += 1
 
 
 def dispatch(app: "App", **kwargs: Any) -> DispatchResult:

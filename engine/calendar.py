@@ -172,7 +172,9 @@ def load_calendar_spec(paths: list[Path]) -> CalendarSpec:
         if base is None:
             base = data
         elif data["id"] != base["id"]:
-            continue
+            raise DefinitionError(
+                f"{path}: id: lịch «{data['id']}» khác lịch đang dùng «{base['id']}».",
+                hint=f"Tệp bổ sung của tỉnh phải có 'id: {base['id']}' và 'override: true'.")
         elif data.get("override") is not True:
             raise DefinitionError(f"{path}: id '{data['id']}' trùng lịch có sẵn; thêm 'override: true'.")
         else:

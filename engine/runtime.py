@@ -147,13 +147,18 @@ class CompiledWorkflow:
         counters = dict(snap.counters)
         if t.max_times is not None:
             counters[t.key] = counters.get(t.key, 0) + 1
-        snap.counters = counters
+        resume_state = snap.resume_state
         if wf.states[after].pauses_clock:
-            snap.resume_state = before
+            resume_state = before
         elif wf.states[before].pauses_clock:
-            snap.resume_state = None
-        step = Step(event, before, after, snap.resume_state, counters, None)
-        self._clock_effects(step, t, snap, rule, clock, day, cal, next_clock_seq)
+            resume_state = None
+        step = Step(event, before, after, resume_state, counters, None)
+        try:
+            self._clock_effects(step, t, snap, rule, clock, day, cal, next_clock_seq)
+        except Exception:
+            snap.state = before  # the snapshot is left as it was found
+            raise
+        snap.counters, snap.resume_state = counters, resume_state
         return step
 
     def _why(self, snap: DossierSnapshot, candidates: list[TransitionDef], rule: RuleVersion) -> str:

@@ -21,16 +21,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import alerts  # noqa: E402
-from engine.app import App  # noqa: E402
-from engine.resources import workflows_dir  # noqa: E402
-from engine.settings import Settings  # noqa: E402
-from engine.timeutil import TZ, FixedClock  # noqa: E402
+from engine import alerts
+from engine.app import App
+from engine.resources import workflows_dir
+from engine.settings import Settings
+from engine.timeutil import TZ, FixedClock
 
 TODAY = dt.date(2025, 3, 12)  # a Wednesday
 OFFICERS = {"QLXD": ["cv.pham", "cv.vo", "cv.dang"], "QHKT": ["cv.bui", "tp.hoang"], "HTKT": ["cv.ngo", "cv.duong"]}

@@ -27,8 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .calendar import UNIT_LABELS, WorkingCalendar
@@ -103,7 +104,7 @@ class Directory:
                 self.directors.append(p)
 
     @classmethod
-    def load(cls, cur: Any, sql: Any) -> "Directory":
+    def load(cls, cur: Any, sql: Any) -> Directory:
         cur.execute(sql("SELECT id, name, email, division, roles FROM person WHERE active = ?"), (True,))
         return cls(Person(r[0], r[1], (r[2] or "").strip() or None, r[3],
                           frozenset(x.strip() for x in (r[4] or "").split(",") if x.strip()))
@@ -153,7 +154,7 @@ _CANDIDATES = (
 )
 
 
-def candidate_params(app: "App", today: dt.date) -> tuple[Any, ...]:
+def candidate_params(app: App, today: dt.date) -> tuple[Any, ...]:
     cal = app.calendar
     d = app.repo.d
     horizon = cal.add_working_days(today, widest_due_soon(app))
@@ -167,7 +168,7 @@ _INSERT_ALERT = (
 )
 
 
-def open_clock_sql(app: "App", template: str) -> str:
+def open_clock_sql(app: App, template: str) -> str:
     """The query on open clocks for this backend. SQLite is told to use the partial index of open
     clocks (without statistics its planner prefers the plain index on finished_on, which reads every
     open clock); PostgreSQL's planner picks it by itself."""
@@ -175,7 +176,7 @@ def open_clock_sql(app: "App", template: str) -> str:
     return d.sql(template.format(indexed="INDEXED BY ix_stage_clock_open_only" if d.sqlite else ""))
 
 
-def widest_due_soon(app: "App") -> int:
+def widest_due_soon(app: App) -> int:
     widest = AlertThresholds().due_soon
     for wf in app.workflows.values():
         for t in wf.alerts.values():
@@ -183,7 +184,7 @@ def widest_due_soon(app: "App") -> int:
     return widest
 
 
-def smallest_escalate_after(app: "App") -> int:
+def smallest_escalate_after(app: App) -> int:
     least = AlertThresholds().escalate_after
     for wf in app.workflows.values():
         for t in wf.alerts.values():
@@ -191,21 +192,21 @@ def smallest_escalate_after(app: "App") -> int:
     return least
 
 
-def thresholds_for(app: "App", workflow_id: str, stage: str) -> AlertThresholds:
+def thresholds_for(app: App, workflow_id: str, stage: str) -> AlertThresholds:
     wf = app.workflows.get(workflow_id)
     return wf.alert_thresholds(stage) if wf else AlertThresholds()
 
 
-def stage_label(app: "App", workflow_id: str, stage: str) -> str:
+def stage_label(app: App, workflow_id: str, stage: str) -> str:
     wf = app.workflows.get(workflow_id)
     return wf.stages.get(stage, stage) if wf else stage
 
 
-def dossier_link(app: "App", code: str) -> str:
+def dossier_link(app: App, code: str) -> str:
     return f"{app.settings.base_url.rstrip('/')}/ho-so/{quote(code, safe='')}"
 
 
-def scan(app: "App", at: dt.datetime | None = None) -> ScanResult:
+def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
     """Raise every alert that has fallen due by ``at`` (default: now), once; returns what happened.
 
     One transaction: the alerts and their outbox rows commit together or not at all.
@@ -264,7 +265,7 @@ def scan(app: "App", at: dt.datetime | None = None) -> ScanResult:
     return result
 
 
-def _notify(app: "App", outbox: Any, people: Directory, c: dict[str, Any], raised: dict[str, int],
+def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised: dict[str, int],
             today: dt.date, result: ScanResult) -> int:
     """Queue one message per recipient for a clock's newly raised alerts: the most severe one each."""
     wanted: dict[str, tuple[str, str]] = {}  # person -> (kind, audience)
@@ -338,7 +339,7 @@ class DigestResult:
                 "problems": self.problems}
 
 
-def digest(app: "App", at: dt.datetime | None = None) -> DigestResult:
+def digest(app: App, at: dt.datetime | None = None) -> DigestResult:
     """Queue today's digest for every head of division with something to say; once per head and day."""
     from notifications.outbox import Outbox
 

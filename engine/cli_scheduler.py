@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -10,8 +10,8 @@ import typer
 def _scan_text(r: dict[str, Any]) -> str:
     if not r["working_day"]:
         return f"Ngày {r['day']} không phải ngày làm việc: không tính cảnh báo."
-    lines = [f"Quét thời hạn ngày {r['day']}: {r['candidates']} hồ sơ cần xét, {len(r['raised'])} cảnh báo mới, "
-             f"{r['messages']} thư đưa vào hàng đợi."]
+    lines = [(f"Quét thời hạn ngày {r['day']}: {r['candidates']} hồ sơ cần xét, {len(r['raised'])} cảnh báo mới, "
+              f"{r['messages']} thư đưa vào hàng đợi.")]
     for a in r["raised"]:
         lines.append(f"  {a['code']:<16} {a['kind']:<11} hạn {a['due_date']}")
     for p in r["problems"]:
@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     @app.command("scheduler")
     @command
     def scheduler(
-        holder: Optional[str] = typer.Option(None, "--id", help="Tên của tiến trình này (mặc định: máy:pid)."),
+        holder: str | None = typer.Option(None, "--id", help="Tên của tiến trình này (mặc định: máy:pid)."),
         scan_every: int = typer.Option(5, "--scan-every", help="Quét thời hạn mỗi N phút."),
         verbose: bool = typer.Option(False, "--verbose", "-v"),
     ) -> None:
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
     @app.command("scan")
     @command
     def scan_cmd(
-        at: Optional[str] = typer.Option(None, "--at", help="Quét như vào thời điểm này (ISO 8601)."),
+        at: str | None = typer.Option(None, "--at", help="Quét như vào thời điểm này (ISO 8601)."),
         with_digest: bool = typer.Option(False, "--digest", help="Lập luôn bản tổng hợp cho trưởng phòng."),
         no_dispatch: bool = typer.Option(False, "--no-dispatch", help="Chỉ đưa thư vào hàng đợi, không gửi."),
         as_json: bool = JsonOpt,
@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
     @notifications_app.command("list")
     @command
     def notifications_list(
-        status: Optional[str] = typer.Option(None, "--status",
+        status: str | None = typer.Option(None, "--status",
                                              help="pending, sending, sent, failed hoặc no_address."),
         limit: int = typer.Option(50, "--limit"),
         as_json: bool = JsonOpt,
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
     @notifications_app.command("retry")
     @command
     def notifications_retry(
-        ids: Optional[list[int]] = typer.Argument(None, help="Số thư; bỏ trống: mọi thư hỏng hoặc thiếu e-mail."),
+        ids: list[int] | None = typer.Argument(None, help="Số thư; bỏ trống: mọi thư hỏng hoặc thiếu e-mail."),
         as_json: bool = JsonOpt,
     ) -> None:
         """Đưa thư gửi hỏng (hoặc thiếu e-mail, sau khi đã bổ sung) trở lại hàng đợi."""

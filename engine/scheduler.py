@@ -29,7 +29,8 @@ import logging
 import os
 import socket
 import uuid
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import ConflictingIdError
@@ -50,7 +51,7 @@ JOBS_TABLE = "apscheduler_jobs"
 
 
 # -- the jobs (referenced by name in the job store) -------------------------------------------
-def scan_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
+def scan_job(app: App, run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
     """The periodic tick: raise due alerts, then send what was queued."""
     from notifications.dispatcher import dispatch
 
@@ -61,13 +62,13 @@ def scan_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> dict[str, A
     return result
 
 
-def dispatch_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
+def dispatch_job(app: App, run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
     from notifications.dispatcher import dispatch
 
     return dispatch(app, time_budget=20).as_dict()
 
 
-def digest_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> dict[str, Any] | None:
+def digest_job(app: App, run_time: dt.datetime, now: dt.datetime) -> dict[str, Any] | None:
     """Today's digest; a run missed on an earlier day is not sent late (today's is what matters)."""
     from notifications.dispatcher import dispatch
 
@@ -86,7 +87,7 @@ def previous_month(day: dt.date) -> str:
     return f"{first.year:04d}-{first.month:02d}"
 
 
-def monthly_report_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> Any:
+def monthly_report_job(app: App, run_time: dt.datetime, now: dt.datetime) -> Any:
     """Hook for the monthly report: calls engine.reports.send_monthly_reports(app, "YYYY-MM") for the
     month before ``run_time``, if that module offers it."""
     month = previous_month(local_date(run_time))
@@ -103,7 +104,7 @@ def monthly_report_job(app: "App", run_time: dt.datetime, now: dt.datetime) -> A
 
 
 #: the jobs by id; the job store keeps ``run_stored_job`` with the id as its argument
-JOBS: dict[str, Callable[["App", dt.datetime, dt.datetime], Any]] = {
+JOBS: dict[str, Callable[[App, dt.datetime, dt.datetime], Any]] = {
     "scan": scan_job, "dispatch": dispatch_job, "digest": digest_job, "monthly_report": monthly_report_job}
 
 
@@ -113,7 +114,7 @@ def run_stored_job(job_id: str, *context: Any) -> Any:
 
 
 # -- the lease ---------------------------------------------------------------------------------
-def acquire_lease(app: "App", holder: str, now: dt.datetime, ttl: float, name: str = LEASE_NAME) -> bool:
+def acquire_lease(app: App, holder: str, now: dt.datetime, ttl: float, name: str = LEASE_NAME) -> bool:
     """Take or renew the lease; True if ``holder`` holds it until ``now + ttl``."""
     d = app.repo.d
     until = now + dt.timedelta(seconds=ttl)
@@ -131,13 +132,13 @@ def acquire_lease(app: "App", holder: str, now: dt.datetime, ttl: float, name: s
         return bool(cur.rowcount == 1)
 
 
-def release_lease(app: "App", holder: str, name: str = LEASE_NAME) -> None:
+def release_lease(app: App, holder: str, name: str = LEASE_NAME) -> None:
     d = app.repo.d
     with app.repo.transaction() as cur:
         cur.execute(d.sql("DELETE FROM scheduler_lease WHERE name = ? AND holder = ?"), (name, holder))
 
 
-def lease_info(app: "App", name: str = LEASE_NAME) -> dict[str, Any] | None:
+def lease_info(app: App, name: str = LEASE_NAME) -> dict[str, Any] | None:
     d = app.repo.d
     with app.repo.transaction() as cur:
         cur.execute(d.sql("SELECT holder, acquired_at, renewed_at, expires_at FROM scheduler_lease WHERE name = ?"),
@@ -157,7 +158,7 @@ def default_holder() -> str:
 class DeadlineScheduler(BlockingScheduler):
     """APScheduler's blocking loop around a tick computed by ``run_due_jobs``."""
 
-    def __init__(self, app: "App", holder: str | None = None, *, lease_ttl: float = 60.0,
+    def __init__(self, app: App, holder: str | None = None, *, lease_ttl: float = 60.0,
                  renew_every: float = 15.0, scan_every: dt.timedelta = dt.timedelta(minutes=5),
                  dispatch_every: dt.timedelta = dt.timedelta(minutes=1)) -> None:
         super().__init__(

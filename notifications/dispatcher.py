@@ -55,7 +55,7 @@ class DispatchResult:
 
 
 class Dispatcher:
-    def __init__(self, app: "App", transport: Transport | None = None, *, claim_seconds: int = 300,
+    def __init__(self, app: App, transport: Transport | None = None, *, claim_seconds: int = 300,
                  batch: int = 100, backoff_base: float = 60.0, backoff_cap: float = 3600.0,
                  workers: int | None = None) -> None:
         self.app = app
@@ -184,6 +184,6 @@ class Dispatcher:
             result.sent += 1
 
 
-def dispatch(app: "App", **kwargs: Any) -> DispatchResult:
+def dispatch(app: App, **kwargs: Any) -> DispatchResult:
     """Send every due message once with the configured transport."""
     return Dispatcher(app).run_once(**kwargs)

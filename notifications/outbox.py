@@ -47,12 +47,12 @@ def message_id(row_id: int, dedup_key: str, mail_from: str) -> str:
 class Outbox:
     """Queue messages on an open DBAPI cursor (the caller's transaction)."""
 
-    def __init__(self, app: "App", cur: Any) -> None:
+    def __init__(self, app: App, cur: Any) -> None:
         self.app = app
         self.cur = cur
         self._insert = app.repo.d.sql(_INSERT)
 
-    def add(self, dedup_key: str, kind: str, person: "Person", template: str, context: dict[str, Any], *,
+    def add(self, dedup_key: str, kind: str, person: Person, template: str, context: dict[str, Any], *,
             alert_id: int | None = None, dossier_id: int | None = None,
             attachments: list[str] | None = None) -> bool:
         """Render and queue one message; False if ``dedup_key`` was already queued."""
@@ -67,7 +67,7 @@ class Outbox:
         return bool(self.cur.rowcount == 1)
 
 
-def enqueue_report(app: "App", *, subject: str, attachments: list[Path], roles: tuple[str, ...] = ("head", "director"),
+def enqueue_report(app: App, *, subject: str, attachments: list[Path], roles: tuple[str, ...] = ("head", "director"),
                    note: str | None = None) -> int:
     """Queue a report (files attached) for every active person with one of ``roles``; once per
     subject, files and person. Returns how many messages were queued."""
@@ -89,14 +89,14 @@ def enqueue_report(app: "App", *, subject: str, attachments: list[Path], roles: 
 
 
 # -- reading and administration ----------------------------------------------------------------
-def _row(app: "App", values: Any) -> dict[str, Any]:
+def _row(app: App, values: Any) -> dict[str, Any]:
     row = dict(zip(COLUMNS, values))
     for k in _TS:
         row[k] = app.repo.d.read_ts(row[k])
     return row
 
 
-def list_messages(app: "App", *, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+def list_messages(app: App, *, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     d = app.repo.d
     cols = ", ".join(c for c in COLUMNS)
     where, args = ("WHERE status = ? ", [status]) if status else ("", [])
@@ -105,7 +105,7 @@ def list_messages(app: "App", *, status: str | None = None, limit: int = 50) -> 
         return [_row(app, r) for r in cur.fetchall()]
 
 
-def get_message(app: "App", message: int) -> dict[str, Any] | None:
+def get_message(app: App, message: int) -> dict[str, Any] | None:
     d = app.repo.d
     with app.repo.transaction() as cur:
         cur.execute(d.sql(f"SELECT {', '.join(COLUMNS)} FROM outbox_message WHERE id = ?"), (message,))
@@ -113,13 +113,13 @@ def get_message(app: "App", message: int) -> dict[str, Any] | None:
         return _row(app, r) if r else None
 
 
-def counts(app: "App") -> dict[str, int]:
+def counts(app: App) -> dict[str, int]:
     with app.repo.transaction() as cur:
         cur.execute("SELECT status, COUNT(*) FROM outbox_message GROUP BY status")
         return {s: int(n) for s, n in cur.fetchall()}
 
 
-def retry(app: "App", ids: list[int] | None = None) -> int:
+def retry(app: App, ids: list[int] | None = None) -> int:
     """Put failed (and no_address) messages back in the queue, due now; returns how many.
 
     Without ``ids``: every failed and no_address message. The recipient's address is read again

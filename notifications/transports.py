@@ -10,12 +10,11 @@ import logging
 import os
 import re
 import smtplib
-import socket
 import ssl
 from email.message import Message
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from engine.settings import Settings
 
@@ -33,7 +32,7 @@ class PermanentError(Exception):
 class Transport(Protocol):
     name: str
 
-    def __enter__(self) -> "Transport": ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None: ...
 
@@ -50,7 +49,7 @@ class EmlFolderTransport:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    def __enter__(self) -> "EmlFolderTransport":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
@@ -84,7 +83,7 @@ class SmtpTransport:
         self.timeout = timeout
         self._conn: smtplib.SMTP | None = None
 
-    def __enter__(self) -> "SmtpTransport":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
@@ -132,7 +131,7 @@ class SmtpTransport:
             if 500 <= exc.smtp_code < 600:
                 raise PermanentError(f"máy chủ từ chối thư ({exc.smtp_code})") from exc
             raise TransientError(f"máy chủ tạm từ chối thư ({exc.smtp_code})") from exc
-        except (OSError, socket.timeout, smtplib.SMTPException) as exc:
+        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             self._drop()
             raise TransientError(f"mất kết nối SMTP: {exc}") from exc
         if refused:

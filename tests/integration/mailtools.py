@@ -10,8 +10,9 @@ import email
 import email.policy
 import socket
 import threading
+from collections.abc import Iterator
 from email.message import EmailMessage
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller

@@ -6,8 +6,6 @@ import datetime as dt
 import threading
 from typing import Any
 
-import pytest
-
 from engine import alerts
 from engine.app import App
 from engine.timeutil import FixedClock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 import time
 from typing import Any
@@ -81,7 +82,7 @@ def test_two_schedulers_on_one_database_run_each_job_once(app: App, clock: Fixed
     runs = first.runs + second.runs
     assert len(runs) == len(set(runs)), "a job ran twice for the same scheduled time"
     scans = sorted(rt for j, rt in runs if j == "scan")
-    gaps = {b - a for a, b in zip(scans, scans[1:])}
+    gaps = {b - a for a, b in itertools.pairwise(scans)}
     assert gaps <= {dt.timedelta(minutes=5), dt.timedelta(minutes=10)}  # at most one slot lost in the takeover
     assert alert_rows(app) == [("HS-1", "due_soon"), ("HS-1", "due_today")]
     assert lease_info(app)["holder"] == "B"  # type: ignore[index]
@@ -190,7 +191,7 @@ def test_the_monthly_report_job_calls_the_reports_hook(app: App, monkeypatch: py
     from engine import reports
 
     calls = []
-    monkeypatch.setattr(reports, "send_monthly_reports", lambda a, month: calls.append(month) or [])
+    monkeypatch.setattr(reports, "send_monthly_reports", lambda a, month: calls.append(month))
     s = DeadlineScheduler(app, "A")
     s.run_due_jobs(at("2024-06-28T09:00"))
     s.run_due_jobs(at("2024-07-01T08:00"))

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -230,3 +231,15 @@ def _wait(cond: Any, timeout: float = 15.0) -> None:
     while not cond():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_the_monthly_report_job_writes_and_mails_the_report(sqlite_app: App, clock: FixedClock) -> None:
+    from notifications.dispatcher import dispatch
+
+    receive(sqlite_app, clock, "HS-1", "2024-06-03")
+    clock.set("2024-07-01T08:00")
+    files = scheduler.monthly_report_job(sqlite_app, clock.now(), clock.now())
+    assert sorted(Path(f).name for f in files) == ["bao-cao-thang-2024-06.html", "bao-cao-thang-2024-06.xlsx"]
+    assert dispatch(sqlite_app).sent == 4  # three heads and the director, files attached
+    emls = list(Path(sqlite_app.settings.mail_dir).glob("*.eml"))
+    assert len(emls) == 4 and b"bao-cao-thang-2024-06.xlsx" in emls[0].read_bytes()

@@ -248,7 +248,7 @@ def evaluate(app: "App", movement: Movement, *, until: dt.date | None = None) ->
     end = min(movement.end, until) if until else movement.end
     period = Period(movement.start, end, f"{movement.start:%d/%m/%Y} – {end:%d/%m/%Y}")
     with session(app) as ms:
-        fine = ms.fine(period)
+        fine = ms.evaluation_totals(period)
         divisions = {r[0]: r[1] for r in ms.conn.execute(text("SELECT code, name FROM division"))}
         people = {r[0]: (r[1], r[2]) for r in ms.conn.execute(text("SELECT id, name, division FROM person"))}
     result: dict[str, Any] = {
@@ -283,7 +283,7 @@ def evaluate(app: "App", movement: Movement, *, until: dt.date | None = None) ->
         _rank(movement, rows)
         for r in rows:
             t = r.pop("totals")
-            r["counts"] = {k: t[k] for k in ("received", "finished", "judged", "early", "on_time", "late",
+            r["counts"] = {k: t[k] for k in ("finished", "judged", "early", "on_time", "late",
                                              "not_judged", "backlog", "open_overdue", "repeated_supplements")}
         result["units"][unit] = rows
     return result

@@ -174,3 +174,23 @@ def test_percentile_cont_matches_postgresql_interpolation() -> None:
     assert percentile_cont([3, 6], 0.5) == 4.5
     assert percentile_cont([], 0.9) is None
     assert Fraction(percentile_cont([0, 10], 0.9)).limit_denominator(100) == Fraction(9)
+
+
+def test_histogram_percentiles_equal_the_databases_own_percentile_cont(fixed: Any) -> None:
+    march = Period.month("2024-03")
+    with session(fixed) as ms:
+        for by in ([], ["division"], ["officer"], ["workflow", "stage"], ["division", "officer", "workflow", "stage"]):
+            assert ms.percentiles_from_histograms(march, by) == ms.percentiles(march, by), by
+
+
+def test_the_evaluation_totals_agree_with_the_full_metrics(fixed: Any) -> None:
+    from engine.metrics import rollup
+
+    span = Period(Period.month("2024-02").start, Period.month("2026-12").end, "")  # includes D5 (working days)
+    cols = ("finished", "judged", "early", "on_time", "late", "not_judged", "repeated_supplements",
+            "supplement_requests", "limit_sum", "used_sum", "backlog", "open_overdue")
+    with session(fixed) as ms:
+        full = {(r["division"], r["officer"]): {c: r[c] for c in cols} for r in rollup(ms.fine(span), ["division", "officer"])}
+        light = {(r["division"], r["officer"]): {c: r[c] for c in cols} for r in ms.evaluation_totals(span)}
+    assert light == full
+    assert light[("QHKT", "cv.bui")]["used_sum"] == 16  # D5: working days, paused days excluded

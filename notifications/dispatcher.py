@@ -70,6 +70,8 @@ class Dispatcher:
         self._select_due = d.sql(f"SELECT id FROM outbox_message WHERE {_DUE} ORDER BY id LIMIT ?")
         self._claim = d.sql("UPDATE outbox_message SET status = ?, claimed_until = ?, tries = tries + 1 "
                             f"WHERE id = ? AND {_DUE}")
+        self._give_up = d.sql("UPDATE outbox_message SET status = ?, claimed_until = NULL, last_error = ? "
+                              "WHERE status = ? AND claimed_until < ? AND tries >= ?")
         self._load = d.sql(f"SELECT {', '.join(COLUMNS)} FROM outbox_message WHERE id = ?")
         self._mark_sent = d.sql("UPDATE outbox_message SET status = ?, sent_at = ?, message_id = ?, "
                                 "claimed_until = NULL, last_error = NULL WHERE id = ? AND status = ?")
@@ -108,6 +110,9 @@ class Dispatcher:
         due = (PENDING, d.ts(now), SENDING, d.ts(now))
         rows = []
         with self.app.repo.transaction() as cur:
+            cur.execute(self._give_up, (FAILED, f"bỏ sau {self.app.settings.smtp_max_tries} lần thử "
+                                                "(tiến trình gửi dừng đột ngột khi đang gửi)",
+                                        SENDING, d.ts(now), self.app.settings.smtp_max_tries))
             cur.execute(self._select_due, (*due, n))
             ids = [r[0] for r in cur.fetchall()]
             for row_id in ids:
@@ -158,7 +163,13 @@ class Dispatcher:
         d = self.app.repo.d
         mid = message_id(row["id"], row["dedup_key"], self.app.settings.mail_from)
         try:
-            transport.send(self.build(row))
+            try:
+                transport.send(self.build(row))
+            except (TransientError, PermanentError):
+                raise
+            except Exception as exc:  # a bug or bad data: retried, and failed after smtp_max_tries
+                log.exception("message %s: unexpected error while sending", row["id"])
+                raise TransientError(f"lỗi không lường trước: {exc!r}") from exc
         except (TransientError, PermanentError) as exc:
             tries = int(row["tries"])  # the claim counted this attempt
             permanent = isinstance(exc, PermanentError) or tries >= self.app.settings.smtp_max_tries

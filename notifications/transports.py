@@ -6,6 +6,7 @@ and ``PermanentError`` for what never will (5xx refusals of the sender, recipien
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
@@ -75,12 +76,14 @@ class SmtpTransport:
 
     name = "smtp"
 
-    def __init__(self, settings: Settings, timeout: float = 30.0) -> None:
+    def __init__(self, settings: Settings, timeout: float = 30.0, ssl_context: ssl.SSLContext | None = None) -> None:
+        """``ssl_context``: how to check the server's certificate (default: the system's CAs)."""
         assert settings.smtp_host
         self.host, self.port = settings.smtp_host, settings.smtp_port
         self.security = (settings.smtp_security or "none").lower()
         self.user, self.password = settings.smtp_user, settings.smtp_password
         self.timeout = timeout
+        self.ssl_context = ssl_context
         self._conn: smtplib.SMTP | None = None
 
     def __enter__(self) -> Self:
@@ -94,18 +97,32 @@ class SmtpTransport:
             conn: smtplib.SMTP
             if self.security == "ssl":
                 conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                        context=ssl.create_default_context())
+                                        context=self.ssl_context or ssl.create_default_context())
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.security == "starttls":
-                    conn.starttls(context=ssl.create_default_context())
+                    conn.starttls(context=self.ssl_context or ssl.create_default_context())
             if self.user:
-                conn.login(self.user, self.password or "")
+                self._login(conn, self.user, self.password or "")
             return conn
         except smtplib.SMTPAuthenticationError as exc:
             raise TransientError(f"máy chủ SMTP từ chối đăng nhập ({exc.smtp_code})") from exc
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
             raise TransientError(f"không kết nối được máy chủ SMTP {self.host}:{self.port}: {exc}") from exc
+
+    @staticmethod
+    def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
+        """Log in; a non-ASCII user or password (smtplib encodes them as ASCII) goes as UTF-8 AUTH PLAIN."""
+        if (user + password).isascii():
+            conn.login(user, password)
+            return
+        conn.ehlo_or_helo_if_needed()
+        if "plain" not in conn.esmtp_features.get("auth", "").lower().split():
+            raise smtplib.SMTPException("mật khẩu có ký tự ngoài ASCII cần máy chủ hỗ trợ AUTH PLAIN")
+        token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+        code, resp = conn.docmd("AUTH", "PLAIN " + token)
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, resp)
 
     def close(self) -> None:
         if self._conn is not None:

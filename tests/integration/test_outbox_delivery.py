@@ -280,3 +280,80 @@ def test_a_dispatcher_killed_mid_send_delivers_after_restart_once(
     assert dispatch(smtp_app).sent == 0
     ids = smtp_server.inbox.message_ids()
     assert len(ids) == len(set(ids)) == 3
+
+
+# -- TLS and login -----------------------------------------------------------------------------
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    return key, cert
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_path: Path, security: str) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+    from mailtools import Inbox, free_port
+
+    from notifications.transports import SmtpTransport
+
+    key, cert = _certificate(tmp_path)
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"thamdinh", "mật-khẩu".encode())
+        logins.append((data.login, data.password))
+        return AuthResult(success=ok)
+
+    inbox, port = Inbox(), free_port()
+    # aiosmtpd offers AUTH on implicit TLS only with auth_require_tls off (it looks for STARTTLS)
+    tls = ({"tls_context": server_ctx, "require_starttls": True} if security == "starttls"
+           else {"ssl_context": server_ctx, "auth_require_tls": False})
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, ready_timeout=10, **tls)
+    controller.start()
+    try:
+        settings = sqlite_app.settings.with_(smtp_host="127.0.0.1", smtp_port=port, smtp_security=security,
+                                             smtp_user="thamdinh", smtp_password="mật-khẩu")
+        overdue_dossier(sqlite_app, clock)
+        result = Dispatcher(sqlite_app, SmtpTransport(settings, ssl_context=client_ctx)).run_once()
+        assert result.sent == 3, result.errors
+        assert len(inbox.messages) == 3 and logins == [(b"thamdinh", "mật-khẩu".encode())]
+    finally:
+        controller.stop()
+
+
+def test_a_message_whose_dispatchers_keep_dying_fails_after_max_tries(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> None:
+    app = make_app_for(backend, request, tmp_path, clock, smtp_max_tries=2)
+    app.services.load_org(SAMPLE_ORG)
+    overdue_dossier(app, clock)
+    d = Dispatcher(app)
+    for _ in range(2):  # claimed, then the process "dies" before sending
+        assert len(d._claim_batch(10)) == 3
+        clock.advance(minutes=6)
+    assert dispatch(app).sent == 0
+    rows = outbox.list_messages(app)
+    assert {(r["status"], r["tries"]) for r in rows} == {("failed", 2)}
+    assert all("bỏ sau 2 lần thử" in r["last_error"] for r in rows)
+    app.close()
+
+
+def test_an_unexpected_error_is_retried_not_fatal(app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    overdue_dossier(app, clock)
+    d = Dispatcher(app)
+
+    def broken(row: dict[str, Any]) -> Any:
+        raise UnicodeEncodeError("ascii", "ậ", 0, 1, "ordinal not in range(128)")
+
+    monkeypatch.setattr(d, "build", broken)
+    result = d.run_once()
+    assert (result.sent, result.retried) == (0, 3)
+    assert all("lỗi không lường trước" in e for e in result.errors)

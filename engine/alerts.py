@@ -279,12 +279,15 @@ def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised:
         if c["officer"] and c["officer"] in people.by_id:
             want(c["officer"], kind, "officer")
         elif kind == max(raised, key=SEVERITY.__getitem__):
-            who = f"cán bộ «{c['officer']}» không có hoặc đã thôi công tác" if c["officer"] else "chưa phân công chuyên viên"
-            result.problems.append(f"Hồ sơ {c['code']}: {who}; cảnh báo «{KIND_LABELS[kind]}» không gửi được cho chuyên viên.")
+            who = (f"cán bộ «{c['officer']}» không có hoặc đã thôi công tác" if c["officer"]
+                   else "chưa phân công chuyên viên")
+            result.problems.append(f"Hồ sơ {c['code']}: {who}; cảnh báo «{KIND_LABELS[kind]}» "
+                                   "không gửi được cho chuyên viên.")
         if kind == OVERDUE:
             heads = people.heads.get(c["division"], [])
             if not heads:
-                result.problems.append(f"Hồ sơ {c['code']}: phòng {c['division']} không có trưởng phòng để báo quá hạn.")
+                result.problems.append(f"Hồ sơ {c['code']}: phòng {c['division']} không có trưởng phòng "
+                                       "để báo quá hạn.")
             for h in heads:
                 want(h.id, kind, "head")
         if kind == ESCALATION:
@@ -297,7 +300,8 @@ def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised:
     due = c["due_date"]
     for person_id, (kind, audience) in sorted(wanted.items()):
         person = people.by_id[person_id]
-        days = days_between(cal, today, due, c["unit"]) if kind == DUE_SOON else days_between(cal, due, today, c["unit"])
+        days = (days_between(cal, today, due, c["unit"]) if kind == DUE_SOON
+                else days_between(cal, due, today, c["unit"]))
         context = {
             "recipient": {"id": person.id, "name": person.name}, "audience": audience, "kind": kind,
             "dossier": {"code": c["code"], "name": c["name"], "investor": c["investor"], "division": c["division"],
@@ -372,7 +376,8 @@ def digest(app: App, at: dt.datetime | None = None) -> DigestResult:
         for division, items in sorted(by_division.items()):
             heads = people.heads.get(division, [])
             if not heads:
-                result.problems.append(f"Phòng {division} có {len(items)} hồ sơ cần đôn đốc nhưng không có trưởng phòng.")
+                result.problems.append(f"Phòng {division} có {len(items)} hồ sơ cần đôn đốc "
+                                       "nhưng không có trưởng phòng.")
             counts = {k: sum(1 for i in items if i["status"] == k) for k in (OVERDUE, DUE_TODAY, DUE_SOON)}
             for head in heads:
                 context = {"recipient": {"id": head.id, "name": head.name},

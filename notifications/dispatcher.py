@@ -97,7 +97,9 @@ class Dispatcher:
                 if not rows:
                     break
                 chunks = [rows[i::len(transports)] for i in range(len(transports))]
-                for f in [pool.submit(self._send_all, t, c, result) for t, c in zip(transports, chunks) if c]:
+                futures = [pool.submit(self._send_all, t, c, result)
+                           for t, c in zip(transports, chunks, strict=True) if c]
+                for f in futures:
                     f.result()
                 done += len(rows)
         if result.sent or result.retried or result.failed:
@@ -119,7 +121,7 @@ class Dispatcher:
                 cur.execute(self._claim, (SENDING, d.ts(now + self.claim), row_id, *due))
                 if cur.rowcount == 1:
                     cur.execute(self._load, (row_id,))
-                    rows.append(dict(zip(COLUMNS, cur.fetchone())))
+                    rows.append(dict(zip(COLUMNS, cur.fetchone(), strict=True)))
         return rows
 
     def build(self, row: dict[str, Any]) -> Message:

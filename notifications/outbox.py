@@ -63,7 +63,8 @@ class Outbox:
         now = self.app.clock.now()
         self.cur.execute(self._insert, (
             dedup_key, kind, alert_id, dossier_id, person.id, person.email, msg.subject, msg.text, msg.html,
-            json.dumps(attachments, ensure_ascii=False) if attachments else None, PENDING if person.email else NO_ADDRESS, d.ts(now), d.ts(now)))
+            json.dumps(attachments, ensure_ascii=False) if attachments else None,
+            PENDING if person.email else NO_ADDRESS, d.ts(now), d.ts(now)))
         return bool(self.cur.rowcount == 1)
 
 
@@ -90,7 +91,7 @@ def enqueue_report(app: App, *, subject: str, attachments: list[Path], roles: tu
 
 # -- reading and administration ----------------------------------------------------------------
 def _row(app: App, values: Any) -> dict[str, Any]:
-    row = dict(zip(COLUMNS, values))
+    row = dict(zip(COLUMNS, values, strict=True))
     for k in _TS:
         row[k] = app.repo.d.read_ts(row[k])
     return row

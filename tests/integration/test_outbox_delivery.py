@@ -161,7 +161,8 @@ def test_a_recipient_without_e_mail_is_held_until_an_address_is_added(app: App, 
     assert [r["recipient_id"] for r in held] == ["cv.do", "cv.do"]
     assert outbox.retry(app) == 0  # still no address
     with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"), ("khai.dv@soxaydung.example.vn", "cv.do"))
+        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"),
+                    ("khai.dv@soxaydung.example.vn", "cv.do"))
     assert outbox.retry(app) == 2
     assert dispatch(app).sent == 2
 
@@ -314,7 +315,7 @@ def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_pa
 
     inbox, port = Inbox(), free_port()
     # aiosmtpd offers AUTH on implicit TLS only with auth_require_tls off (it looks for STARTTLS)
-    tls = ({"tls_context": server_ctx, "require_starttls": True} if security == "starttls"
+    tls: dict[str, Any] = ({"tls_context": server_ctx, "require_starttls": True} if security == "starttls"
            else {"ssl_context": server_ctx, "auth_require_tls": False})
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
                             auth_required=True, ready_timeout=10, **tls)

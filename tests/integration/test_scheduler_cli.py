@@ -67,7 +67,8 @@ def test_notifications_list_show_retry(app: App, clock: FixedClock, run: Any) ->
     assert run("notifications", "list", "--status", "bogus").exit_code == 2
     assert "Đã đưa 0 thư" in run("notifications", "retry").output
     with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"), ("khai.dv@soxaydung.example.vn", "cv.do"))
+        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"),
+                    ("khai.dv@soxaydung.example.vn", "cv.do"))
     assert "Đã đưa 1 thư" in run("notifications", "retry", str(held["id"])).output
     sent = json.loads(run("notifications", "dispatch", "--json").output)
     assert sent["sent"] == 2
@@ -77,6 +78,7 @@ def test_help_does_not_import_the_scheduler_or_the_mail_stack() -> None:
     code = ("import sys, engine.cli; "
             "print(sorted(m for m in ('apscheduler', 'jinja2', 'notifications.dispatcher', 'engine.alerts', "
             "'engine.scheduler', 'smtplib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -205,7 +205,7 @@ def test_two_real_scheduler_processes_share_the_work_without_doubling_it(app: Ap
     """Two BlockingScheduler loops in threads, real time: one runs, the other waits and takes over."""
     live = [App(app.settings, SystemClock()) for _ in range(2)]
     scheds = [DeadlineScheduler(a, name, lease_ttl=1.0, renew_every=0.2, scan_every=dt.timedelta(seconds=1),
-                                dispatch_every=dt.timedelta(seconds=1)) for a, name in zip(live, "AB")]
+                                dispatch_every=dt.timedelta(seconds=1)) for a, name in zip(live, "AB", strict=True)]
     threads = [threading.Thread(target=s.serve, daemon=True) for s in scheds]
     threads[0].start()
     _wait(lambda: any(j == "scan" for j, _ in scheds[0].runs))

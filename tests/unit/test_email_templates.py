@@ -32,7 +32,8 @@ def digest_context(**overrides: Any) -> dict[str, Any]:
         {"code": "HS-0009", "name": "Kè sông Đồng Nai", "stage_label": "Thẩm định dự án",
          "due_date": dt.date(2025, 2, 3), "status": "due_today", "days": 0, "unit_label": "ngày",
          "officer_name": "Phạm Thị Hồng", "blockers": None, "link": "https://x/ho-so/HS-0009"},
-        {"code": "HS-0011", "name": "Nhà văn hóa ấp 3", "stage_label": "Thẩm định thiết kế triển khai sau thiết kế cơ sở",
+        {"code": "HS-0011", "name": "Nhà văn hóa ấp 3",
+         "stage_label": "Thẩm định thiết kế triển khai sau thiết kế cơ sở",
          "due_date": dt.date(2025, 2, 5), "status": "due_soon", "days": 2, "unit_label": "ngày làm việc",
          "officer_name": "Đặng Ngọc Ánh", "blockers": None, "link": "https://x/ho-so/HS-0011"},
     ]

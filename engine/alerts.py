@@ -176,6 +176,10 @@ def open_clock_sql(app: App, template: str) -> str:
     return d.sql(template.format(indexed="INDEXED BY ix_stage_clock_open_only" if d.sqlite else ""))
 
 
+#: clocks per transaction in a scan
+CHUNK = 200
+
+
 def widest_due_soon(app: App) -> int:
     widest = AlertThresholds().due_soon
     for wf in app.workflows.values():
@@ -209,7 +213,8 @@ def dossier_link(app: App, code: str) -> str:
 def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
     """Raise every alert that has fallen due by ``at`` (default: now), once; returns what happened.
 
-    One transaction: the alerts and their outbox rows commit together or not at all.
+    Each alert commits together with its outbox rows; clocks are handled in transactions of
+    ``CHUNK`` so that a large catch-up never holds the database's write lock for long.
     """
     from notifications.outbox import Outbox
 
@@ -224,42 +229,49 @@ def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
     sql = repo.d.sql
     with repo.transaction() as cur:
         cur.execute(open_clock_sql(app, _CANDIDATES), candidate_params(app, today))
-        clocks: dict[int, dict[str, Any]] = {}
-        for r in cur.fetchall():
-            c = clocks.get(r[0])
-            if c is None:
-                c = clocks[r[0]] = {
-                    "clock_id": r[0], "dossier_id": r[1], "stage": r[2], "unit": r[3],
-                    "due_date": repo.d.read_day(r[4]), "code": r[5], "name": r[6], "investor": r[7],
-                    "workflow_id": r[8], "division": r[9], "officer": r[10], "blockers": r[11], "have": set()}
-            if r[12] is not None:
-                c["have"].add(r[12])
-        result.candidates = len(clocks)
-        people: Directory | None = None
-        outbox = Outbox(app, cur)
-        insert = sql(_INSERT_ALERT)
-        for c in clocks.values():
-            t = thresholds_for(app, c["workflow_id"], c["stage"])
-            new = [(k, day) for k, day in due_alerts(c["due_date"], today, t, cal) if k not in c["have"]]
-            if not new:
-                continue
-            raised: dict[str, int] = {}
-            for kind, falls_on in new:
-                cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"],
-                                     repo.d.day(c["due_date"]), repo.d.day(falls_on), repo.d.day(today),
-                                     repo.d.ts(now)))
-                row = cur.fetchone()
-                if row is not None:  # None: another scan recorded it first
-                    raised[kind] = int(row[0])
-                    result.raised.append({"code": c["code"], "kind": kind, "stage": c["stage"],
-                                          "due_date": c["due_date"].isoformat(),
-                                          "falls_on": falls_on.isoformat()})
-            if raised:
-                if people is None:
-                    people = Directory.load(cur, sql)
-                result.messages += _notify(app, outbox, people, c, raised, today, result)
+        rows = cur.fetchall()
+    clocks: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        c = clocks.get(r[0])
+        if c is None:
+            c = clocks[r[0]] = {
+                "clock_id": r[0], "dossier_id": r[1], "stage": r[2], "unit": r[3],
+                "due_date": repo.d.read_day(r[4]), "code": r[5], "name": r[6], "investor": r[7],
+                "workflow_id": r[8], "division": r[9], "officer": r[10], "blockers": r[11], "have": set()}
+        if r[12] is not None:
+            c["have"].add(r[12])
+    result.candidates = len(clocks)
+    todo = []
+    for c in clocks.values():
+        t = thresholds_for(app, c["workflow_id"], c["stage"])
+        new = [(k, day) for k, day in due_alerts(c["due_date"], today, t, cal) if k not in c["have"]]
+        if new:
+            todo.append((c, new))
+    people: Directory | None = None
+    insert = sql(_INSERT_ALERT)
+    for start in range(0, len(todo), CHUNK):
+        with repo.transaction() as cur:
+            outbox = Outbox(app, cur)
+            for c, new in todo[start:start + CHUNK]:
+                raised: dict[str, int] = {}
+                for kind, falls_on in new:
+                    cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"],
+                                         repo.d.day(c["due_date"]), repo.d.day(falls_on), repo.d.day(today),
+                                         repo.d.ts(now)))
+                    row = cur.fetchone()
+                    if row is not None:  # None: another scan recorded it first
+                        raised[kind] = int(row[0])
+                        result.raised.append({"code": c["code"], "kind": kind, "stage": c["stage"],
+                                              "due_date": c["due_date"].isoformat(),
+                                              "falls_on": falls_on.isoformat()})
+                if raised:
+                    if people is None:
+                        people = Directory.load(cur, sql)
+                    result.messages += _notify(app, outbox, people, c, raised, today, result)
     for item in result.raised:
-        log.info("alert %s raised for %s (due %s)", item["kind"], item["code"], item["due_date"])
+        log.debug("alert %s raised for %s (due %s)", item["kind"], item["code"], item["due_date"])
+    log.info("scan of %s: %d candidates, %d alerts raised, %d messages queued", today, result.candidates,
+             len(result.raised), result.messages)
     for problem in result.problems:
         log.warning("%s", problem)
     return result

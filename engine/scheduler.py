@@ -174,6 +174,7 @@ class DeadlineScheduler(BlockingScheduler):
         #: what this scheduler ran: (job id, scheduled run time), for logs and tests
         self.runs: list[tuple[str, dt.datetime]] = []
         self._store_ready = False
+        self._standby_announced = False
 
     @property
     def store(self) -> SQLAlchemyJobStore:
@@ -225,12 +226,16 @@ class DeadlineScheduler(BlockingScheduler):
         """
         self.prepare()
         if not acquire_lease(self.app, self.holder, now, self.lease_ttl):
-            if self.leader:
-                log.warning("scheduler %s lost the lease; standing by", self.holder)
+            if self.leader or not self._standby_announced:
+                info = lease_info(self.app) or {}
+                log.warning("scheduler %s stands by: the lease is held by %s until %s", self.holder,
+                            info.get("holder"), info.get("expires_at"))
+                self._standby_announced = True
             self.leader = False
             return self.renew_every
         if not self.leader:
             log.info("scheduler %s holds the lease; running jobs", self.holder)
+            self._standby_announced = False
             self.leader = True
             self.ensure_jobs(now)
         for job in self.store.get_due_jobs(now):

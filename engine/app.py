@@ -39,19 +39,19 @@ class App:
         return dirs
 
     @cached_property
-    def workflows(self) -> dict[str, "WorkflowDef"]:
+    def workflows(self) -> dict[str, WorkflowDef]:
         from .definitions import load_workflows
 
         return load_workflows(self.rule_dirs())
 
     @cached_property
-    def compiled(self) -> dict[str, "CompiledWorkflow"]:
+    def compiled(self) -> dict[str, CompiledWorkflow]:
         from .runtime import CompiledWorkflow
 
         return {wid: CompiledWorkflow(wf) for wid, wf in self.workflows.items()}
 
     @cached_property
-    def calendar(self) -> "WorkingCalendar":
+    def calendar(self) -> WorkingCalendar:
         from .calendar import WorkingCalendar, load_calendar_spec
 
         files: list[Path] = []
@@ -61,19 +61,19 @@ class App:
 
     # -- storage -----------------------------------------------------------------------------
     @cached_property
-    def engine(self) -> "Engine":
+    def engine(self) -> Engine:
         from .store.db import make_engine
 
         return make_engine(self.settings.database_url)
 
     @cached_property
-    def repo(self) -> "Repo":
+    def repo(self) -> Repo:
         from .store.repo import Repo
 
         return Repo(self.engine)
 
     @cached_property
-    def services(self) -> "Services":
+    def services(self) -> Services:
         from .services import Services
 
         return Services(self)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 
@@ -104,7 +105,8 @@ def org_show(as_json: bool = JsonOpt) -> None:
     people = [{"id": p.id, "name": p.name, "email": p.email, "division": p.division, "roles": p.roles.split(",")}
               for p in get_app().services.people()]
     emit(people, as_json, lambda ps: "\n".join(
-        f"{p['id']:<14} {p['name']:<28} {p['division'] or '-':<10} {','.join(p['roles']):<20} {p['email'] or '(chưa có e-mail)'}"
+        f"{p['id']:<14} {p['name']:<28} {p['division'] or '-':<10} {','.join(p['roles']):<20} "
+        f"{p['email'] or '(chưa có e-mail)'}"
         for p in ps) or "Chưa nạp tổ chức.")
 
 
@@ -118,12 +120,12 @@ def receive(
     investor: str = typer.Option(..., "--investor", help="Chủ đầu tư."),
     group: str = typer.Option(..., "--group", help="Nhóm dự án: A, B, C, national."),
     division: str = typer.Option(..., "--division", help="Mã phòng thụ lý."),
-    grade: Optional[str] = typer.Option(None, "--grade", help="Cấp công trình cao nhất: special, I, II, III, IV."),
-    officer: Optional[str] = typer.Option(None, "--officer", help="Chuyên viên thụ lý."),
-    capital_source: Optional[str] = typer.Option(None, "--capital-source", help="Nguồn vốn."),
-    at: Optional[str] = typer.Option(None, "--at", help="Thời điểm tiếp nhận (ISO 8601; giờ Việt Nam)."),
-    actor: Optional[str] = typer.Option(None, "--actor", help="Người tiếp nhận."),
-    note: Optional[str] = typer.Option(None, "--note"),
+    grade: str | None = typer.Option(None, "--grade", help="Cấp công trình cao nhất: special, I, II, III, IV."),
+    officer: str | None = typer.Option(None, "--officer", help="Chuyên viên thụ lý."),
+    capital_source: str | None = typer.Option(None, "--capital-source", help="Nguồn vốn."),
+    at: str | None = typer.Option(None, "--at", help="Thời điểm tiếp nhận (ISO 8601; giờ Việt Nam)."),
+    actor: str | None = typer.Option(None, "--actor", help="Người tiếp nhận."),
+    note: str | None = typer.Option(None, "--note"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Tiếp nhận một hồ sơ; hạn giải quyết được tính ngay."""
@@ -139,9 +141,9 @@ def fire(
     code: str = typer.Argument(..., help="Mã hồ sơ."),
     event: str = typer.Argument(..., help="Thao tác, vd. accept, request_supplement, approve."),
     actor: str = typer.Option(..., "--actor", help="Mã cán bộ thực hiện."),
-    note: Optional[str] = typer.Option(None, "--note"),
-    at: Optional[str] = typer.Option(None, "--at", help="Thời điểm (ISO 8601) để nhập lịch sử."),
-    expect_version: Optional[int] = typer.Option(None, "--expect-version",
+    note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(None, "--at", help="Thời điểm (ISO 8601) để nhập lịch sử."),
+    expect_version: int | None = typer.Option(None, "--expect-version",
                                                  help="Chỉ ghi nếu hồ sơ còn ở phiên bản này."),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -163,12 +165,12 @@ def show(code: str = typer.Argument(..., help="Mã hồ sơ."), as_json: bool = 
 @app.command("list")
 @command
 def list_(
-    state: Optional[str] = typer.Option(None, "--state"),
-    division: Optional[str] = typer.Option(None, "--division"),
-    officer: Optional[str] = typer.Option(None, "--officer"),
-    workflow: Optional[str] = typer.Option(None, "--workflow"),
+    state: str | None = typer.Option(None, "--state"),
+    division: str | None = typer.Option(None, "--division"),
+    officer: str | None = typer.Option(None, "--officer"),
+    workflow: str | None = typer.Option(None, "--workflow"),
     overdue: bool = typer.Option(False, "--overdue", help="Chỉ hồ sơ đã quá hạn."),
-    due_within: Optional[int] = typer.Option(None, "--due-within", help="Đến hạn trong N ngày làm việc."),
+    due_within: int | None = typer.Option(None, "--due-within", help="Đến hạn trong N ngày làm việc."),
     limit: int = typer.Option(500, "--limit"),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -209,7 +211,8 @@ def workflow_show(workflow_id: str = typer.Argument(...), as_json: bool = JsonOp
 
 @workflow_app.command("validate")
 @command
-def workflow_validate(files: list[Path] = typer.Argument(..., help="Tệp YAML quy trình."), as_json: bool = JsonOpt) -> None:
+def workflow_validate(files: list[Path] = typer.Argument(..., help="Tệp YAML quy trình."),
+                      as_json: bool = JsonOpt) -> None:
     """Kiểm tra tệp quy trình trước khi đưa vào dùng."""
     from .definitions import load_workflow_file
 
@@ -283,8 +286,9 @@ cli_reports.register(app)
 
 # -- text renderers ----------------------------------------------------------------------------
 def _timeline(v: dict[str, Any]) -> str:
-    from .timeutil import vn_date
     import datetime as dt
+
+    from .timeutil import vn_date
 
     def day(s: str | None) -> str:
         return vn_date(dt.date.fromisoformat(s)) if s else "—"

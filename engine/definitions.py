@@ -9,9 +9,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -372,7 +374,7 @@ def _parse_transition(c: _Ctx, event: str, i: int, spec: Any, states: Mapping[st
         if states[s].terminal:
             raise c.fail(f"{key}.source", f"trạng thái «{s}» là trạng thái kết thúc.")
     target = spec.get("target")
-    if target not in states and target not in (RETURN, SAME):
+    if not isinstance(target, str) or (target not in states and target not in (RETURN, SAME)):
         raise c.fail(f"{key}.target", f"trạng thái «{target}» không có trong 'states'.")
     if target == RETURN and not all(states[s].pauses_clock for s in sources):
         raise c.fail(f"{key}.target", "'@return' chỉ dùng từ trạng thái tạm dừng (pauses_clock).")
@@ -464,7 +466,8 @@ def _parse_rules(c: _Ctx, raw: Any, stages: Mapping[str, str]) -> tuple[RuleVers
                 when = []
                 for fname, allowed in (lim.get("when") or {}).items():
                     if fname not in DOSSIER_FIELDS:
-                        raise c.fail(f"{lkey}.when.{fname}", f"trường không có (cho phép: {', '.join(DOSSIER_FIELDS)}).")
+                        raise c.fail(f"{lkey}.when.{fname}",
+                                     f"trường không có (cho phép: {', '.join(DOSSIER_FIELDS)}).")
                     values = tuple(str(v) for v in (allowed if isinstance(allowed, list) else [allowed]))
                     when.append((fname, values))
                 limits.append(LimitRule(tuple(when), value, lunit, str(lim.get("source") or spec["source"])))
@@ -476,7 +479,7 @@ def _parse_rules(c: _Ctx, raw: Any, stages: Mapping[str, str]) -> tuple[RuleVers
         out.append(RuleVersion(str(rid), eff, str(spec["source"]), dict(spec.get("params") or {}),
                                srules, str(refuse) if refuse else None))
     out.sort(key=lambda r: r.effective_from)
-    for a, b in zip(out, out[1:]):
+    for a, b in pairwise(out):
         if a.effective_from == b.effective_from:
             raise c.fail(f"rule_versions.{b.id}.effective_from", f"trùng ngày hiệu lực với «{a.id}».")
     return tuple(out)

@@ -28,7 +28,7 @@ def mermaid(wf: WorkflowDef) -> str:
 
 
 def describe(wf: WorkflowDef) -> dict[str, Any]:
-    rules = []
+    rules: list[dict[str, Any]] = []
     for r in wf.rule_versions:
         stages = {}
         for name, sr in r.stages.items():
@@ -46,11 +46,11 @@ def describe(wf: WorkflowDef) -> dict[str, Any]:
     for e in wf.events.values():
         text.append(f"  {e.name:<20} {e.label} — vai trò: {', '.join(sorted(e.roles))}")
     text += ["", "Quy định thời hạn:"]
-    for r in rules:
-        text.append(f"  {r['id']} (từ {r['effective_from']}): {r['source']}")
-        if r["refuse_receipt"]:
-            text.append(f"    Không tiếp nhận: {r['refuse_receipt'].strip()}")
-        for name, st in r["stages"].items():
+    for doc in rules:
+        text.append(f"  {doc['id']} (từ {doc['effective_from']}): {doc['source']}")
+        if doc["refuse_receipt"]:
+            text.append(f"    Không tiếp nhận: {doc['refuse_receipt'].strip()}")
+        for name, st in doc["stages"].items():
             for lim in st["limits"]:
                 when = ", ".join(f"{k}={'/'.join(v)}" for k, v in lim["when"].items()) or "còn lại"
                 text.append(f"    {name}: {when}: {lim['value']} {UNIT_LABELS[lim['unit']]} ({st['policy']})")

@@ -17,8 +17,9 @@ object with a ``state`` attribute and ``machine.events[name].trigger(snapshot)``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from transitions import Machine
 
@@ -139,7 +140,7 @@ class CompiledWorkflow:
         if not ok or snap.fired is None:
             raise GuardFailed(
                 f"Không thể «{edef.label}» với hồ sơ này: {self._why(snap, candidates, rule)}.",
-                hint="Thao tác được phép lúc này: " + ", ".join(self._possible(snap, rule)) + ".",
+                hint="Thao tác được phép lúc này: " + ", ".join(self.possible_events(snap, rule)) + ".",
                 state=snap.state, event=event,
             )
         t = snap.fired
@@ -171,7 +172,7 @@ class CompiledWorkflow:
                     reasons.append(g.describe() + f" (theo quy định {rule.id})")
         return "; ".join(dict.fromkeys(reasons)) or "điều kiện không thỏa mãn"
 
-    def _possible(self, snap: DossierSnapshot, rule: RuleVersion) -> list[str]:
+    def possible_events(self, snap: DossierSnapshot, rule: RuleVersion) -> list[str]:
         out = []
         for e in self.wf.events.values():
             for t in e.transitions:

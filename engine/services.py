@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, true
+from sqlmodel import Session, col, select
 
 from . import deadlines
 from .calendar import DAYS, UNIT_LABELS, UNITS, WORKING_DAYS
 from .definitions import GRADES, GROUPS, WorkflowDef
-from .errors import (BadInput, ConflictError, DuplicateDossier, NotPermitted, ThamdinhError,
-                     TimeOrderError, UnknownDossier, UnknownPerson, UnknownWorkflow)
+from .errors import (
+    BadInput,
+    ConflictError,
+    DuplicateDossier,
+    NotPermitted,
+    ThamdinhError,
+    TimeOrderError,
+    UnknownDossier,
+    UnknownPerson,
+    UnknownWorkflow,
+)
 from .org import read_org
 from .runtime import CompiledWorkflow, DossierSnapshot
 from .store import repo as sql
@@ -45,8 +56,12 @@ def _duplicate(code: str) -> DuplicateDossier:
     return DuplicateDossier(f"Hồ sơ «{code}» đã có.", hint="Dùng mã khác, hoặc xem: thamdinh show " + code)
 
 
+def _cell(row: dict[str, str | None], key: str) -> str | None:
+    return (row.get(key) or "").strip() or None
+
+
 class Services:
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
 
     # -- helpers -----------------------------------------------------------------------------
@@ -93,12 +108,12 @@ class Services:
         counts = {"divisions": 0, "people": 0, "created": 0, "updated": 0}
         with Session(self.app.engine) as s:
             for d in spec.divisions:
-                row = s.get(Division, d.code)
-                counts["updated" if row else "created"] += 1
-                if row is None:
+                division = s.get(Division, d.code)
+                counts["updated" if division else "created"] += 1
+                if division is None:
                     s.add(Division(code=d.code, name=d.name))
                 else:
-                    row.name = d.name
+                    division.name = d.name
                 counts["divisions"] += 1
             for p in spec.people:
                 row = s.get(Person, p.id)
@@ -114,7 +129,7 @@ class Services:
 
     def people(self) -> list[Person]:
         with Session(self.app.engine) as s:
-            return list(s.exec(select(Person).order_by(Person.division, Person.id)).scalars())  # type: ignore[call-overload]
+            return list(s.exec(select(Person).order_by(col(Person.division), col(Person.id))))
 
     # -- receive -----------------------------------------------------------------------------
     def receive(self, *, workflow: str, code: str, name: str, investor: str, group: str,
@@ -163,7 +178,7 @@ class Services:
         stage = wf.stage_of(wf.initial)
         clock = cw.open_clock(stage, rule, fields, day, self.cal, 1) if stage else None
         now = self.app.clock.now()
-        values = {
+        values: dict[str, Any] = {
             "code": code, "project_name": name, "investor": investor, "project_group": group, "grade": grade,
             "capital_source": capital_source, "division": division, "officer": officer,
             "workflow_id": wf.id, "workflow_version": wf.version, "rule_version": rule.id,
@@ -172,7 +187,7 @@ class Services:
         }
         try:
             dossier_id = sql.insert_dossier(repo, cur, values)
-        except self.app.engine.dialect.dbapi.IntegrityError:  # received by someone else meanwhile
+        except self.app.engine.dialect.loaded_dbapi.IntegrityError:  # received by someone else meanwhile
             raise _duplicate(code) from None
         effect = None
         if clock is not None:
@@ -247,7 +262,7 @@ class Services:
 
     # -- reading -----------------------------------------------------------------------------
     def _dossier(self, s: Session, code: str) -> Dossier:
-        row = s.exec(select(Dossier).where(Dossier.code == code)).scalar_one_or_none()  # type: ignore[call-overload]
+        row = s.exec(select(Dossier).where(Dossier.code == code)).one_or_none()
         if row is None:
             raise UnknownDossier(f"Không có hồ sơ «{code}».", hint="Xem danh sách bằng: thamdinh list")
         return row
@@ -274,10 +289,10 @@ class Services:
             d = self._dossier(s, code)
             wf = self.workflow(d.workflow_id).wf
             rows = s.exec(select(StageClockRow).where(StageClockRow.dossier_id == d.id)
-                          .order_by(StageClockRow.seq)).scalars().all()  # type: ignore[call-overload]
+                          .order_by(col(StageClockRow.seq))).all()
             clocks = [self._clock(r) for r in rows]
             events = s.exec(select(DossierEvent).where(DossierEvent.dossier_id == d.id)
-                            .order_by(DossierEvent.seq)).scalars().all()  # type: ignore[call-overload]
+                            .order_by(col(DossierEvent.seq))).all()
             open_clock = next((c for c in clocks if c.id == d.open_clock_id), None)
             rule = wf.rule(d.rule_version)
             snap = DossierSnapshot(d.state, {"group": d.project_group, "grade": d.grade,
@@ -294,7 +309,8 @@ class Services:
                 "supplement_requests": d.supplement_requests, "blockers": d.blockers,
                 "clock": self.clock_view(wf, open_clock, today) if open_clock else None,
                 "clocks": [self.clock_view(wf, c, today) for c in clocks],
-                "allowed_events": self.app.compiled[wf.id]._possible(snap, rule) if not wf.states[d.state].terminal else [],
+                "allowed_events": [] if wf.states[d.state].terminal
+                else self.app.compiled[wf.id].possible_events(snap, rule),
                 "history": [{"seq": e.seq, "event": e.event, "event_label": "Tiếp nhận hồ sơ" if e.event == RECEIVE
                              else wf.event_label(e.event), "from": e.from_state, "to": e.to_state,
                              "to_label": wf.state_label(e.to_state),
@@ -314,30 +330,30 @@ class Services:
                       officer: str | None = None, overdue: bool = False, due_within: int | None = None,
                       workflow: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         today = self.today()
-        q = select(Dossier, StageClockRow).join(
-            StageClockRow, StageClockRow.id == Dossier.open_clock_id, isouter=True)  # type: ignore[arg-type]
-        conds = []
+        due = col(StageClockRow.due_date)
+        conds: list[ColumnElement[bool]] = []
         if state:
-            conds.append(Dossier.state == state)
+            conds.append(col(Dossier.state) == state)
         if division:
-            conds.append(Dossier.division == division)
+            conds.append(col(Dossier.division) == division)
         if officer:
-            conds.append(Dossier.officer == officer)
+            conds.append(col(Dossier.officer) == officer)
         if workflow:
-            conds.append(Dossier.workflow_id == workflow)
+            conds.append(col(Dossier.workflow_id) == workflow)
         if overdue:
-            conds.append(StageClockRow.due_date < today)  # type: ignore[operator]
+            conds.append(due < today)
         if due_within is not None:
             if due_within < 0:
                 raise BadInput("--due-within phải là số ngày làm việc không âm.")
             horizon = self.cal.add_working_days(today, due_within)
-            conds.append(and_(StageClockRow.due_date >= today, StageClockRow.due_date <= horizon))  # type: ignore[operator]
-        if conds:
-            q = q.where(and_(*conds))
-        q = q.order_by(StageClockRow.due_date.is_(None), StageClockRow.due_date, Dossier.code).limit(limit)  # type: ignore[union-attr]
+            conds.append(and_(due >= today, due <= horizon))
+        q = (select(Dossier, StageClockRow)
+             .join(StageClockRow, col(StageClockRow.id) == col(Dossier.open_clock_id), isouter=True)
+             .where(and_(true(), *conds))
+             .order_by(due.is_(None), due, col(Dossier.code)).limit(limit))
         out = []
         with Session(self.app.engine) as s:
-            for d, c in s.exec(q).all():  # type: ignore[call-overload]
+            for d, c in s.exec(q).all():
                 wf = self.workflow(d.workflow_id).wf
                 view = self.clock_view(wf, self._clock(c), today) if c is not None else None
                 out.append({"code": d.code, "project_name": d.project_name, "workflow": d.workflow_id,
@@ -369,7 +385,7 @@ class Services:
                                hint="Các cột: " + ", ".join(self.IMPORT_COLUMNS) + ".")
             for row in reader:
                 line = reader.line_num
-                get = lambda k: (row.get(k) or "").strip() or None  # noqa: E731
+                get = functools.partial(_cell, row)
                 try:
                     if get("event") == RECEIVE:
                         self._receive(cur, workflow=get("workflow") or "", code=get("code") or "",
@@ -402,7 +418,7 @@ class Services:
         with Session(self.app.engine) as s:
             d = self._dossier(s, code)
             yield from s.exec(select(DossierEvent).where(DossierEvent.dossier_id == d.id)
-                              .order_by(DossierEvent.seq)).scalars()  # type: ignore[call-overload]
+                              .order_by(col(DossierEvent.seq)))
 
 
 __all__ = ["Services", "DAYS", "WORKING_DAYS", "ClockPause", "NotPermitted"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_DB = "sqlite:///thamdinh.db"
 
@@ -29,7 +29,7 @@ class Settings:
     province_name: str = "TỈNH ĐỒNG NAI"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         s = cls()
         updates: dict[str, object] = {}
@@ -52,5 +52,5 @@ class Settings:
                 updates[key] = int(env[name])
         return replace(s, **updates)  # type: ignore[arg-type]
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

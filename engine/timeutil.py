@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from .errors import BadInput
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Clock(Protocol):

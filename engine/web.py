@@ -14,7 +14,7 @@ authenticating reverse proxy (see README).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Form, Request
@@ -37,20 +37,20 @@ class ReceiveBody(BaseModel):
     investor: str
     group: str
     division: str
-    grade: Optional[str] = None
-    officer: Optional[str] = None
-    capital_source: Optional[str] = None
-    at: Optional[str] = None
-    actor: Optional[str] = None
-    note: Optional[str] = None
+    grade: str | None = None
+    officer: str | None = None
+    capital_source: str | None = None
+    at: str | None = None
+    actor: str | None = None
+    note: str | None = None
 
 
 class FireBody(BaseModel):
     event: str
     actor: str
-    note: Optional[str] = None
-    at: Optional[str] = None
-    expected_version: Optional[int] = None
+    note: str | None = None
+    at: str | None = None
+    expected_version: int | None = None
 
 
 def status_for(exc: ThamdinhError) -> int:
@@ -137,8 +137,8 @@ def create_web(app: App) -> FastAPI:
 
     # -- API -------------------------------------------------------------------------------
     @api.get("/api/dossiers")
-    def api_list(state: Optional[str] = None, division: Optional[str] = None, officer: Optional[str] = None,
-                 workflow: Optional[str] = None, overdue: bool = False, due_within: Optional[int] = None,
+    def api_list(state: str | None = None, division: str | None = None, officer: str | None = None,
+                 workflow: str | None = None, overdue: bool = False, due_within: int | None = None,
                  limit: int = 500) -> list[dict[str, Any]]:
         return svc.list_dossiers(state=state, division=division, officer=officer, workflow=workflow,
                                  overdue=overdue, due_within=due_within, limit=limit)

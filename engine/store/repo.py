@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Engine
 
 from ..deadlines import StageClock
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 CLOCK_COLS = ("id", "stage", "seq", "unit", "limit_units", "policy", "extension", "max_extension",
               "start_date", "segment_start", "used_before", "paused_on", "pause_count", "paused_days",
@@ -111,16 +112,19 @@ class Repo:
             conn.close()
 
     # -- reading -----------------------------------------------------------------------------
-    def load_for_fire(self, cur: Any, code: str, actor: str) -> tuple[dict[str, Any], StageClock | None, str | None, int] | None:
+    def load_for_fire(self, cur: Any, code: str,
+                      actor: str) -> tuple[dict[str, Any], StageClock | None, str | None, int] | None:
         cur.execute(self._select_for_fire, (actor, True, code))
         row = cur.fetchone()
         if row is None:
             return None
         n = len(DOSSIER_COLS)
-        dossier = dict(zip(DOSSIER_COLS, row[:n]))
+        dossier = dict(zip(DOSSIER_COLS, row[:n], strict=True))
         dossier["last_event_at"] = self.d.read_ts(dossier["last_event_at"])
         clock_vals = row[n:n + len(CLOCK_COLS)]
-        clock = self.clock_from_row(dict(zip(CLOCK_COLS, clock_vals))) if clock_vals[0] is not None else None
+        clock = None
+        if clock_vals[0] is not None:
+            clock = self.clock_from_row(dict(zip(CLOCK_COLS, clock_vals, strict=True)))
         return dossier, clock, row[n + len(CLOCK_COLS)], int(row[-1])
 
     def clock_from_row(self, r: dict[str, Any]) -> StageClock:

@@ -7,14 +7,13 @@ calendar days (receipt day, due dates) are plain dates in Asia/Ho_Chi_Minh.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import (Column, DateTime, Float, Index, LargeBinary, Table, Text, Unicode, UniqueConstraint,
-                        text)
+from sqlalchemy import Column, DateTime, Float, Index, LargeBinary, Table, Text, Unicode, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -53,8 +52,8 @@ class Person(SQLModel, table=True):
     __tablename__ = "person"
     id: str = Field(primary_key=True, max_length=64)
     name: str
-    email: Optional[str] = None
-    division: Optional[str] = Field(default=None, index=True, max_length=64)
+    email: str | None = None
+    division: str | None = Field(default=None, index=True, max_length=64)
     roles: str = ""  # comma-separated: officer, head, director, admin
     active: bool = True
 
@@ -65,28 +64,28 @@ class Dossier(SQLModel, table=True):
         Index("ix_dossier_division_state", "division", "state"),
         Index("ix_dossier_officer_state", "officer", "state"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=64)
     project_name: str
     investor: str
     project_group: str = Field(max_length=16)
-    grade: Optional[str] = Field(default=None, max_length=16)
-    capital_source: Optional[str] = None
+    grade: str | None = Field(default=None, max_length=16)
+    capital_source: str | None = None
     division: str = Field(max_length=64)
-    officer: Optional[str] = Field(default=None, max_length=64)
+    officer: str | None = Field(default=None, max_length=64)
     workflow_id: str = Field(max_length=64)
     workflow_version: int
     rule_version: str = Field(max_length=64)
     state: str = Field(index=True, max_length=64)
-    resume_state: Optional[str] = None
+    resume_state: str | None = None
     counters: str = "{}"
     supplement_requests: int = 0
-    open_clock_id: Optional[int] = None
-    blockers: Optional[str] = None
+    open_clock_id: int | None = None
+    blockers: str | None = None
     received_on: dt.date = Field(index=True)
     received_at: dt.datetime = _ts()
     last_event_at: dt.datetime = _ts()
-    closed_at: Optional[dt.datetime] = _ts(nullable=True)
+    closed_at: dt.datetime | None = _ts(nullable=True)
     version: int = 1
 
 
@@ -95,17 +94,17 @@ class DossierEvent(SQLModel, table=True):
 
     __tablename__ = "dossier_event"
     __table_args__ = (UniqueConstraint("dossier_id", "seq", name="uq_dossier_event_seq"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     seq: int
     event: str = Field(max_length=64)
-    from_state: Optional[str] = None
+    from_state: str | None = None
     to_state: str
     actor: str
     at: dt.datetime = _ts(index=True)
     recorded_at: dt.datetime = _ts()
-    note: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    clock_effect: Optional[str] = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    clock_effect: str | None = None
 
 
 class StageClockRow(SQLModel, table=True):
@@ -115,7 +114,7 @@ class StageClockRow(SQLModel, table=True):
         Index("ix_stage_clock_open_due", "due_date", "finished_on"),
         Index("ix_stage_clock_finished", "finished_on"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     stage: str = Field(max_length=64)
     seq: int
@@ -127,22 +126,22 @@ class StageClockRow(SQLModel, table=True):
     start_date: dt.date
     segment_start: dt.date
     used_before: int = 0
-    paused_on: Optional[dt.date] = None
+    paused_on: dt.date | None = None
     pause_count: int = 0
     paused_days: int = 0
-    due_date: Optional[dt.date] = None
-    finished_on: Optional[dt.date] = None
-    outcome: Optional[str] = Field(default=None, max_length=16)
-    closed_by: Optional[str] = Field(default=None, max_length=64)
+    due_date: dt.date | None = None
+    finished_on: dt.date | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    closed_by: str | None = Field(default=None, max_length=64)
 
 
 class ClockPause(SQLModel, table=True):
     __tablename__ = "clock_pause"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     clock_id: int = Field(foreign_key="stage_clock.id", index=True)
     paused_on: dt.date
-    resumed_on: Optional[dt.date] = None
-    resumed_how: Optional[str] = Field(default=None, max_length=16)
+    resumed_on: dt.date | None = None
+    resumed_how: str | None = Field(default=None, max_length=16)
 
 
 
@@ -165,7 +164,7 @@ class Alert(SQLModel, table=True):
         UniqueConstraint("clock_id", "due_date", "kind", "dossier_id", name="uq_alert_once"),
         Index("ix_alert_raised_on", "raised_on"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     clock_id: int = Field(foreign_key="stage_clock.id")
     kind: str = Field(max_length=16)  # due_soon | due_today | overdue | escalation
@@ -181,25 +180,25 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dedup_key: str = Field(unique=True, max_length=200)
     kind: str = Field(max_length=32)
-    alert_id: Optional[int] = Field(default=None, foreign_key="alert.id", index=True)
-    dossier_id: Optional[int] = Field(default=None, foreign_key="dossier.id", index=True)
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
+    dossier_id: int | None = Field(default=None, foreign_key="dossier.id", index=True)
     recipient_id: str = Field(max_length=64)
-    recipient_email: Optional[str] = None
+    recipient_email: str | None = None
     subject: str
     body_text: str = Field(sa_column=Column(Text, nullable=False))
     body_html: str = Field(sa_column=Column(Text, nullable=False))
-    attachments: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list of paths
+    attachments: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list of paths
     status: str = Field(max_length=16)  # pending | sending | sent | failed | no_address
     tries: int = 0
     next_attempt_at: dt.datetime = _ts()
-    claimed_until: Optional[dt.datetime] = _ts(nullable=True)
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    message_id: Optional[str] = Field(default=None, max_length=200)
+    claimed_until: dt.datetime | None = _ts(nullable=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    message_id: str | None = Field(default=None, max_length=200)
     created_at: dt.datetime = _ts()
-    sent_at: Optional[dt.datetime] = _ts(nullable=True)
+    sent_at: dt.datetime | None = _ts(nullable=True)
 
 
 class SchedulerLease(SQLModel, table=True):

@@ -34,8 +34,9 @@ import sys
 import time
 import tracemalloc
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,13 +70,16 @@ def build(db: Path, n: int, seed: int = 7) -> None:
     c_cols = ("id, dossier_id, stage, seq, unit, limit_units, policy, extension, max_extension, start_date, "
               "segment_start, used_before, paused_on, pause_count, paused_days, due_date, finished_on, outcome, "
               "closed_by")
+    crows: list[tuple[Any, ...]]
     d_sql = f"INSERT INTO dossier ({d_cols}) VALUES ({', '.join('?' * 23)})"
     c_sql = f"INSERT INTO stage_clock ({c_cols}) VALUES ({', '.join('?' * 19)})"
     p_sql = "INSERT INTO clock_pause (clock_id, paused_on, resumed_on, resumed_how) VALUES (?, ?, ?, ?)"
     clock_id = 0
     chunk = 50_000
     for lo in range(0, n, chunk):
-        drows, crows, prows = [], [], []
+        drows: list[tuple[Any, ...]] = []
+        crows = []
+        prows: list[tuple[Any, ...]] = []
         for i in range(lo, min(n, lo + chunk)):
             received = days[i * len(days) // n]
             division = rng.choices(list(DIVISIONS), weights=(45, 20, 35))[0]
@@ -162,8 +166,9 @@ def _naive_group(app: Any, finished: list[tuple[Any, ...]], open_rows: list[tupl
         t = out[key]
         outcome = None if row[10] is None else ("late" if row[11] > 1 else row[10])
         st, fi = dt.date.fromisoformat(row[7]), dt.date.fromisoformat(row[8])
-        wd = cal.working_days_between(st, fi) - sum(
-            cal.working_days_between(dt.date.fromisoformat(p), dt.date.fromisoformat(r)) for p, r in pauses.get(row[3], ()))
+        paused = sum(cal.working_days_between(dt.date.fromisoformat(p), dt.date.fromisoformat(r))
+                     for p, r in pauses.get(row[3], ()))
+        wd = cal.working_days_between(st, fi) - paused
         days = (fi - st).days - row[12]
         t["finished"] += 1
         t[outcome or "not_judged"] += 1
@@ -180,7 +185,8 @@ def _naive_group(app: Any, finished: list[tuple[Any, ...]], open_rows: list[tupl
         for key, values in wds.items():
             values.sort()
             out[key]["wd_median"] = statistics.median(values)
-            out[key]["wd_p90"] = statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+            p90 = statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+            out[key]["wd_p90"] = p90
     return out
 
 
@@ -233,7 +239,7 @@ def main() -> None:
     from engine.settings import Settings
 
     app = App(Settings().with_(database_url=f"sqlite:///{db}"))
-    app.calendar  # built once, as in any long-running process
+    _ = app.calendar  # built once, as in any long-running process
     movement = load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT)
     month = Period.month(args.month)
     con = sqlite3.connect(db)
@@ -287,9 +293,8 @@ def main() -> None:
         with session(app) as ms:
             (total,) = ms.table(month, [], with_percentiles=True)
         t = nm[()][()]
-        assert (t["finished"], t["early"], t["late"], t["wd_sum"], t["backlog"], t["open_overdue"]) == \
-            (total["finished"], total["early"], total["late"], total["wd_sum"], total["backlog"], total["open_overdue"]), \
-            "naive and SQL totals differ"
+        keys = ("finished", "early", "late", "wd_sum", "backlog", "open_overdue")
+        assert [t[k] for k in keys] == [total[k] for k in keys], "naive and SQL totals differ"
         assert t["wd_median"] == total["wd_median"]
         div = {r["code"]: r["counts"]["finished"] for r in ev["units"]["division"]}
         assert div == {k[0]: v["finished"] for k, v in ny[(0,)].items()}, "naive and SQL year totals differ"
@@ -310,8 +315,9 @@ def main() -> None:
     print("-" * len(head))
     print("Chỉ số tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian (tổng, trung vị, P90), tồn và tồn quá hạn"
           " theo tổng, phòng, cán bộ, quy trình × bước; báo cáo HTML thêm xu hướng cả đợt, danh sách quá hạn, biểu đồ.")
-    print(f"MB: SQL = đỉnh cấp phát Python (tracemalloc, lần chạy riêng); naive = mức tăng bộ nhớ thường trú.")
-    print(f"Bộ nhớ thường trú cao nhất của tiến trình đo sau các phép SQL (getrusage): {ours_rss:.0f} MB (mục tiêu < 300 MB)")
+    print("MB: SQL = đỉnh cấp phát Python (tracemalloc, lần chạy riêng); naive = mức tăng bộ nhớ thường trú.")
+    print(f"Bộ nhớ thường trú cao nhất của tiến trình đo sau các phép SQL (getrusage): {ours_rss:.0f} MB "
+          "(mục tiêu < 300 MB)")
     print(f"HTML {len(html) // 1024} KiB; xếp hạng phòng: "
           + ", ".join(f"{r['rank']}. {r['code']} {r['score']:.2f}" for r in ev["units"]["division"]))
     con.close()

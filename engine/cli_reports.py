@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -30,9 +29,9 @@ def register(app: typer.Typer) -> None:
     @command
     def report_monthly(
         month: str = typer.Option(..., "--month", help="Tháng báo cáo, YYYY-MM."),
-        division: Optional[str] = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
+        division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
         fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
-        out: Optional[Path] = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
+        out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
                                                                 "bao-cao-thang-YYYY-MM.xlsx)."),
     ) -> None:
         """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn."""
@@ -51,16 +50,17 @@ def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     @command
     def evaluate(
-        movement: Optional[Path] = typer.Option(None, "--movement", help="Tệp YAML phong trào thi đua "
+        movement: Path | None = typer.Option(None, "--movement", help="Tệp YAML phong trào thi đua "
                                                 "(mặc định: workflows/movements/2024-giai-ngan-dau-tu-cong.yaml)."),
         fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
-        out: Optional[Path] = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
+        out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
                                                                 "cham-diem-thi-dua.xlsx)."),
-        until: Optional[str] = typer.Option(None, "--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD."),
+        until: str | None = typer.Option(None, "--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD."),
     ) -> None:
         """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
         from . import reports
-        from .evaluation import evaluate as run, load_movement
+        from .evaluation import evaluate as run
+        from .evaluation import load_movement
         from .resources import workflows_dir
         from .timeutil import parse_date
 

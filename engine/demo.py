@@ -24,9 +24,10 @@ import random
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .app import App
 from .resources import workflows_dir
@@ -120,8 +121,6 @@ def _stage(rng: random.Random, plan: Plan, t: int, limit_days: int, speed: float
 
 def make_plans(app: App, size: int, start: dt.date, end: dt.date, seed: int = SEED) -> list[tuple[dt.date, Plan]]:
     """Receipts and event plans of ``size`` dossiers over the working days from ``start`` to ``end``."""
-    from .services import Services  # noqa: F401  (documents who carries the plans out)
-
     rng = random.Random(seed)
     cal = app.calendar
     days = list(cal.working_days_in(start, end))
@@ -177,8 +176,9 @@ def make_plans(app: App, size: int, start: dt.date, end: dt.date, seed: int = SE
 def _alert_hooks(app: App) -> tuple[Callable[[dt.datetime], Any] | None, Callable[[], Any] | None]:
     """The scheduler's scan and the outbox dispatcher, if those modules are installed."""
     try:
-        from . import alerts
         from notifications.dispatcher import dispatch
+
+        from . import alerts
     except ImportError:
         log.info("engine.alerts / notifications not installed: the demo simulates no reminders")
         return None, None
@@ -219,9 +219,9 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
     alerts_log = logging.getLogger("engine.alerts")
     level = alerts_log.level
     failed: set[str] = set()
-    for i, day in enumerate(cal.working_days_in(start, end)):
+    for day in cal.working_days_in(start, end):
         items = sorted(agenda.get(day, []), key=lambda x: (x[0], x[1]))
-        for at, _, event, plan, actor in items:
+        for at, _, event, plan, who in items:
             clock.set(at)
             if plan.code in failed:
                 continue
@@ -233,7 +233,7 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
                         svc._receive(cur, at=at, actor=None, note=None, **plan.receive)
                     counts["received"] += 1
                 else:
-                    svc.fire(plan.code, event, actor=actor or "system", at=at)
+                    svc.fire(plan.code, event, actor=who or "system", at=at)
                     counts["events"] += 1
             except ThamdinhError as exc:
                 counts["refused"] += 1
@@ -326,8 +326,8 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
             counts = run(lambda n: None)
         eml = sorted((out / "thu-di").glob("*.eml")) if (out / "thu-di").is_dir() else []
         summary = {"database": str(db), "reports": report_dir.as_posix(), "files": written,
-                   "mail_dir": str(out / "thu-di"), "eml_files": len(eml), "seconds": round(time.perf_counter() - t0, 1),
-                   **counts}
+                   "mail_dir": str(out / "thu-di"), "eml_files": len(eml),
+                   "seconds": round(time.perf_counter() - t0, 1), **counts}
     finally:
         app.close()
     if echo is not None:
@@ -342,7 +342,8 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
         else:
             echo(f"Nhắc hạn (từ {dt.date.fromisoformat(summary['reminders'][5:]):%d/%m/%Y}): {summary['alerts']} "
                  f"cảnh báo, {summary['eml_files']} thư .eml trong {out / 'thu-di'}"
-                 + (f"; {summary['no_address']} thư chưa gửi được vì cán bộ chưa có e-mail" if summary["no_address"] else ""))
+                 + (f"; {summary['no_address']} thư chưa gửi được vì cán bộ chưa có e-mail"
+                    if summary["no_address"] else ""))
         echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
                                             for r in summary["ranked_divisions"]))
         echo(f"Mở báo cáo tháng: {report_dir / ('bao-cao-thang-' + months[-1].ym + '.html')}")

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -239,7 +240,7 @@ def _rank(movement: Movement, rows: list[dict[str, Any]]) -> None:
     rows.sort(key=lambda r: (0, order[id(r)]) if r["eligible"] else (1, key(r)))
 
 
-def evaluate(app: "App", movement: Movement, *, until: dt.date | None = None) -> dict[str, Any]:
+def evaluate(app: App, movement: Movement, *, until: dt.date | None = None) -> dict[str, Any]:
     """Score and rank the movement's units over its period (or up to ``until`` for an interim review)."""
     from sqlalchemy import text
 

@@ -14,12 +14,16 @@ For every stage case finished in a period:
 - **turnaround vs the statutory limit**: Σ turnaround in the clock's own unit / Σ statutory limit
   (without extension), a ratio of sums that a reader can recompute.
 
-Aggregates (counts and integer sums) come from ``GROUP BY`` queries at the finest grain (division ×
-officer × workflow × stage) and are rolled up in Python, so every grouping costs no extra scan and
-shares are exact fractions of integers, identical on SQLite and PostgreSQL. Medians and 90th
-percentiles use ``percentile_cont`` on PostgreSQL; SQLite has no percentile function, so the
-durations of the period's finished stages are streamed (one period at a time, never the whole
-table) and interpolated in Python with PostgreSQL's own formula.
+Per period, two passes, each over what the period needs: the stage cases finished in it, grouped at
+the finest grain (division × officer × workflow × stage) *and* by their turnaround (working days,
+days), and the stage cases open at its end. Everything else is rolled up in Python from those groups,
+so every grouping costs no extra scan, shares are exact fractions of integers, and the group counts
+per turnaround value are exact histograms: medians and 90th percentiles are read off them with
+PostgreSQL's ``percentile_cont`` formula, identically on SQLite (which has no percentile function) and
+PostgreSQL. ``MetricsSession.percentiles`` computes the same figures the direct way
+(``percentile_cont`` on PostgreSQL, the period's durations streamed on SQLite) as a cross-check.
+"Received" = stage cases started in the period = started-and-finished (pass 1) + started-and-open
+(pass 2). No pass ever loads the rows of a period into Python.
 
 Working days need the calendar, which lives in Python (holiday data): each metrics session loads a
 temporary table ``tmp_workday_index(day, ord, wd, ym)`` (about 9,500 rows: every day of the
@@ -36,9 +40,10 @@ import logging
 import math
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
@@ -78,7 +83,7 @@ class Period:
     label: str
 
     @classmethod
-    def month(cls, text_: str) -> "Period":
+    def month(cls, text_: str) -> Period:
         """``YYYY-MM``; raises BadInput otherwise."""
         try:
             year, month = (int(x) for x in text_.strip().split("-"))
@@ -92,7 +97,7 @@ class Period:
     def ym(self) -> str:
         return f"{self.start.year:04d}-{self.start.month:02d}"
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         out, y, m = [], self.start.year, self.start.month
         while dt.date(y, m, 1) <= self.end:
             out.append(Period.month(f"{y:04d}-{m:02d}"))
@@ -111,7 +116,7 @@ def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
     return first + (second - first) * (pos - lo)
 
 
-def hist_percentile(hist: "Counter[int]", fraction: float) -> float | None:
+def hist_percentile(hist: Counter[int], fraction: float) -> float | None:
     """``percentile_cont`` of the sorted values a histogram {value: count} stands for (exact)."""
     n = sum(hist.values())
     if n == 0:
@@ -169,7 +174,7 @@ def rollup(fine: Iterable[dict[str, Any]], by: Sequence[str]) -> list[dict[str, 
         key = tuple(r[k] for k in by)
         g = groups.get(key)
         if g is None:
-            g = groups[key] = {**dict(zip(by, key)), **{c: 0 for c in ADDITIVE}}
+            g = groups[key] = {**dict(zip(by, key, strict=False)), **{c: 0 for c in ADDITIVE}}
         for c in ADDITIVE:
             g[c] += r[c]
     return [derive(groups[k]) for k in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k))]
@@ -218,7 +223,7 @@ def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) 
 class MetricsSession:
     """One database connection with the working-day index loaded; run any number of queries on it."""
 
-    def __init__(self, app: "App", conn: "Connection") -> None:
+    def __init__(self, app: App, conn: Connection) -> None:
         self.app = app
         self.conn = conn
         self.pg = conn.dialect.name == "postgresql"
@@ -298,7 +303,7 @@ class MetricsSession:
         def slot(k: tuple[Any, ...]) -> dict[str, Any]:
             r = rows.get(k)
             if r is None:
-                r = rows[k] = {**dict(zip(DIMENSIONS, k)), **{c: 0 for c in ADDITIVE}}
+                r = rows[k] = {**dict(zip(DIMENSIONS, k, strict=False)), **{c: 0 for c in ADDITIVE}}
             return r
 
         # 1. finished stage cases, grouped down to (turnaround in working days, in days): the groups
@@ -328,7 +333,7 @@ class MetricsSession:
             r["days_sum"] += days * n
             r["used_sum"] += (wd if rec[5] == "working_days" else days) * n
             for name, value in zip(("paused_cases", "paused_days_sum", "elapsed_days_sum", "supplement_requests",
-                                    "repeated_supplements", "limit_sum"), rec[13:19]):
+                                    "repeated_supplements", "limit_sum"), rec[13:19], strict=False):
                 r[name] += int(value or 0)
             r[f"turnaround_b{_bucket_of(wd, TURNAROUND_BUCKETS)}"] += n
             h = hist.get(k)
@@ -366,11 +371,12 @@ class MetricsSession:
         # age in working days = wd(end) - wd(start) <= h  <=>  start >= the working day numbered
         # wd(end) - h: bucket bounds become dates, and no calendar join is needed
         bounds = self._age_bounds(period.end)
-        age = ", ".join(
-            "SUM(CASE WHEN " + " AND ".join(
-                ([f"c.start_date < :age_lo{i}"] if i > 0 else []) + ([f"c.start_date >= :age_lo{i + 1}"] if hi is not None else [])
-            ) + f" THEN 1 ELSE 0 END) AS age_b{i}" if (i > 0 or hi is not None) else f"COUNT(*) AS age_b{i}"
-            for i, (_, hi) in enumerate(AGE_BUCKETS))
+        parts = []
+        for i, (_, hi) in enumerate(AGE_BUCKETS):
+            conds = ([f"c.start_date < :age_lo{i}"] if i > 0 else []) + \
+                ([f"c.start_date >= :age_lo{i + 1}"] if hi is not None else [])
+            parts.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
+        age = ", ".join(parts)
         params = {**params, **{f"age_lo{i + 1}": self._day(b) for i, b in enumerate(bounds)}}
         backlog_sql = (
             "SELECT d.division, d.officer, d.workflow_id, c.stage, COUNT(*) AS backlog, "
@@ -384,7 +390,7 @@ class MetricsSession:
         cols = list(res.keys())
         for rec in res:
             r = slot(tuple(rec[:4]))
-            for name, value in zip(cols[4:], rec[4:]):
+            for name, value in zip(cols[4:], rec[4:], strict=False):
                 r[name] += int(value or 0)
 
     def evaluation_totals(self, period: Period) -> list[dict[str, Any]]:
@@ -449,7 +455,8 @@ class MetricsSession:
                     "days_median": hist_percentile(d, 0.5), "days_p90": hist_percentile(d, 0.9)}
                 for g, (w, d) in merged.items()}
 
-    def percentiles(self, period: Period, by: Sequence[str], division: str | None = None) -> dict[tuple[Any, ...], dict[str, float | None]]:
+    def percentiles(self, period: Period, by: Sequence[str],
+                    division: str | None = None) -> dict[tuple[Any, ...], dict[str, float | None]]:
         """The same figures straight from the rows: ``percentile_cont`` on PostgreSQL, the durations
         streamed and interpolated in Python on SQLite. A cross-check of the histogram path."""
         for b in by:
@@ -462,8 +469,8 @@ class MetricsSession:
         n = len(by)
         if self.pg:
             sql = ("SELECT " + (cols + ", " if cols else "")
-                   + "percentile_cont(0.5) WITHIN GROUP (ORDER BY b.wd), percentile_cont(0.9) WITHIN GROUP (ORDER BY b.wd), "
-                   "percentile_cont(0.5) WITHIN GROUP (ORDER BY b.days), percentile_cont(0.9) WITHIN GROUP (ORDER BY b.days) "
+                   + ", ".join(f"percentile_cont({f}) WITHIN GROUP (ORDER BY b.{col})"
+                               for col in ("wd", "days") for f in (0.5, 0.9)) + " "
                    f"FROM ({base}) b" + (f" GROUP BY {cols}" if cols else ""))
             for rec in self.conn.execute(text(sql), params):
                 vals = [None if v is None else float(v) for v in rec[n:]]
@@ -525,9 +532,11 @@ class MetricsSession:
                      "FROM stage_clock c INDEXED BY ix_stage_clock_open_due "
                      "WHERE c.finished_on BETWEEN :start AND :end GROUP BY c.finished_on")
                 for rec in self.conn.execute(text(q), params):
-                    per_day[str(rec[0])[:7]] = [a + int(b or 0) for a, b in zip(per_day[str(rec[0])[:7]], rec[1:4])]
-                q = ("SELECT c.finished_on, COUNT(*) FROM stage_clock c WHERE c.id IN (SELECT clock_id FROM clock_pause "
-                     "GROUP BY clock_id HAVING COUNT(*) > 1) AND c.finished_on BETWEEN :start AND :end "
+                    ym = str(rec[0])[:7]
+                    per_day[ym] = [a + int(b or 0) for a, b in zip(per_day[ym], rec[1:4], strict=True)]
+                q = ("SELECT c.finished_on, COUNT(*) FROM stage_clock c WHERE c.id IN "
+                     "(SELECT clock_id FROM clock_pause GROUP BY clock_id HAVING COUNT(*) > 1) "
+                     "AND c.finished_on BETWEEN :start AND :end "
                      "AND c.due_date >= c.finished_on GROUP BY c.finished_on")
                 for rec in self.conn.execute(text(q), params):
                     per_day[str(rec[0])[:7]][2] -= int(rec[1])
@@ -542,12 +551,12 @@ class MetricsSession:
                  + " WHERE c.finished_on BETWEEN :start AND :end" + (" AND d.division = :division" if division else "")
                  + " GROUP BY c.finished_on")
             for rec in self.conn.execute(text(q), params):
-                m = str(rec[0])[:7]
-                per_day[m] = [a + int(b or 0) for a, b in zip(per_day[m], rec[1:4])]
+                ym = str(rec[0])[:7]
+                per_day[ym] = [a + int(b or 0) for a, b in zip(per_day[ym], rec[1:4], strict=True)]
         out = []
-        for m in span.months():
-            finished, judged, good = per_day.get(m.ym, (0, 0, 0))
-            out.append({"month": m.ym, "label": m.label, "finished": finished, "judged": judged,
+        for mp in span.months():
+            finished, judged, good = per_day.get(mp.ym, (0, 0, 0))
+            out.append({"month": mp.ym, "label": mp.label, "finished": finished, "judged": judged,
                         "early_or_on_time": good, "early_or_on_time_share": _share(good, judged)})
         return out
 
@@ -571,7 +580,7 @@ class MetricsSession:
 
 
 @contextmanager
-def session(app: "App") -> Iterator[MetricsSession]:
+def session(app: App) -> Iterator[MetricsSession]:
     """A metrics session on one connection; the temporary working-day index is dropped afterwards."""
     with app.engine.connect() as conn:
         ms = MetricsSession(app, conn)

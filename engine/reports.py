@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .metrics import AGE_BUCKETS, TURNAROUND_BUCKETS, Period, session
 from .timeutil import TZ
@@ -41,7 +42,7 @@ VI_COLUMNS: list[tuple[str, str, str]] = [  # key, header, kind (int | share | n
 
 
 # -- data --------------------------------------------------------------------------------------
-def _campaign_start(app: "App", month: Period) -> dt.date:
+def _campaign_start(app: App, month: Period) -> dt.date:
     """The start of the campaign the month belongs to (the default movement), else 12 months back."""
     from .evaluation import load_movement
     from .resources import workflows_dir
@@ -72,7 +73,7 @@ def _names(ms: Any) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return divisions, people, {**{f"wf:{k}": v for k, v in workflows.items()}, **stages}
 
 
-def monthly_data(app: "App", month: str, division: str | None = None) -> dict[str, Any]:
+def monthly_data(app: App, month: str, division: str | None = None) -> dict[str, Any]:
     """Everything the monthly report shows, as plain data (also the JSON format)."""
     period = Period.month(month)
     s = app.settings
@@ -86,8 +87,9 @@ def monthly_data(app: "App", month: str, division: str | None = None) -> dict[st
                 from .errors import BadInput
 
                 raise BadInput(f"Không có phòng «{division}».", hint="Các phòng: " + ", ".join(sorted(divisions)))
-            return (divisions, people, labels, ms.table(period, [], division)[0], ms.table(period, ["division"], division),
-                    ms.table(period, ["division", "officer"], division), ms.table(period, ["workflow", "stage"], division))
+            return (divisions, people, labels, ms.table(period, [], division)[0],
+                    ms.table(period, ["division"], division), ms.table(period, ["division", "officer"], division),
+                    ms.table(period, ["workflow", "stage"], division))
 
     def side() -> tuple[Any, ...]:
         with session(app) as ms:
@@ -153,7 +155,7 @@ def monthly_charts(data: dict[str, Any]) -> dict[str, Any]:
         "trend": bar_chart([(t["label"][:5], t["early_or_on_time_share"]) for t in data["trend"]]),
         "divisions": bar_chart([(r["division"], r["early_or_on_time_share"]) for r in data["by_division"]]),
         "distribution": bar_chart(list(zip(data["turnaround_buckets"],
-                                           [float(x) for x in data["total"]["turnaround_buckets"]])),
+                                           [float(x) for x in data["total"]["turnaround_buckets"]], strict=False)),
                                   as_percent=False),
     }
 
@@ -236,9 +238,10 @@ def write_monthly_xlsx(data: dict[str, Any], out: Path) -> None:
         _sheet(wb, title, keys + heads, body, fmts)
     t = data["total"]
     _sheet(wb, "Tồn theo tuổi", ["Tuổi (ngày làm việc)", "Số bước tồn"],
-           [[label, n] for label, n in zip(data["age_buckets"], t["age_buckets"])], ["", "0"])
+           [[label, n] for label, n in zip(data["age_buckets"], t["age_buckets"], strict=False)], ["", "0"])
     _sheet(wb, "Phân bố thời gian", ["Thời gian giải quyết (ngày làm việc)", "Số bước"],
-           [[label, n] for label, n in zip(data["turnaround_buckets"], t["turnaround_buckets"])], ["", "0"])
+           [[label, n] for label, n in zip(data["turnaround_buckets"], t["turnaround_buckets"], strict=True)],
+           ["", "0"])
     _sheet(wb, "Xu hướng", ["Tháng", "Đã giải quyết", "Được đánh giá", "Trước hạn + đúng hạn", "Tỷ lệ"],
            [[x["month"], x["finished"], x["judged"], x["early_or_on_time"], x["early_or_on_time_share"]]
             for x in data["trend"]], ["", "0", "0", "0", "0.0%"])
@@ -283,7 +286,7 @@ def _json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def write_monthly(app: "App", month: str, fmt: str, out: Path, division: str | None = None) -> Path:
+def write_monthly(app: App, month: str, fmt: str, out: Path, division: str | None = None) -> Path:
     """Write the month's report in ``fmt`` (html, xlsx, json) to ``out``."""
     data = monthly_data(app, month, division)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -296,7 +299,7 @@ def write_monthly(app: "App", month: str, fmt: str, out: Path, division: str | N
     return out
 
 
-def write_evaluation(app: "App", data: dict[str, Any], fmt: str, out: Path) -> Path:
+def write_evaluation(app: App, data: dict[str, Any], fmt: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         out.write_text(render_evaluation_html(data, app.settings.department_name, app.settings.province_name),
@@ -308,7 +311,7 @@ def write_evaluation(app: "App", data: dict[str, Any], fmt: str, out: Path) -> P
     return out
 
 
-def send_monthly_reports(app: "App", month: str, out_dir: Path | None = None) -> list[Path]:
+def send_monthly_reports(app: App, month: str, out_dir: Path | None = None) -> list[Path]:
     """The scheduler's hook: write the month's report (HTML and XLSX, whole department) and mail it.
 
     Files go to ``out_dir`` (default: ``bao-cao`` next to ``settings.mail_dir``), named

@@ -54,7 +54,7 @@ def test_events_only_fall_on_working_days(small_year: tuple[Path, dict[str, Any]
         with app.engine.connect() as c:
             stamps = [r[0] for r in c.exec_driver_sql("SELECT at FROM dossier_event")]
         for s in stamps:
-            local = dt.datetime.fromisoformat(s).replace(tzinfo=dt.timezone.utc).astimezone(TZ).date()
+            local = dt.datetime.fromisoformat(s).replace(tzinfo=dt.UTC).astimezone(TZ).date()
             assert app.calendar.is_working_day(local), local
     finally:
         app.close()

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_metrics_fixed_set import build_fixed_set
 
 from engine.errors import DefinitionError
 from engine.evaluation import Movement, evaluate, load_movement, score_unit
 from engine.resources import workflows_dir
-from test_metrics_fixed_set import build_fixed_set
 
 SHIPPED = workflows_dir() / "movements" / "2024-giai-ngan-dau-tu-cong.yaml"
 
@@ -50,7 +50,8 @@ def test_divisions_are_scored_with_every_input_shown(fixed: Any, tmp_path: Path)
     rows = {r["code"]: r for r in result["units"]["division"]}
     assert crit(rows["QLXD"]) == [("on_time", 3, 3, 100, 40, 4000), ("speed", 43, 60, 70, 30, 2100),
                                   ("open_overdue", 2, 5, 0, 20, 0), ("repeated_supplements", 0, 3, 100, 10, 1000)]
-    assert (rows["QLXD"]["score_text"], rows["QLXD"]["band"], rows["QLXD"]["weighted_sum"]) == ("71.00", "completed", 7100)
+    q = rows["QLXD"]
+    assert (q["score_text"], q["band"], q["weighted_sum"]) == ("71.00", "completed", 7100)
     assert crit(rows["HTKT"]) == [("on_time", 1, 3, 0, 40, 0), ("speed", 59, 65, 50, 30, 1500),
                                   ("open_overdue", 0, 3, 100, 20, 2000), ("repeated_supplements", 1, 3, 0, 10, 0)]
     assert (rows["HTKT"]["score"], rows["HTKT"]["band_label"]) == (35.0, "Không hoàn thành nhiệm vụ")

@@ -88,7 +88,7 @@ def test_the_monthly_xlsx_has_numbers_as_numbers_and_frozen_headers(data_app: An
         assert ws.freeze_panes == "A2"
     ws = wb["Tổng hợp"]
     heads = [c.value for c in ws[1]]
-    row = {h: c.value for h, c in zip(heads, ws[2])}
+    row = {h: c.value for h, c in zip(heads, ws[2], strict=False)}
     assert row["Đã giải quyết"] == 1 and isinstance(row["Đã giải quyết"], int)
     assert row["Tỷ lệ trước hạn + đúng hạn"] == 1.0 and row["Bình quân (ngày LV)"] == 4
     assert row["Tồn quá hạn"] == 1
@@ -106,12 +106,12 @@ def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Pat
     assert wb.sheetnames == ["Xếp hạng phòng", "Xếp hạng cán bộ", "Tiêu chí"]
     ws = wb["Xếp hạng phòng"]
     heads = [c.value for c in ws[1]]
-    first = {h: c.value for h, c in zip(heads, ws[2])}
+    first = {h: c.value for h, c in zip(heads, ws[2], strict=False)}
     expected = result["units"]["division"][0]
     assert isinstance(first["Điểm"], (int, float)) and first["Điểm"] == expected["score"]
     assert isinstance(first["Số bước đã giải quyết"], int) and first["Số bước đã giải quyết"] == expected["finished"]
     assert ws.freeze_panes == "A2"
-    weights = [c.value for h, c in zip(heads, ws[2]) if h == "trọng số"]
+    weights = [c.value for h, c in zip(heads, ws[2], strict=False) if h == "trọng số"]
     assert weights == [40, 30, 20, 10]
 
 

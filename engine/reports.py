@@ -312,27 +312,25 @@ def write_evaluation(app: App, data: dict[str, Any], fmt: str, out: Path) -> Pat
 
 
 def send_monthly_reports(app: App, month: str, out_dir: Path | None = None) -> list[Path]:
-    """The scheduler's hook: write the month's report (HTML and XLSX, whole department) and mail it.
+    """The scheduler's hook (engine.scheduler ``monthly_report`` job): write the month's report and mail it.
 
-    Files go to ``out_dir`` (default: ``bao-cao`` next to ``settings.mail_dir``), named
-    ``bao-cao-thang-YYYY-MM.html|xlsx``. If ``notifications.outbox`` offers ``enqueue_report`` (or
-    ``enqueue``), one message per head of division and director is queued with the files; otherwise the
-    files are only written and a log line says so. Returns the files written.
+    The whole department's report, HTML and XLSX, goes to ``out_dir`` (default: ``bao-cao`` next to
+    ``settings.mail_dir``), named ``bao-cao-thang-YYYY-MM.html|xlsx``; then
+    ``notifications.outbox.enqueue_report`` queues one message per head of division and director with
+    both files attached (once per month and files: a re-run queues nothing new), and the dispatcher
+    delivers them like any other message. Without the notifications package the files are only
+    written, and a log line says so. Returns the files written.
     """
     folder = out_dir or (Path(app.settings.mail_dir).parent / "bao-cao")
     files = [write_monthly(app, month, fmt, folder / f"bao-cao-thang-{month}.{fmt}") for fmt in ("html", "xlsx")]
     try:
-        from notifications import outbox  # type: ignore[attr-defined]
+        from notifications.outbox import enqueue_report
     except ImportError:
         log.info("monthly report %s written to %s (no notifications outbox to mail it)", month, folder)
         return files
-    enqueue = getattr(outbox, "enqueue_report", None)
-    if enqueue is None:
-        log.info("monthly report %s written to %s (the outbox has no enqueue_report)", month, folder)
-        return files
-    try:
-        enqueue(app, subject=f"Báo cáo tình hình giải quyết hồ sơ tháng {Period.month(month).label}",
-                attachments=files, roles=("head", "director"))
-    except Exception:
-        log.exception("could not queue the monthly report %s; the files are in %s", month, folder)
+    period = Period.month(month)
+    queued = enqueue_report(app, subject=f"Báo cáo tình hình giải quyết hồ sơ thẩm định tháng {period.label}",
+                            attachments=files, roles=("head", "director"),
+                            note=f"Số liệu từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}.")
+    log.info("monthly report %s written to %s; %d messages queued", month, folder, queued)
     return files

@@ -138,8 +138,17 @@ def test_a_bad_month_is_refused_clearly(sqlite_app: Any) -> None:
         reports.monthly_data(sqlite_app, "2024-03", "NOPE")
 
 
-def test_send_monthly_reports_writes_the_files(data_app: Any, tmp_path: Path) -> None:
+def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the_director(
+        data_app: Any, tmp_path: Path) -> None:
     files = reports.send_monthly_reports(data_app, "2024-03", tmp_path / "bao-cao")
     assert [f.name for f in files] == ["bao-cao-thang-2024-03.html", "bao-cao-thang-2024-03.xlsx"]
     assert all(f.stat().st_size > 1000 for f in files)
     assert re.search(r"<h1>", files[0].read_text(encoding="utf-8"))
+    with data_app.engine.connect() as c:
+        rows = c.exec_driver_sql("SELECT recipient_id, subject, attachments FROM outbox_message "
+                                 "WHERE kind = 'report' ORDER BY recipient_id").fetchall()
+    assert [r[0] for r in rows] == ["gd.tran", "tp.hoang", "tp.huynh", "tp.nguyen"]
+    assert all("tháng 03/2024" in r[1] and "bao-cao-thang-2024-03.xlsx" in r[2] for r in rows)
+    reports.send_monthly_reports(data_app, "2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
+    with data_app.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM outbox_message WHERE kind = 'report'").scalar() == 4

@@ -47,6 +47,47 @@ def register(app: typer.Typer) -> None:
         reports.write_monthly(a, month, fmt, target, division)
         typer.echo(f"Đã ghi báo cáo tháng {month}: {target}")
 
+    @report_app.command("metrics")
+    @command
+    def report_metrics(
+        date_from: str = typer.Option(..., "--from", help="Ngày đầu kỳ, YYYY-MM-DD."),
+        date_to: str = typer.Option(..., "--to", help="Ngày cuối kỳ, YYYY-MM-DD."),
+        by: str = typer.Option("division", "--by", help="Nhóm theo, cách nhau bởi dấu phẩy: division, officer, "
+                                                        "workflow, stage (để trống: toàn Sở)."),
+        division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
+        as_json: bool = typer.Option(False, "--json", help="In một tài liệu JSON."),
+    ) -> None:
+        """Chỉ số của một kỳ bất kỳ: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn cuối kỳ."""
+        from .cli import emit
+        from .errors import BadInput
+        from .metrics import Period, session
+        from .timeutil import parse_date, vn_date
+
+        start, end = parse_date(date_from, "ngày đầu kỳ"), parse_date(date_to, "ngày cuối kỳ")
+        if start > end:
+            raise BadInput("Ngày đầu kỳ sau ngày cuối kỳ.")
+        dims = [d.strip() for d in by.split(",") if d.strip()]
+        period = Period(start, end, f"{vn_date(start)} – {vn_date(end)}")
+        with session(get_app()) as ms:
+            rows = ms.table(period, dims, division)
+
+        def text_(rows_: list[dict[str, object]]) -> str:
+            head = f"{'Nhóm':<34} {'Nhận':>6} {'Xong':>6} {'Sớm':>5} {'Đúng':>5} {'Trễ':>5} {'Đúng+sớm':>9} " \
+                   f"{'TV(ngày LV)':>11} {'Tồn':>5} {'Quá hạn':>7}"
+            lines = [f"Kỳ {period.label}", head]
+            for r in rows_:
+                name = " / ".join(str(r[d]) for d in dims) or "Toàn Sở"
+                share = r["early_or_on_time_share"]
+                med = r["wd_median"]
+                lines.append(f"{name[:34]:<34} {r['received']:>6} {r['finished']:>6} {r['early']:>5} "
+                             f"{r['on_time']:>5} {r['late']:>5} "
+                             f"{('—' if share is None else f'{share * 100:.1f}%'):>9} "
+                             f"{('—' if med is None else f'{med:g}'):>11} {r['backlog']:>5} {r['open_overdue']:>7}")
+            return "\n".join(lines)
+
+        emit({"period": {"start": start.isoformat(), "end": end.isoformat()}, "by": dims, "rows": rows}, as_json,
+             lambda d: text_(d["rows"]))
+
     @app.command("evaluate")
     @command
     def evaluate(

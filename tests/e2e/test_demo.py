@@ -109,6 +109,11 @@ def test_the_commands_on_the_demo_database(small_year: tuple[Path, dict[str, Any
     assert r.returncode == 0 and (tmp_path / "bao-cao-thang-2024-06-QLXD.xlsx").exists()
     r = run("report", "monthly", "--month", "2024-06", "--format", "html", "--out", "m.html", env=env, cwd=tmp_path)
     assert r.returncode == 0 and "<svg" in (tmp_path / "m.html").read_text("utf-8")
+    r = run("report", "metrics", "--from", "2024-02-01", "--to", "2025-01-31", "--by", "division", "--json",
+            env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["rows"]
+    assert {x["division"] for x in rows} <= {"QLXD", "QHKT", "HTKT"} and sum(x["received"] for x in rows) > 150
     r = run("evaluate", "--format", "json", env=env, cwd=tmp_path)
     assert r.returncode == 0 and json.loads(r.stdout)["movement"]["id"] == "2024-giai-ngan-dau-tu-cong"
     r = run("report", "monthly", "--month", "2024-6x", env=env, cwd=tmp_path)

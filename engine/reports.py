@@ -129,11 +129,11 @@ def monthly_data(app: App, month: str, division: str | None = None) -> dict[str,
 
 # -- charts (geometry only; the template draws) -------------------------------------------------
 def bar_chart(items: Sequence[tuple[str, float | None]], *, width: int = 640, height: int = 220,
-              as_percent: bool = True) -> dict[str, Any]:
-    """Vertical bars for (label, value) pairs; values are shares (0–1) or counts."""
+              as_percent: bool = True, vmax: float | None = None) -> dict[str, Any]:
+    """Vertical bars for (label, value) pairs; values are shares (0–1) or counts (scale up to ``vmax``)."""
     top, bottom, left, right = 16, 40, 40, 10
     plot_w, plot_h = width - left - right, height - top - bottom
-    vmax = 1.0 if as_percent else max([v or 0 for _, v in items] + [1])
+    vmax = 1.0 if as_percent else (vmax or max([v or 0 for _, v in items] + [1]))
     n = max(len(items), 1)
     slot = plot_w / n
     bars = []
@@ -152,11 +152,12 @@ def bar_chart(items: Sequence[tuple[str, float | None]], *, width: int = 640, he
 
 def monthly_charts(data: dict[str, Any]) -> dict[str, Any]:
     return {
-        "trend": bar_chart([(t["label"][:5], t["early_or_on_time_share"]) for t in data["trend"]]),
-        "divisions": bar_chart([(r["division"], r["early_or_on_time_share"]) for r in data["by_division"]]),
+        "trend": bar_chart([(f"{t['month'][5:7]}/{t['month'][2:4]}", t["early_or_on_time_share"])
+                            for t in data["trend"]], width=820),
+        "divisions": bar_chart([(r["division"], r["early_or_on_time_share"]) for r in data["by_division"]], width=820),
         "distribution": bar_chart(list(zip(data["turnaround_buckets"],
                                            [float(x) for x in data["total"]["turnaround_buckets"]], strict=False)),
-                                  as_percent=False),
+                                  as_percent=False, width=820),
     }
 
 
@@ -184,7 +185,8 @@ def render_evaluation_html(data: dict[str, Any], department_name: str, province_
     return str(jinja_env().get_template("evaluation.html").render(
         e=data, department_name=department_name, province_name=province_name,
         unit_labels={"division": "Phòng", "officer": "Cán bộ"},
-        chart={u: bar_chart([(r["code"], r["score"]) for r in rows if r["eligible"]][:20], as_percent=False)
+        chart={u: bar_chart([(r["code"], r["score"]) for r in rows if r["eligible"]][:20], as_percent=False,
+                            vmax=100, width=820)
                for u, rows in data["units"].items()}))
 
 

@@ -170,6 +170,10 @@ def test_the_campaign_trend_counts_judged_stages_per_month(fixed: Any) -> None:
         trend = ms.monthly_trend(dt.date(2024, 2, 1), dt.date(2024, 4, 30))
     assert [(m["month"], m["finished"], m["judged"], m["early_or_on_time"]) for m in trend] == \
         [("2024-02", 0, 0, 0), ("2024-03", 7, 6, 4), ("2024-04", 0, 0, 0)]
+    with session(fixed) as ms:  # with a division: the plain query on every backend
+        htkt = ms.monthly_trend(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "HTKT")
+    assert [(m["finished"], m["judged"], m["early_or_on_time"], m["early_or_on_time_share"]) for m in htkt] == \
+        [(3, 3, 1, 1 / 3)]
 
 
 def test_percentile_cont_matches_postgresql_interpolation() -> None:

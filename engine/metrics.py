@@ -40,7 +40,7 @@ import logging
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,7 @@ AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (("0–10", 10), ("11–20", 2
 TURNAROUND_BUCKETS: tuple[tuple[str, int | None], ...] = (
     ("0–5", 5), ("6–10", 10), ("11–15", 15), ("16–20", 20), ("21–30", 30), ("31–40", 40), ("trên 40", None))
 CAL_TABLE = "tmp_workday_index"
+BacklogRows = list[tuple[tuple[Any, ...], dict[str, int]]]
 
 # Additive columns of one finest-grain row; everything else is derived from them.
 FINISHED_SUMS = ("finished", "judged", "early", "on_time", "late", "not_judged", "wd_sum", "days_sum",
@@ -286,11 +287,14 @@ class MetricsSession:
         return p
 
     # -- finest-grain additive rows --------------------------------------------------------
-    def fine(self, period: Period, division: str | None = None) -> list[dict[str, Any]]:
+    def fine(self, period: Period, division: str | None = None,
+             backlog: Callable[[], BacklogRows] | None = None) -> list[dict[str, Any]]:
         """Additive counts and sums per (division, officer, workflow, stage) for ``period``.
 
         Two passes, each over what the period needs: the stage cases finished in it (one grouped
-        query that also yields the turnaround histograms) and the stage cases open at its end.
+        query that also yields the turnaround histograms) and the stage cases open at its end
+        (``backlog_rows``; a caller may have it computed on another connection meanwhile and pass a
+        function returning it).
         """
         key = (period.start, period.end, division)
         if key in self._fine:
@@ -343,7 +347,10 @@ class MetricsSession:
             h[1][days] += n
             if rec[4]:
                 r["received"] += n
-        self._backlog(period, division, params, slot)
+        for k, values in (backlog() if backlog is not None else self.backlog_rows(period, division)):
+            r = slot(k)
+            for name, value in values.items():
+                r[name] += value
         out = list(rows.values())
         self._fine[key] = out
         self._hist[key] = hist
@@ -362,9 +369,10 @@ class MetricsSession:
             out.append(self.cal.first if k <= 1 else self.cal.add_working_days(first, k - 1))
         return out
 
-    def _backlog(self, period: Period, division: str | None, params: dict[str, Any],
-                 slot: Any) -> None:
-        """Add the stage cases open at the period's end (and those of them started in it)."""
+    def backlog_rows(self, period: Period, division: str | None = None) -> BacklogRows:
+        """The stage cases open at the period's end (and how many of them started in it), per
+        (division, officer, workflow, stage)."""
+        params = self._params(period, division)
         # started on or before the end, not finished by it. A stage case started in the period is
         # either finished in it (``fine``'s first pass) or open at its end (this one), so "received"
         # (stage cases started in the period) is the sum of the two passes.
@@ -387,11 +395,9 @@ class MetricsSession:
             + (" AND d.division = :division" if division else "")
             + " GROUP BY d.division, d.officer, d.workflow_id, c.stage")
         res = self.conn.execute(text(backlog_sql), params)
-        cols = list(res.keys())
-        for rec in res:
-            r = slot(tuple(rec[:4]))
-            for name, value in zip(cols[4:], rec[4:], strict=False):
-                r[name] += int(value or 0)
+        cols = list(res.keys())[4:]
+        return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(cols, rec[4:], strict=True)})
+                for rec in res]
 
     def evaluation_totals(self, period: Period) -> list[dict[str, Any]]:
         """Additive rows per (division, officer) for a long period (a movement's year): only what the
@@ -434,7 +440,10 @@ class MetricsSession:
             r.update(finished=n, judged=judged, not_judged=n - judged, early=int(rec[4] or 0),
                      on_time=int(rec[5] or 0), late=int(rec[6] or 0), repeated_supplements=int(rec[7] or 0),
                      supplement_requests=int(rec[8] or 0), limit_sum=int(rec[9] or 0), used_sum=int(rec[10] or 0))
-        self._backlog(period, None, params, slot)
+        for k, values in self.backlog_rows(period, None):
+            r = slot(k)
+            for name, value in values.items():
+                r[name] += value
         return list(rows.values())
 
     # -- percentiles -------------------------------------------------------------------------

@@ -80,13 +80,18 @@ def monthly_data(app: App, month: str, division: str | None = None) -> dict[str,
     app.calendar  # noqa: B018  (built once, before the threads share it)
     campaign_start = _campaign_start(app, period)
 
-    def tables() -> tuple[Any, ...]:
+    def backlog() -> Any:
+        with session(app) as ms:
+            return ms.backlog_rows(period, division)
+
+    def tables(backlog_future: Any) -> tuple[Any, ...]:
         with session(app) as ms:
             divisions, people, labels = _names(ms)
             if division is not None and division not in divisions:
                 from .errors import BadInput
 
                 raise BadInput(f"Không có phòng «{division}».", hint="Các phòng: " + ", ".join(sorted(divisions)))
+            ms.fine(period, division, backlog=backlog_future.result)
             return (divisions, people, labels, ms.table(period, [], division)[0],
                     ms.table(period, ["division"], division), ms.table(period, ["division", "officer"], division),
                     ms.table(period, ["workflow", "stage"], division))
@@ -95,13 +100,14 @@ def monthly_data(app: App, month: str, division: str | None = None) -> dict[str,
         with session(app) as ms:
             return ms.monthly_trend(campaign_start, period.end, division), ms.open_overdue_list(period, division)
 
-    # the two halves read different rows: on two connections they overlap (the drivers release the
-    # GIL while the database works)
+    # three parts that read different rows, on three connections: they overlap (the drivers release
+    # the GIL while the database works)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=2) as pool:
+        backlog_future = pool.submit(backlog)
         side_future = pool.submit(side)
-        divisions, people, labels, total, by_division, by_officer, by_stage = tables()
+        divisions, people, labels, total, by_division, by_officer, by_stage = tables(backlog_future)
         trend, overdue = side_future.result()
     for r in by_division:
         r["name"] = divisions.get(r["division"], r["division"])

@@ -162,9 +162,13 @@ def candidate_params(app: App, today: dt.date) -> tuple[Any, ...]:
     return d.day(horizon), d.day(today), d.day(today), d.day(escalated_by)
 
 
+#: Recorded only if the clock is still open on the same due date (an officer may have closed, paused
+#: or extended it since the candidates were read); a conflict means another scan recorded it first.
 _INSERT_ALERT = (
     "INSERT INTO alert (dossier_id, clock_id, kind, stage, due_date, falls_on, raised_on, raised_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (clock_id, due_date, kind, dossier_id) DO NOTHING RETURNING id"
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stage_clock s JOIN dossier o "
+    "ON o.id = s.dossier_id AND o.open_clock_id = s.id WHERE s.id = ? AND s.finished_on IS NULL AND s.due_date = ?) "
+    "ON CONFLICT (clock_id, due_date, kind, dossier_id) DO NOTHING RETURNING id"
 )
 
 
@@ -255,11 +259,11 @@ def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
             for c, new in todo[start:start + CHUNK]:
                 raised: dict[str, int] = {}
                 for kind, falls_on in new:
-                    cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"],
-                                         repo.d.day(c["due_date"]), repo.d.day(falls_on), repo.d.day(today),
-                                         repo.d.ts(now)))
+                    due = repo.d.day(c["due_date"])
+                    cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"], due,
+                                         repo.d.day(falls_on), repo.d.day(today), repo.d.ts(now), c["clock_id"], due))
                     row = cur.fetchone()
-                    if row is not None:  # None: another scan recorded it first
+                    if row is not None:  # None: recorded by another scan, or the clock changed meanwhile
                         raised[kind] = int(row[0])
                         result.raised.append({"code": c["code"], "kind": kind, "stage": c["stage"],
                                               "due_date": c["due_date"].isoformat(),

@@ -6,6 +6,8 @@ import datetime as dt
 import threading
 from typing import Any
 
+import pytest
+
 from engine import alerts
 from engine.app import App
 from engine.timeutil import FixedClock
@@ -253,3 +255,20 @@ def test_the_candidate_query_uses_the_open_clock_index(sqlite_app: App) -> None:
         plan = " ".join(str(r[-1]) for r in cur.fetchall())
     assert "ix_stage_clock_open_only" in plan, plan
     assert "SCAN c" not in plan and "SCAN d" not in plan, plan
+
+
+def test_a_clock_closed_between_reading_and_recording_raises_nothing(app: App, clock: FixedClock,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    receive(app, clock, "HS-1", "2024-06-03")
+    original = alerts.due_alerts
+
+    def close_first(*args: Any) -> Any:  # the officer approves while the scan is deciding
+        with app.repo.transaction() as cur:
+            cur.execute(app.repo.d.sql("UPDATE stage_clock SET finished_on = ?"),
+                        (app.repo.d.day(dt.date(2024, 6, 14)),))
+        return original(*args)
+
+    monkeypatch.setattr(alerts, "due_alerts", close_first)
+    result = scan_on(app, clock, "2024-06-14")
+    assert result.candidates == 1 and result.raised == [] and result.messages == 0
+    assert alert_rows(app) == [] and outbox_rows(app) == []

@@ -38,6 +38,7 @@ import calendar as pycal
 import datetime as dt
 import logging
 import math
+import weakref
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -181,14 +182,16 @@ def rollup(fine: Iterable[dict[str, Any]], by: Sequence[str]) -> list[dict[str, 
     return [derive(groups[k]) for k in sorted(groups, key=lambda k: tuple("" if v is None else str(v) for v in k))]
 
 
-_CAL_CACHE: dict[tuple[int, bool], list[tuple[Any, int, int, str]]] = {}
-_WD_CACHE: dict[int, dict[int, int]] = {}
+# per calendar object (weakly held: a new App with other rule files gets its own); filled without
+# locks: two threads computing the same entry at once store equal values
+_WD_CACHE: weakref.WeakKeyDictionary[Any, dict[int, int]] = weakref.WeakKeyDictionary()
+_CAL_CACHE: weakref.WeakKeyDictionary[Any, dict[bool, list[tuple[Any, int, int, str]]]] = weakref.WeakKeyDictionary()
 
 
 def _wd_by_ordinal(cal: Any) -> dict[int, int]:
     """Day ordinal -> number of working days up to and including that day, over the calendar's span."""
-    key = id(cal)
-    if key not in _WD_CACHE:
+    out = _WD_CACHE.get(cal)
+    if out is None:
         out, wd = {}, 0
         day, one = cal.first, dt.timedelta(days=1)
         while day <= cal.last:
@@ -196,21 +199,22 @@ def _wd_by_ordinal(cal: Any) -> dict[int, int]:
                 wd += 1
             out[day.toordinal()] = wd
             day += one
-        _WD_CACHE.clear()
-        _WD_CACHE[key] = out
-    return _WD_CACHE[key]
+        _WD_CACHE[cal] = out
+    return out
 
 
 def _calendar_rows(cal: Any, pg: bool) -> list[tuple[Any, int, int, str]]:
-    key = (id(cal), pg)
-    if key not in _CAL_CACHE:
+    per_dialect = _CAL_CACHE.get(cal)
+    if per_dialect is None:
+        per_dialect = _CAL_CACHE[cal] = {}
+    rows = per_dialect.get(pg)
+    if rows is None:
         rows = []
         for ordinal, wd in _wd_by_ordinal(cal).items():
             day = dt.date.fromordinal(ordinal)
             rows.append((day if pg else day.isoformat(), ordinal, wd, day.strftime("%Y-%m")))
-        _CAL_CACHE.clear()
-        _CAL_CACHE[key] = rows
-    return _CAL_CACHE[key]
+        per_dialect[pg] = rows
+    return rows
 
 
 def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) -> str:
@@ -586,6 +590,11 @@ class MetricsSession:
                         "workflow": r[5], "stage": r[6], "start_date": start, "due_date": due,
                         "overdue_working_days": end_wd - self._wd_index[due.toordinal()]})
         return out
+
+
+def warm_up(app: App) -> None:
+    """Build the calendar and its working-day index once (before threads share them)."""
+    _calendar_rows(app.calendar, app.engine.dialect.name == "postgresql")
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .metrics import AGE_BUCKETS, TURNAROUND_BUCKETS, Period, session
+from .metrics import AGE_BUCKETS, TURNAROUND_BUCKETS, Period, session, warm_up
 from .timeutil import TZ
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def monthly_data(app: App, month: str, division: str | None = None) -> dict[str,
     """Everything the monthly report shows, as plain data (also the JSON format)."""
     period = Period.month(month)
     s = app.settings
-    app.calendar  # noqa: B018  (built once, before the threads share it)
+    warm_up(app)  # the calendar and its index, built once before the threads share them
     campaign_start = _campaign_start(app, period)
 
     def backlog() -> Any:

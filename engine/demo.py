@@ -279,6 +279,11 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
     t0 = time.perf_counter()
     out = out.resolve()
     if out.exists():
+        if out.is_dir() and any(out.iterdir()) and not (out / "thamdinh.db").exists():
+            from .errors import BadInput
+
+            raise BadInput(f"Thư mục {out} đã có dữ liệu khác, không phải kết quả chạy thử trước đó.",
+                           hint="Chọn một thư mục mới (--out); lệnh chạy thử xóa và tạo lại thư mục kết quả.")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     db = out / "thamdinh.db"

@@ -128,3 +128,12 @@ def test_the_demo_command_runs_with_a_size(tmp_path: Path) -> None:
     r = run("demo", "--out", str(tmp_path / "d"), "--size", "30", env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Báo cáo tháng" in r.stdout and (tmp_path / "d" / "bao-cao" / "bao-cao-thang-2025-01.html").exists()
+
+
+def test_the_demo_refuses_to_wipe_a_folder_that_is_not_its_own(tmp_path: Path) -> None:
+    from engine.errors import BadInput
+
+    (tmp_path / "notes.txt").write_text("quan trọng", encoding="utf-8")
+    with pytest.raises(BadInput, match="dữ liệu khác"):
+        run_demo(tmp_path, echo=None, size=5, progress=False)
+    assert (tmp_path / "notes.txt").exists()

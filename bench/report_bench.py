@@ -192,10 +192,14 @@ def _naive_group(app: Any, finished: list[tuple[Any, ...]], open_rows: list[tupl
 
 
 # -- measuring ---------------------------------------------------------------------------------
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - t0, result
+def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    """Median wall time of ``repeat`` runs (the machines are noisy), and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
 
 
 def peak_mb(fn: Callable[[], Any]) -> float:
@@ -219,6 +223,7 @@ def main() -> None:
     ap.add_argument("--month", default="2024-11", help="the month just ended (default 2024-11)")
     ap.add_argument("--old-month", default="2024-06", help="a month further back, also measured (default 2024-06)")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive baselines")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each SQL measurement; the median is shown")
     ap.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/thamdinh-bench-{args.dossiers}.db")
@@ -265,12 +270,12 @@ def main() -> None:
         with session(app) as ms:
             return [ms.table(month, by) for by in ([], ["division"], ["division", "officer"], ["workflow", "stage"])]
 
-    mm_s, _ = timed(month_metrics)
+    mm_s, _ = timed(month_metrics, args.repeat)
     mm_mb = peak_mb(month_metrics)
-    m_s, html = timed(monthly)
-    x_s, _ = timed(monthly_xlsx)
-    o_s, _ = timed(lambda: monthly(args.old_month))
-    y_s, ev = timed(year)
+    m_s, html = timed(monthly, args.repeat)
+    x_s, _ = timed(monthly_xlsx, args.repeat)
+    o_s, _ = timed(lambda: monthly(args.old_month), args.repeat)
+    y_s, ev = timed(year, args.repeat)
     m_mb, x_mb, o_mb, y_mb = (peak_mb(monthly), peak_mb(monthly_xlsx), peak_mb(lambda: monthly(args.old_month)),
                               peak_mb(year))
     ours_rss = rss_mb()
@@ -305,6 +310,7 @@ def main() -> None:
     rows.append((f"Báo cáo tháng cũ {args.old_month} (HTML)", o_s, o_mb, None, None, ""))
     rows.append(("Chấm điểm thi đua cả năm", y_s, y_mb, ny_s, ny_mb, "< 5 s"))
     print()
+    print(f"Thời gian SQL: trung vị của {args.repeat} lần chạy; naive: một lần.")
     print(f"SQLite {db} — {args.dossiers:,} hồ sơ, {clocks:,} bước; tháng {args.month}: {in_month:,} hồ sơ tiếp nhận")
     head = f"{'Việc':<34} {'SQL (s)':>8} {'MB':>7} {'Naive (s)':>10} {'MB':>7} {'Tỷ lệ':>7}  {'Mục tiêu':<8}"
     print(head)

@@ -9,6 +9,15 @@ import typer
 FORMAT_HELP = "html, xlsx hoặc json."
 
 
+JSON_HELP = "Như --format json; lỗi cũng in thành một tài liệu JSON."
+
+
+def _written(target: Path, text: str, as_json: bool) -> None:
+    from .cli import emit
+
+    emit({"file": str(target)}, as_json, text)
+
+
 def _check_format(fmt: str) -> str:
     from .errors import BadInput
 
@@ -22,7 +31,8 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to the main ``thamdinh`` app (imports stay inside commands)."""
     from .cli import command, get_app
 
-    report_app = typer.Typer(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.", no_args_is_help=True)
+    report_app = typer.Typer(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.", no_args_is_help=True,
+                             rich_markup_mode=None)
     app.add_typer(report_app, name="report")
 
     @report_app.command("monthly")
@@ -33,11 +43,12 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
         out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
                                                                 "bao-cao-thang-YYYY-MM.xlsx)."),
+        as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn."""
         from . import reports
 
-        fmt = _check_format(fmt)
+        fmt = "json" if as_json else _check_format(fmt)
         a = get_app()
         if out is None and fmt != "xlsx":
             data = reports.monthly_data(a, month, division)
@@ -45,7 +56,7 @@ def register(app: typer.Typer) -> None:
             return
         target = out or Path(f"bao-cao-thang-{month}{'-' + division if division else ''}.xlsx")
         reports.write_monthly(a, month, fmt, target, division)
-        typer.echo(f"Đã ghi báo cáo tháng {month}: {target}")
+        _written(target, f"Đã ghi báo cáo tháng {month}: {target}", as_json)
 
     @report_app.command("metrics")
     @command
@@ -97,6 +108,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
                                                                 "cham-diem-thi-dua.xlsx)."),
         until: str | None = typer.Option(None, "--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD."),
+        as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
         from . import reports
@@ -105,7 +117,7 @@ def register(app: typer.Typer) -> None:
         from .resources import workflows_dir
         from .timeutil import parse_date
 
-        fmt = _check_format(fmt)
+        fmt = "json" if as_json else _check_format(fmt)
         a = get_app()
         mv = load_movement(movement or workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT)
         data = run(a, mv, until=parse_date(until) if until else None)
@@ -117,4 +129,4 @@ def register(app: typer.Typer) -> None:
             return
         target = out or Path("cham-diem-thi-dua.xlsx")
         reports.write_evaluation(a, data, fmt, target)
-        typer.echo(f"Đã ghi kết quả chấm điểm thi đua: {target}")
+        _written(target, f"Đã ghi kết quả chấm điểm thi đua: {target}", as_json)

@@ -270,16 +270,17 @@ def web(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Optio
 @command
 def demo(out: Path = typer.Option(Path("thamdinh-demo"), "--out", help="Thư mục kết quả."),
          size: int = typer.Option(3000, "--size", help="Số hồ sơ mô phỏng trong năm thi đua."),
-         reminders_from: str = typer.Option("last-month", "--reminders-from",
-                                            help="Ngày bắt đầu mô phỏng nhắc hạn qua e-mail (YYYY-MM-DD), "
-                                                 "'last-month' (tháng cuối đợt) hoặc 'none'."),
+         reminders_from: str = typer.Option("start", "--reminders-from",
+                                            help="Ngày bắt đầu mô phỏng nhắc hạn và tổng hợp qua e-mail "
+                                                 "(YYYY-MM-DD), 'start' (cả đợt, mặc định), 'last-month' "
+                                                 "(tháng cuối đợt) hoặc 'none'."),
          as_json: bool = JsonOpt) -> None:
     """Chạy thử: CSDL SQLite mới, mô phỏng một năm thi đua (~3.000 hồ sơ), lập mọi báo cáo tháng và kết quả thi đua."""
     from .demo import run_demo
     from .timeutil import parse_date
 
     when = None if reminders_from == "none" else (
-        reminders_from if reminders_from == "last-month" else parse_date(reminders_from, "--reminders-from"))
+        reminders_from if reminders_from in ("start", "last-month") else parse_date(reminders_from, "--reminders-from"))
     summary = run_demo(out, echo=None if as_json else typer.echo, size=size, reminders_from=when)
     emit(summary, as_json)
 

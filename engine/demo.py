@@ -8,8 +8,11 @@ withdrawals, some dossiers late. Every event goes through ``Services.receive`` /
 an explicit ``at=`` on a working day of ``app.calendar``, while a ``FixedClock`` moves forward.
 
 If the deadline alerts (``engine.alerts``) and the outbox dispatcher (``notifications.dispatcher``) are
-installed, their scan and dispatch run after each simulated working day, so reminders land as .eml files
-in ``OUT/thu-di``; without them that part is skipped and the summary says so.
+installed, each simulated working day starts as the scheduler's would: the deadline scan before the
+office opens (07:00; the scheduler's first scan of the day raises what falls due that day, its later
+scans find nothing new unless an officer changes a clock), the heads' digest at ``DIGEST_TIME`` (07:30),
+and a dispatch after each, so the reminders and digests of the whole year land as .eml files in
+``OUT/thu-di``; without those modules that part is skipped and the summary says so.
 
 Finally the monthly report of every campaign month (HTML, XLSX, JSON) and the year-end evaluation go to
 ``OUT/bao-cao``. The random seed is fixed: the same command gives the same year.
@@ -173,16 +176,33 @@ def make_plans(app: App, size: int, start: dt.date, end: dt.date, seed: int = SE
     return out
 
 
-def _alert_hooks(app: App) -> tuple[Callable[[dt.datetime], Any] | None, Callable[[], Any] | None]:
-    """The scheduler's scan and the outbox dispatcher, if those modules are installed."""
+@dataclass
+class _Mail:
+    """The scheduler's jobs for the simulation: the scan, the digest, and a dispatch to the folder."""
+
+    scan: Callable[[dt.datetime], Any]
+    digest: Callable[[dt.datetime], Any]
+    dispatch: Callable[[], Any]
+
+
+def _mail_hooks(app: App) -> _Mail | None:
+    """The scheduler's scan, digest and dispatcher, if those modules are installed."""
     try:
-        from notifications.dispatcher import dispatch
+        from notifications.dispatcher import Dispatcher
+        from notifications.transports import EmlFolderTransport
 
         from . import alerts
     except ImportError:
         log.info("engine.alerts / notifications not installed: the demo simulates no reminders")
-        return None, None
-    return (lambda at: alerts.scan(app, at)), (lambda: dispatch(app))
+        return None
+    # the demo's folder is thrown away with the run: no fsync per file (writes stay atomic)
+    transport = EmlFolderTransport(app.settings.mail_dir, fsync=False)
+    return _Mail(scan=lambda at: alerts.scan(app, at), digest=lambda at: alerts.digest(app, at),
+                 dispatch=lambda: Dispatcher(app, transport).run_once())
+
+
+#: the scan of a simulated working day runs before the office opens (the first events are at 07:30)
+SCAN_TIME = dt.time(7, 0)
 
 
 def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: dt.date,
@@ -190,8 +210,9 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
              reminders_from: dt.date | None = None) -> dict[str, Any]:
     """Carry the plans out day by day through the services; returns counts.
 
-    From ``reminders_from`` on (None: never), the alert scan and the dispatcher run after each working
-    day. The first scan catches up on every open clock, as when the alerts go live.
+    From ``reminders_from`` on (None: never), each working day begins with the scheduler's jobs: the
+    deadline scan at ``SCAN_TIME``, the heads' digest at ``settings.digest_time``, a dispatch after each.
+    The first scan catches up on every open clock, as when the alerts go live.
     """
     from .errors import ThamdinhError
 
@@ -213,13 +234,37 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
             seq += 1
             agenda[eday].append((at, seq, event, plan, actor))
             last = at
-    scan, dispatch = _alert_hooks(app) if reminders_from is not None else (None, None)
-    counts: dict[str, Any] = {"received": 0, "events": 0, "refused": 0, "alerts": 0, "messages": 0, "sent": 0,
-                              "no_address": 0}
-    alerts_log = logging.getLogger("engine.alerts")
-    level = alerts_log.level
+    mail = _mail_hooks(app) if reminders_from is not None else None
+    digest_time = dt.time.fromisoformat(app.settings.digest_time)
+    counts: dict[str, Any] = {"received": 0, "events": 0, "refused": 0, "alerts": 0, "messages": 0, "digests": 0,
+                              "sent": 0, "no_address": 0, "mail_days": 0}
+    quiet = [logging.getLogger("engine.alerts"), logging.getLogger("notifications")]
+    levels = [lg.level for lg in quiet]
     failed: set[str] = set()
+
+    def morning(day: dt.date) -> None:
+        assert mail is not None
+        for lg in quiet:  # people without e-mail are counted in the summary, not logged every day
+            lg.setLevel(logging.ERROR)
+        try:
+            at = dt.datetime.combine(day, SCAN_TIME, TZ)
+            clock.set(at)
+            res = mail.scan(at)
+            counts["alerts"] += len(res.raised)
+            counts["messages"] += res.messages
+            counts["sent"] += mail.dispatch().sent
+            at = dt.datetime.combine(day, digest_time, TZ)
+            clock.set(at)
+            counts["digests"] += sum(1 for d in mail.digest(at).digests if d["queued"])
+            counts["sent"] += mail.dispatch().sent
+            counts["mail_days"] += 1
+        finally:
+            for lg, level in zip(quiet, levels, strict=True):
+                lg.setLevel(level)
+
     for day in cal.working_days_in(start, end):
+        if mail is not None and reminders_from is not None and day >= reminders_from:
+            morning(day)
         items = sorted(agenda.get(day, []), key=lambda x: (x[0], x[1]))
         for at, _, event, plan, who in items:
             clock.set(at)
@@ -239,38 +284,30 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
                 counts["refused"] += 1
                 failed.add(plan.code)
                 log.debug("demo: %s %s refused: %s", plan.code, event, exc)
-        evening = dt.datetime.combine(day, dt.time(17, 30), TZ)
-        clock.set(evening)
-        if scan is not None and dispatch is not None and reminders_from is not None and day >= reminders_from:
-            alerts_log.setLevel(logging.ERROR)  # people without e-mail are counted below, not logged each time
-            try:
-                res = scan(evening)
-            finally:
-                alerts_log.setLevel(level)
-            counts["alerts"] += len(res.raised)
-            counts["messages"] += getattr(res, "messages", 0) or 0
-            counts["no_address"] += len(getattr(res, "problems", []) or [])
-            counts["sent"] += dispatch().sent
+        clock.set(dt.datetime.combine(day, dt.time(17, 30), TZ))
         if tick:
             tick(1)
     if reminders_from is None:
         counts["reminders"] = "off"
-    elif scan is None:
+    elif mail is None:
         counts["reminders"] = "skipped (engine.alerts not installed)"
     else:
-        counts["reminders"] = f"from {reminders_from.isoformat()}"
+        from notifications.outbox import NO_ADDRESS
+        from notifications.outbox import counts as outbox_counts
+
+        counts["no_address"] = outbox_counts(app).get(NO_ADDRESS, 0)
+        counts["reminders"] = f"from {max(reminders_from, start).isoformat()}"
     return counts
 
 
 def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int = DEFAULT_SIZE,
-             seed: int = SEED, progress: bool = True, reminders_from: dt.date | None | str = "last-month"
+             seed: int = SEED, progress: bool = True, reminders_from: dt.date | None | str = "start"
              ) -> dict[str, Any]:
     """Build the demo database, simulate the year, write every report; returns where things are.
 
-    ``reminders_from``: the day the e-mail alerts go live in the simulation. By default the campaign's
-    last month: building one e-mail costs ~14 ms, and a whole year of reminders for 3,000 dossiers
-    (~7,000 messages) would not fit in the demo's minute. Pass a date (or the period start) for more,
-    None for none.
+    ``reminders_from``: the day the e-mail alerts and digests go live in the simulation: ``"start"``
+    (the default: the whole period), ``"last-month"`` (the period's last month), a date, or None (no
+    e-mail at all).
     """
     from . import reports
     from .evaluation import evaluate, load_movement
@@ -296,7 +333,9 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
         svc.init()
         svc.load_org(workflows_dir() / "org" / "sample-department.yaml")
         plans = make_plans(app, size, start, end, seed)
-        if reminders_from == "last-month":
+        if reminders_from == "start":
+            reminders_from = start
+        elif reminders_from == "last-month":
             reminders_from = app.calendar.next_working_day(end.replace(day=1))
         elif isinstance(reminders_from, str):
             reminders_from = dt.date.fromisoformat(reminders_from)
@@ -345,9 +384,14 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
         elif summary["reminders"].startswith("skipped"):
             echo("Nhắc hạn qua e-mail: bỏ qua (chưa cài engine.alerts / notifications).")
         else:
-            echo(f"Nhắc hạn (từ {dt.date.fromisoformat(summary['reminders'][5:]):%d/%m/%Y}): {summary['alerts']} "
-                 f"cảnh báo, {summary['eml_files']} thư .eml trong {out / 'thu-di'}"
-                 + (f"; {summary['no_address']} thư chưa gửi được vì cán bộ chưa có e-mail"
+            since = dt.date.fromisoformat(summary["reminders"][5:])
+            echo(f"Nhắc hạn và tổng hợp ngày qua e-mail, mô phỏng {summary['mail_days']} ngày làm việc "
+                 f"({since:%d/%m/%Y} – {end:%d/%m/%Y}; quét hạn {SCAN_TIME:%H:%M}, "
+                 f"tổng hợp {app.settings.digest_time}): "
+                 f"{summary['alerts']} cảnh báo, {summary['messages']} thư nhắc hạn, "
+                 f"{summary['digests']} bản tổng hợp cho trưởng phòng; {summary['eml_files']} tệp .eml trong "
+                 f"{out / 'thu-di'}"
+                 + (f"; {summary['no_address']} thư giữ lại vì người nhận chưa có e-mail"
                     if summary["no_address"] else ""))
         echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
                                             for r in summary["ranked_divisions"]))

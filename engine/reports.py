@@ -14,6 +14,7 @@ attached; see its docstring.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -168,7 +169,9 @@ def monthly_charts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- rendering -----------------------------------------------------------------------------------
+@functools.cache
 def jinja_env() -> Any:
+    """The report templates' environment, built once per process (each template compiles once)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     from .resources import templates_dir

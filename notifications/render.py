@@ -34,8 +34,12 @@ def email_dir() -> Path:
     return templates_dir() / "email"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def environment(folder: Path | None = None) -> Environment:
+    """One environment per folder and process: each template is compiled once, on first use.
+
+    ``auto_reload=False``: a template is not looked at again on disk for every message (the files
+    ship with the package; a changed template takes effect at the next start)."""
     env = Environment(
         loader=FileSystemLoader(str(folder or email_dir())),
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False),
@@ -43,6 +47,7 @@ def environment(folder: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["vn_date"] = _vn_date
     return env

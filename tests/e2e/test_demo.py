@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import sqlite3
@@ -79,8 +81,38 @@ def test_reminders_land_as_eml_files_when_alerts_are_installed(small_year: tuple
     except ImportError:
         assert summary["reminders"].startswith("skipped")
         return
-    assert summary["reminders"] == "from 2025-01-02"
-    assert summary["eml_files"] == len(list((out / "thu-di").glob("*.eml"))) > 0
+    # the whole period: a scan and a digest on every working day, as the scheduler would
+    assert summary["reminders"] == "from 2024-02-01"
+    import datetime as dt
+
+    from engine.app import App
+    from engine.settings import Settings
+
+    app = App(Settings().with_(database_url=f"sqlite:///{out / 'thamdinh.db'}"))
+    try:
+        working_days = sum(1 for _ in app.calendar.working_days_in(dt.date(2024, 2, 1), dt.date(2025, 1, 31)))
+    finally:
+        app.close()
+    assert summary["mail_days"] == working_days
+    eml = list((out / "thu-di").glob("*.eml"))
+    assert summary["eml_files"] == len(eml) == summary["sent"] > 0
+    assert summary["alerts"] > 0 and summary["messages"] > 0 and summary["digests"] > 0
+    assert summary["messages"] + summary["digests"] == summary["sent"] + summary["no_address"]
+    subjects = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)["Subject"] for f in eml]
+    assert any("Tổng hợp ngày" in s for s in subjects) and any("Quá hạn:" in s for s in subjects)
+    db = sqlite3.connect(out / "thamdinh.db")
+    try:
+        first, last = db.execute("SELECT MIN(raised_on), MAX(raised_on) FROM alert").fetchone()
+        assert first < "2024-06-01" and last >= "2025-01-01"
+    finally:
+        db.close()
+
+
+def test_the_demo_can_start_the_reminders_later_or_not_at_all(tmp_path: Path) -> None:
+    late = run_demo(tmp_path / "late", echo=None, size=20, progress=False, reminders_from="last-month")
+    assert late["reminders"] == "from 2025-01-02" and late["mail_days"] < 25
+    off = run_demo(tmp_path / "off", echo=None, size=20, progress=False, reminders_from=None)
+    assert off["reminders"] == "off" and off["eml_files"] == 0 and off["digests"] == 0
 
 
 def test_the_same_seed_gives_the_same_year(sqlite_app: Any) -> None:

@@ -6,6 +6,15 @@ Pure domain: plain dataclasses and arithmetic, no database. See docs/rules.md fo
 - a running segment starts on ``segment_start`` (not counted);
 - ``due_date = add(segment_start, limit + extension - used_before)``; None while paused;
 - a pause on day P consumes the units after ``segment_start`` up to and including P.
+
+A finished stage never changes again, so its metric inputs are computed once, here, and stored on its
+row (engine/metrics.py reads them):
+
+- ``paused_working_days``: for each pause, the working days after the pause day up to and including the
+  resumption day (or the finishing day, for a clock closed while paused), accumulated on each resume;
+- ``turnaround_working_days``: working days after the start day up to and including the finishing
+  day, minus ``paused_working_days``; ``turnaround_days``: calendar days from start to finish minus
+  ``paused_days``. Both None while the clock is open.
 """
 
 from __future__ import annotations
@@ -39,6 +48,9 @@ class StageClock:
     outcome: str | None = None
     closed_by: str | None = None
     id: int | None = None
+    paused_working_days: int = 0
+    turnaround_working_days: int | None = None
+    turnaround_days: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -76,6 +88,7 @@ def resume(clock: StageClock, day: dt.date, cal: WorkingCalendar) -> str:
     """Resume a paused clock on ``day``; returns "resume" or "restart" as the policy applied."""
     assert clock.paused_on is not None
     clock.paused_days += (day - clock.paused_on).days
+    clock.paused_working_days += cal.working_days_between(clock.paused_on, day)
     clock.paused_on = None
     clock.segment_start = day
     if clock.policy == "restart":
@@ -101,13 +114,17 @@ def judge(finished_on: dt.date, due: dt.date) -> str:
     return ON_TIME if finished_on == due else LATE
 
 
-def finish(clock: StageClock, day: dt.date, event: str) -> None:
-    """Close the clock. A clock closed while paused is not judged (the investor held it)."""
+def finish(clock: StageClock, day: dt.date, event: str, cal: WorkingCalendar) -> None:
+    """Close the clock and store its turnaround. A clock closed while paused is not judged (the
+    investor held it); its last pause lasts up to ``day``."""
     if clock.paused_on is not None:
         clock.paused_days += (day - clock.paused_on).days
+        clock.paused_working_days += cal.working_days_between(clock.paused_on, day)
         clock.outcome = None
     else:
         assert clock.due_date is not None
         clock.outcome = judge(day, clock.due_date)
     clock.finished_on = day
     clock.closed_by = event
+    clock.turnaround_working_days = cal.working_days_between(clock.start_date, day) - clock.paused_working_days
+    clock.turnaround_days = (day - clock.start_date).days - clock.paused_days

@@ -25,11 +25,14 @@ PostgreSQL. ``MetricsSession.percentiles`` computes the same figures the direct 
 "Received" = stage cases started in the period = started-and-finished (pass 1) + started-and-open
 (pass 2). No pass ever loads the rows of a period into Python.
 
-Working days need the calendar, which lives in Python (holiday data): each metrics session loads a
-temporary table ``tmp_workday_index(day, ord, wd, ym)`` (about 9,500 rows: every day of the
-calendar's span, its ordinal, the number of working days up to and including it, and its month),
-so "working days between" is a subtraction in SQL. It is a per-connection temporary table, not part
-of the schema.
+Working days need the calendar, which lives in Python (holiday data). A finished stage never changes,
+so the engine computes its turnaround once, when it closes the clock (engine/deadlines.py), and stores
+it on the ``stage_clock`` row: ``turnaround_working_days``, ``turnaround_days`` (paused time excluded)
+and ``paused_working_days`` (revision 0003 filled them for the clocks already there). The finished pass
+reads those columns: no calendar in SQL, no per-row lookup of pauses. What depends on the period's end
+rather than on the stage (the backlog's age in working days, the overdue list's working days late) is
+turned into dates or computed in Python from the working-day index (``_wd_by_ordinal``), so no query
+joins a calendar table.
 """
 
 from __future__ import annotations
@@ -64,7 +67,6 @@ AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (("0–10", 10), ("11–20", 2
 #: turnaround distribution buckets, working days (upper bounds, inclusive)
 TURNAROUND_BUCKETS: tuple[tuple[str, int | None], ...] = (
     ("0–5", 5), ("6–10", 10), ("11–15", 15), ("16–20", 20), ("21–30", 30), ("31–40", 40), ("trên 40", None))
-CAL_TABLE = "tmp_workday_index"
 BacklogRows = list[tuple[tuple[Any, ...], dict[str, int]]]
 
 # Additive columns of one finest-grain row; everything else is derived from them.
@@ -185,7 +187,6 @@ def rollup(fine: Iterable[dict[str, Any]], by: Sequence[str]) -> list[dict[str, 
 # per calendar object (weakly held: a new App with other rule files gets its own); filled without
 # locks: two threads computing the same entry at once store equal values
 _WD_CACHE: weakref.WeakKeyDictionary[Any, dict[int, int]] = weakref.WeakKeyDictionary()
-_CAL_CACHE: weakref.WeakKeyDictionary[Any, dict[bool, list[tuple[Any, int, int, str]]]] = weakref.WeakKeyDictionary()
 
 
 def _wd_by_ordinal(cal: Any) -> dict[int, int]:
@@ -203,20 +204,6 @@ def _wd_by_ordinal(cal: Any) -> dict[int, int]:
     return out
 
 
-def _calendar_rows(cal: Any, pg: bool) -> list[tuple[Any, int, int, str]]:
-    per_dialect = _CAL_CACHE.get(cal)
-    if per_dialect is None:
-        per_dialect = _CAL_CACHE[cal] = {}
-    rows = per_dialect.get(pg)
-    if rows is None:
-        rows = []
-        for ordinal, wd in _wd_by_ordinal(cal).items():
-            day = dt.date.fromordinal(ordinal)
-            rows.append((day if pg else day.isoformat(), ordinal, wd, day.strftime("%Y-%m")))
-        per_dialect[pg] = rows
-    return rows
-
-
 def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) -> str:
     """``SUM(CASE ...)`` counting the rows whose ``expr`` falls in bucket ``i`` (inclusive upper bounds)."""
     lo = buckets[i - 1][1] if i > 0 else None
@@ -226,13 +213,14 @@ def _bucket_sum(expr: str, buckets: tuple[tuple[str, int | None], ...], i: int) 
 
 
 class MetricsSession:
-    """One database connection with the working-day index loaded; run any number of queries on it."""
+    """One database connection (and the calendar's working-day index); run any number of queries on it."""
 
     def __init__(self, app: App, conn: Connection) -> None:
         self.app = app
         self.conn = conn
         self.pg = conn.dialect.name == "postgresql"
         self.cal = app.calendar
+        self._wd_index = _wd_by_ordinal(self.cal)
         self._fine: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         self._hist: dict[tuple[Any, ...], dict[tuple[Any, ...], tuple[Counter[int], Counter[int]]]] = {}
 
@@ -240,47 +228,23 @@ class MetricsSession:
     def _day(self, d: dt.date) -> Any:
         return d if self.pg else d.isoformat()
 
-    def load_calendar(self) -> None:
-        """(Re)create the temporary working-day index on this connection."""
-        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")
-        # DATE on both: on SQLite the column must share the affinity of stage_clock's dates, or the
-        # join cannot use the primary-key index
-        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {CAL_TABLE} (day DATE PRIMARY KEY, "
-                                  "ord INTEGER NOT NULL, wd INTEGER NOT NULL, ym VARCHAR(7) NOT NULL)")
-        rows = _calendar_rows(self.cal, self.pg)
-        mark = "%s" if self.pg else "?"
-        self.conn.exec_driver_sql(f"INSERT INTO {CAL_TABLE} (day, ord, wd, ym) VALUES ({mark}, {mark}, {mark}, {mark})",
-                                  rows)  # type: ignore[arg-type]
-        self._wd_index = _wd_by_ordinal(self.cal)
-        if self.pg:
-            self.conn.exec_driver_sql(f"ANALYZE {CAL_TABLE}")
-
-    def drop_calendar(self) -> None:
-        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {'pg_temp' if self.pg else 'temp'}.{CAL_TABLE}")
-
     def _check_span(self, period: Period) -> None:
         if period.start < self.cal.first or period.end > self.cal.last:
             raise BadInput(f"Kỳ {period.label} nằm ngoài lịch làm việc đã nạp.",
                            hint="Mở rộng khoảng năm (years) trong tệp lịch.")
 
     # -- SQL building blocks --------------------------------------------------------------
-    _PAUSED_WD = ("CASE WHEN c.pause_count > 0 THEN COALESCE((SELECT SUM(r.wd - p.wd) "
-                  f"FROM clock_pause cp JOIN {CAL_TABLE} p ON p.day = cp.paused_on "
-                  f"JOIN {CAL_TABLE} r ON r.day = cp.resumed_on WHERE cp.clock_id = c.id), 0) ELSE 0 END")
-    _TURNAROUND_WD = f"((f.wd - s.wd) - {_PAUSED_WD})"
-    _TURNAROUND_DAYS = "((f.ord - s.ord) - c.paused_days)"
-
     def _finished_base(self, division: str | None, with_started: bool = False) -> str:
         where = "c.finished_on BETWEEN :start AND :end" + (" AND d.division = :division" if division else "")
         nxt = "CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END AS started, " if with_started else ""
         return (
             "SELECT d.division AS division, d.officer AS officer, d.workflow_id AS workflow, c.stage AS stage, "
             "CASE WHEN c.outcome IS NULL THEN NULL WHEN c.pause_count > 1 THEN 'late' ELSE c.outcome END AS outcome, "
-            f"{self._TURNAROUND_WD} AS wd, {self._TURNAROUND_DAYS} AS days, "
-            "c.pause_count AS pause_count, c.paused_days AS paused_days, (f.ord - s.ord) AS elapsed, "
-            f"{nxt}c.unit AS unit, c.limit_units AS limit_units, f.ym AS ym "
-            f"FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-            f"JOIN {CAL_TABLE} s ON s.day = c.start_date JOIN {CAL_TABLE} f ON f.day = c.finished_on "
+            "c.turnaround_working_days AS wd, c.turnaround_days AS days, "
+            "c.pause_count AS pause_count, c.paused_days AS paused_days, "
+            "(c.turnaround_days + c.paused_days) AS elapsed, "
+            f"{nxt}c.unit AS unit, c.limit_units AS limit_units "
+            "FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
             f"WHERE {where}"
         )
 
@@ -407,7 +371,8 @@ class MetricsSession:
         """Additive rows per (division, officer) for a long period (a movement's year): only what the
         evaluation reads (outcomes, turnaround in the clock's unit against the limit, repeated
         supplements, backlog and open overdue at the end). No histograms; on SQLite a period longer
-        than two months reads ``stage_clock`` in one sequential scan rather than through the index."""
+        than two months walks the dossiers in (division, officer) order through covering indexes (no
+        row lookup, no sort)."""
         self._check_span(period)
         params = self._params(period, None)
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -420,24 +385,27 @@ class MetricsSession:
                                 **{c: 0 for c in ADDITIVE}}
             return r
 
-        if self.pg:
-            days = "((c.finished_on - c.start_date) - c.paused_days)"
-            table = "stage_clock c"
-        else:
-            days = "(CAST(julianday(c.finished_on) - julianday(c.start_date) AS INTEGER) - c.paused_days)"
-            table = "stage_clock c NOT INDEXED" if (period.end - period.start).days > 62 else "stage_clock c"
-        wd = (f"((SELECT f.wd FROM {CAL_TABLE} f WHERE f.day = c.finished_on) - "
-              f"(SELECT s.wd FROM {CAL_TABLE} s WHERE s.day = c.start_date) - {self._PAUSED_WD})")
-        sql = (
+        cols = (
             "SELECT d.division, d.officer, COUNT(*), "
             "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN c.outcome IS NOT NULL AND (c.outcome = 'late' OR c.pause_count > 1) THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END), SUM(c.pause_count), SUM(c.limit_units), "
-            f"SUM(CASE WHEN c.unit = 'working_days' THEN {wd} ELSE {days} END) "
-            f"FROM {table} JOIN dossier d ON d.id = c.dossier_id "
-            "WHERE c.finished_on BETWEEN :start AND :end GROUP BY d.division, d.officer")
+            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) ")
+        where = "WHERE c.finished_on BETWEEN :start AND :end GROUP BY d.division, d.officer"
+        sql = f"{cols}FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id {where}"
+        if not self.pg and (period.end - period.start).days > 62:
+            # a long period on SQLite: walk the dossiers in (division, officer) order and read each one's
+            # stages from a covering index, so the groups come out in order and a year of stages is
+            # never sorted (GROUP BY over a scan of stage_clock sorted them all: most of the time)
+            long_sql = (f"{cols}FROM dossier d INDEXED BY ix_dossier_division_officer "
+                        f"JOIN stage_clock c INDEXED BY ix_stage_clock_dossier_cover ON c.dossier_id = d.id {where}")
+            try:
+                self.conn.execute(text("EXPLAIN QUERY PLAN " + long_sql), params).fetchall()
+                sql = long_sql
+            except Exception:  # an index was renamed: take the plain way
+                log.warning("evaluation totals: covering indexes unavailable", exc_info=True)
         for rec in self.conn.execute(text(sql), params):
             r = slot((rec[0], rec[1]))
             n, judged = int(rec[2]), int(rec[3] or 0)
@@ -528,10 +496,9 @@ class MetricsSession:
     def monthly_trend(self, start: dt.date, end: dt.date, division: str | None = None) -> list[dict[str, Any]]:
         """Judged and early-or-on-time stage cases per month of finishing, from ``start`` to ``end``.
 
-        On SQLite, without a division filter, this reads only the (due date, finished on) index: a
-        finished clock with a due date was judged, early or on time when finished on or before it; the
-        few clocks with more than one pause (counted late) are found through ``clock_pause``'s index.
-        That avoids a row lookup per finished stage over the whole campaign.
+        On SQLite, without a division filter, this reads only the covering index that starts with
+        (finished on, outcome, pause count): the days come out in order, no row is looked up and nothing
+        is sorted.
         """
         span = Period(start, end, "")
         self._check_span(span)
@@ -540,21 +507,15 @@ class MetricsSession:
         fast = not self.pg and division is None
         if fast:
             try:
-                q = ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.due_date IS NOT NULL THEN 1 ELSE 0 END), "
-                     "SUM(CASE WHEN c.due_date >= c.finished_on THEN 1 ELSE 0 END) "
-                     "FROM stage_clock c INDEXED BY ix_stage_clock_open_due "
+                q = ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
+                     "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
+                     "FROM stage_clock c INDEXED BY ix_stage_clock_finished_cover "
                      "WHERE c.finished_on BETWEEN :start AND :end GROUP BY c.finished_on")
                 for rec in self.conn.execute(text(q), params):
                     ym = str(rec[0])[:7]
                     per_day[ym] = [a + int(b or 0) for a, b in zip(per_day[ym], rec[1:4], strict=True)]
-                q = ("SELECT c.finished_on, COUNT(*) FROM stage_clock c WHERE c.id IN "
-                     "(SELECT clock_id FROM clock_pause GROUP BY clock_id HAVING COUNT(*) > 1) "
-                     "AND c.finished_on BETWEEN :start AND :end "
-                     "AND c.due_date >= c.finished_on GROUP BY c.finished_on")
-                for rec in self.conn.execute(text(q), params):
-                    per_day[str(rec[0])[:7]][2] -= int(rec[1])
             except Exception:  # the index was renamed: take the plain way
-                log.warning("monthly trend: index ix_stage_clock_open_due unavailable", exc_info=True)
+                log.warning("monthly trend: index ix_stage_clock_finished_cover unavailable", exc_info=True)
                 per_day.clear()
                 fast = False
         if not fast:
@@ -594,21 +555,18 @@ class MetricsSession:
 
 def warm_up(app: App) -> None:
     """Build the calendar and its working-day index once (before threads share them)."""
-    _calendar_rows(app.calendar, app.engine.dialect.name == "postgresql")
+    _wd_by_ordinal(app.calendar)
 
 
 @contextmanager
 def session(app: App) -> Iterator[MetricsSession]:
-    """A metrics session on one connection; the temporary working-day index is dropped afterwards."""
+    """A metrics session on one connection (read only: rolled back when done)."""
     with app.engine.connect() as conn:
         ms = MetricsSession(app, conn)
-        ms.load_calendar()
         try:
             yield ms
         finally:
             try:
                 conn.rollback()
-                ms.drop_calendar()
-                conn.commit()
             except Exception:  # pragma: no cover - the connection is going away anyway
-                log.warning("could not drop the temporary working-day index", exc_info=True)
+                log.warning("could not end the metrics session cleanly", exc_info=True)

@@ -208,7 +208,7 @@ class CompiledWorkflow:
             effects.append(f"{how}:{clock.stage}")
         else:
             if clock is not None and clock.stage != dst.stage:
-                deadlines.finish(clock, day, step.event)
+                deadlines.finish(clock, day, step.event, cal)
                 step.changed = clock
                 effects.append(f"finish:{clock.stage}:{clock.outcome or 'not_judged'}")
             if dst.stage is not None and (clock is None or clock.stage != dst.stage):

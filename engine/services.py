@@ -324,7 +324,9 @@ class Services:
             start_date=r.start_date, segment_start=r.segment_start, due_date=r.due_date,
             used_before=r.used_before, extension=r.extension, max_extension=r.max_extension,
             paused_on=r.paused_on, pause_count=r.pause_count, paused_days=r.paused_days,
-            finished_on=r.finished_on, outcome=r.outcome, closed_by=r.closed_by, id=r.id)
+            finished_on=r.finished_on, outcome=r.outcome, closed_by=r.closed_by, id=r.id,
+            paused_working_days=r.paused_working_days or 0, turnaround_working_days=r.turnaround_working_days,
+            turnaround_days=r.turnaround_days)
 
     def list_dossiers(self, *, state: str | None = None, division: str | None = None,
                       officer: str | None = None, overdue: bool = False, due_within: int | None = None,

@@ -23,7 +23,8 @@ UTC = dt.UTC
 
 CLOCK_COLS = ("id", "stage", "seq", "unit", "limit_units", "policy", "extension", "max_extension",
               "start_date", "segment_start", "used_before", "paused_on", "pause_count", "paused_days",
-              "due_date", "finished_on", "outcome", "closed_by")
+              "due_date", "finished_on", "outcome", "closed_by", "paused_working_days", "turnaround_working_days",
+              "turnaround_days")
 DOSSIER_COLS = ("id", "code", "project_name", "investor", "project_group", "grade", "capital_source",
                 "division", "officer", "workflow_id", "workflow_version", "rule_version", "state",
                 "resume_state", "counters", "supplement_requests", "open_clock_id", "last_event_at",
@@ -135,7 +136,8 @@ class Repo:
             due_date=rd(r["due_date"]), used_before=r["used_before"], extension=r["extension"],
             max_extension=r["max_extension"], paused_on=rd(r["paused_on"]), pause_count=r["pause_count"],
             paused_days=r["paused_days"], finished_on=rd(r["finished_on"]), outcome=r["outcome"],
-            closed_by=r["closed_by"], id=r["id"],
+            closed_by=r["closed_by"], id=r["id"], paused_working_days=r["paused_working_days"] or 0,
+            turnaround_working_days=r["turnaround_working_days"], turnaround_days=r["turnaround_days"],
         )
 
     # -- writing -----------------------------------------------------------------------------

@@ -63,6 +63,8 @@ class Dossier(SQLModel, table=True):
     __table_args__ = (
         Index("ix_dossier_division_state", "division", "state"),
         Index("ix_dossier_officer_state", "officer", "state"),
+        # the year's evaluation walks the dossiers in (division, officer) order: no sort (0003)
+        Index("ix_dossier_division_officer", "division", "officer"),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=64)
@@ -107,12 +109,24 @@ class DossierEvent(SQLModel, table=True):
     clock_effect: str | None = None
 
 
+#: the columns of the covering indexes of ``stage_clock`` (revision 0003)
+FINISHED_COVER = ("finished_on", "outcome", "pause_count", "dossier_id", "stage", "start_date", "due_date",
+                  "paused_days", "unit", "limit_units", "turnaround_working_days", "turnaround_days")
+DOSSIER_COVER = ("dossier_id", "finished_on", "outcome", "pause_count", "unit", "limit_units",
+                 "turnaround_working_days", "turnaround_days")
+
+
 class StageClockRow(SQLModel, table=True):
     __tablename__ = "stage_clock"
     __table_args__ = (
         # the scheduler's scan: open clocks by due date
         Index("ix_stage_clock_open_due", "due_date", "finished_on"),
         Index("ix_stage_clock_finished", "finished_on"),
+        # revision 0003, read without touching the table (engine/metrics.py): the stages finished in a
+        # period (the month's finished pass, the campaign trend in finishing order, the backlog's
+        # stages finished after the period), and per dossier the stages the year's evaluation sums
+        Index("ix_stage_clock_finished_cover", *FINISHED_COVER),
+        Index("ix_stage_clock_dossier_cover", *DOSSIER_COVER),
     )
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
@@ -133,6 +147,10 @@ class StageClockRow(SQLModel, table=True):
     finished_on: dt.date | None = None
     outcome: str | None = Field(default=None, max_length=16)
     closed_by: str | None = Field(default=None, max_length=64)
+    # stored once by the engine (engine/deadlines.py; revision 0003): what the metrics read
+    paused_working_days: int | None = None
+    turnaround_working_days: int | None = None
+    turnaround_days: int | None = None
 
 
 class ClockPause(SQLModel, table=True):

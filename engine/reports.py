@@ -43,16 +43,25 @@ VI_COLUMNS: list[tuple[str, str, str]] = [  # key, header, kind (int | share | n
 
 
 # -- data --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _movement_period(path: str, mtime_ns: int, size: int) -> tuple[dt.date, dt.date]:
+    """A movement file's period, parsed once per version of the file (every monthly report asks)."""
+    from .evaluation import load_movement
+
+    mv = load_movement(Path(path))
+    return mv.start, mv.end
+
+
 def _campaign_start(app: App, month: Period) -> dt.date:
     """The start of the campaign the month belongs to (the default movement), else 12 months back."""
-    from .evaluation import load_movement
     from .resources import workflows_dir
 
     path = workflows_dir() / "movements" / DEFAULT_MOVEMENT
     try:
-        mv = load_movement(path)
-        if mv.start <= month.start <= mv.end:
-            return mv.start
+        st = path.stat()
+        start, end = _movement_period(str(path), st.st_mtime_ns, st.st_size)
+        if start <= month.start <= end:
+            return start
     except Exception:  # a province may remove the file; the trend then covers a year
         log.debug("default movement unavailable", exc_info=True)
     y, m = month.start.year - 1, month.start.month + 1

@@ -89,6 +89,7 @@ def register(app: typer.Typer) -> None:
             for r in rows_:
                 name = " / ".join(str(r[d]) for d in dims) or "Toàn Sở"
                 share = r["early_or_on_time_share"]
+                assert share is None or isinstance(share, float | int)
                 med = r["wd_median"]
                 lines.append(f"{name[:34]:<34} {r['received']:>6} {r['finished']:>6} {r['early']:>5} "
                              f"{r['on_time']:>5} {r['late']:>5} "

@@ -46,7 +46,10 @@ class Dialect:
         if value is None:
             return None
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
+        if not self.sqlite:
+            return value
+        # the text SQLAlchemy's SQLite DateTime stores: "YYYY-MM-DD HH:MM:SS.ffffff", UTC, no offset
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def read_ts(self, value: Any) -> dt.datetime | None:
         if value is None:

@@ -8,7 +8,7 @@
 2. deadline computations per second (``WorkingCalendar.add`` over mixed N and units);
 3. cold start of ``thamdinh --help`` (median of several subprocess runs).
 
-The machines are noisy (up to 2x between runs, see /work/shared/dependencies.md): read the ratio of the
+The machines are noisy (up to 2x between runs, as measured on these shared machines): read the ratio of the
 engine to the raw loop, measured side by side, rather than the absolute numbers.
 """
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .datafiles import as_day, read_mapping
 from .errors import DefinitionError, NonWorkingDay, OutOfCalendar
 from .timeutil import vn_date
 
@@ -167,8 +166,8 @@ def load_calendar_spec(paths: list[Path]) -> CalendarSpec:
     make_up: dict[dt.date, str] = {}
     not_off: set[dt.date] = set()
     for path in paths:
-        data = _read_yaml(path)
-        if not isinstance(data, dict) or "id" not in data:
+        data = read_mapping(path, "tệp lịch phải là một bảng YAML có khóa 'id'.")
+        if "id" not in data:
             raise DefinitionError(f"{path}: tệp lịch phải là một bảng YAML có khóa 'id'.")
         if base is None:
             base = data
@@ -208,23 +207,11 @@ def load_calendar_spec(paths: list[Path]) -> CalendarSpec:
     )
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: YAML không hợp lệ: {exc}") from None
-
-
 def _dated(path: Path, data: dict[str, Any], key: str) -> dict[dt.date, str]:
     out: dict[dt.date, str] = {}
     for i, item in enumerate(data.get(key) or []):
-        raw = item.get("date") if isinstance(item, dict) else item
-        if isinstance(raw, str):
-            try:
-                raw = dt.date.fromisoformat(raw)
-            except ValueError:
-                raw = None
-        if not isinstance(raw, dt.date):
+        day = as_day(item.get("date") if isinstance(item, dict) else item)
+        if day is None:
             raise DefinitionError(f"{path}: {key}[{i}].date: cần một ngày dạng YYYY-MM-DD.")
-        out[raw] = str(item.get("name", "")) if isinstance(item, dict) else ""
+        out[day] = str(item.get("name", "")) if isinstance(item, dict) else ""
     return out

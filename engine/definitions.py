@@ -15,9 +15,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .calendar import UNITS
+from .datafiles import as_day, read_mapping
 from .errors import BadInput, DefinitionError, ReceiptRefused
 
 ROLES = ("officer", "head", "director", "admin")
@@ -260,15 +259,7 @@ def load_workflow_file(path: Path) -> WorkflowDef:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: YAML không hợp lệ: {exc}") from None
-    except OSError as exc:
-        raise DefinitionError(f"{path}: không đọc được tệp: {exc.strerror}") from None
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path}: tệp quy trình phải là một bảng YAML (mapping).")
-    return data
+    return read_mapping(path, "tệp quy trình phải là một bảng YAML (mapping).")
 
 
 def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -411,12 +402,10 @@ def _parse_guard(c: _Ctx, key: str, spec: Any) -> Guard:
 
 
 def _as_date(c: _Ctx, key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise c.fail(key, "cần một ngày dạng YYYY-MM-DD.") from None
+    day = as_day(value)
+    if day is None:
+        raise c.fail(key, "cần một ngày dạng YYYY-MM-DD.")
+    return day
 
 
 def _parse_rules(c: _Ctx, raw: Any, stages: Mapping[str, str]) -> tuple[RuleVersion, ...]:

@@ -26,8 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from .datafiles import as_day, read_mapping
 from .errors import DefinitionError
 
 if TYPE_CHECKING:
@@ -125,24 +124,15 @@ class Movement:
 
 
 def _date(path: Path, key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DefinitionError(f"{path}: {key}: cần một ngày dạng YYYY-MM-DD.") from None
+    day = as_day(value)
+    if day is None:
+        raise DefinitionError(f"{path}: {key}: cần một ngày dạng YYYY-MM-DD.")
+    return day
 
 
 def load_movement(path: Path) -> Movement:
     """Read and validate a movement file; raises DefinitionError naming the file and key."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DefinitionError(f"{path}: không đọc được tệp: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: YAML không hợp lệ: {exc}") from None
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path}: cần một bảng YAML (id, name, period, criteria, bands).")
+    data = read_mapping(path, "cần một bảng YAML (id, name, period, criteria, bands).")
     for key in ("id", "name", "period", "criteria", "bands"):
         if key not in data:
             raise DefinitionError(f"{path}: thiếu khóa '{key}'.")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .datafiles import read_mapping
 from .definitions import ROLES
 from .errors import DefinitionError
 
@@ -34,14 +33,7 @@ class OrgSpec:
 
 def read_org(path: Path) -> OrgSpec:
     """Read and validate an organisation file. Raises DefinitionError naming the file and key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DefinitionError(f"{path}: không đọc được tệp: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: YAML không hợp lệ: {exc}") from None
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path}: cần một bảng YAML có 'divisions' và 'people'.")
+    data = read_mapping(path, "cần một bảng YAML có 'divisions' và 'people'.")
 
     def fail(key: str, msg: str) -> DefinitionError:
         return DefinitionError(f"{path}: {key}: {msg}")

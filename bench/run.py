@@ -89,7 +89,7 @@ def bench_raw(db: Path, dossiers: int) -> tuple[int, float]:
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
         conn.execute(f"PRAGMA {pragma}")
     ids = [r[0] for r in conn.execute("SELECT id FROM dossier ORDER BY code")]
-    ts = NOW.astimezone(dt.timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    ts = NOW.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     start = time.perf_counter()
     n = 0
     for dossier_id in ids:
@@ -111,7 +111,8 @@ def bench_deadlines(app: App, count: int) -> tuple[int, float]:
     rng = random.Random(7)
     cal = app.calendar
     first = dt.date(2024, 1, 1).toordinal()
-    cases = [(dt.date.fromordinal(first + rng.randrange(0, 365 * 6)), rng.choice((1, 2, 5, 7, 12, 15, 20, 25, 35, 60, 90)),
+    lengths = (1, 2, 5, 7, 12, 15, 20, 25, 35, 60, 90)
+    cases = [(dt.date.fromordinal(first + rng.randrange(0, 365 * 6)), rng.choice(lengths),
               rng.choice((DAYS, WORKING_DAYS))) for _ in range(count)]
     add = cal.add
     start = time.perf_counter()

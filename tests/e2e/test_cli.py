@@ -241,7 +241,8 @@ def test_the_command_line_works_on_postgresql(tmp_path: Path) -> None:
         admin.dispose()
 
 
-def test_workflow_validate_accepts_the_shipped_files_and_names_the_key_of_a_broken_one(cli: Cli, tmp_path: Path) -> None:
+def test_workflow_validate_accepts_the_shipped_files_and_names_the_key_of_a_broken_one(
+        cli: Cli, tmp_path: Path) -> None:
     shipped = sorted(str(p) for p in workflows_dir().glob("*.yaml"))
     assert sorted(cli("workflow", "validate", *shipped, "--json").json["valid"]) == [
         "post-basic-design", "project-appraisal"]

@@ -10,7 +10,8 @@ import shutil
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import uvicorn

@@ -7,16 +7,27 @@ import datetime as dt
 import json
 import multiprocessing
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 
 from engine.app import App
-from engine.errors import (BadInput, ConflictError, DuplicateDossier, IllegalTransition, NonWorkingDay,
-                           NotPermitted, Refused, ThamdinhError, TimeOrderError, UnknownDossier,
-                           UnknownPerson)
+from engine.errors import (
+    BadInput,
+    ConflictError,
+    DuplicateDossier,
+    IllegalTransition,
+    NonWorkingDay,
+    NotPermitted,
+    Refused,
+    ThamdinhError,
+    TimeOrderError,
+    UnknownDossier,
+    UnknownPerson,
+)
 from engine.settings import Settings
 from engine.timeutil import FixedClock
 

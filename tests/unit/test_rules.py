@@ -37,7 +37,7 @@ class Run:
     clocks: list[deadlines.StageClock] = field(default_factory=list)
 
     @classmethod
-    def receive(cls, app: App, workflow: str, day: dt.date, **fields: Any) -> "Run":
+    def receive(cls, app: App, workflow: str, day: dt.date, **fields: Any) -> Run:
         cw = app.compiled[workflow]
         rule = cw.wf.rule_for(day)
         cw.wf.check_receipt(rule)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -217,7 +218,8 @@ def test_a_province_folder_shortens_group_c_under_law_62_2020_without_editing_sh
     for group, value in (("A", 35), ("B", 25)):
         assert wf.limit(rule, "appraisal", {"group": group}).value == value
     assert wf.limit(wf.rule("decree-217-2026"), "appraisal", c).value == 12
-    assert wf.rule("decree-217-2026").stages["appraisal"].limits == base.rule("decree-217-2026").stages["appraisal"].limits
+    rule_217 = "decree-217-2026"
+    assert wf.rule(rule_217).stages["appraisal"].limits == base.rule(rule_217).stages["appraisal"].limits
     assert set(local.workflows) == set(shipped_app.workflows)
     # and the compiled workflow opens clocks with the province's limit
     clock = local.compiled["project-appraisal"].open_clock(

@@ -82,13 +82,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
 
     with op.batch_alter_table('stage_clock', schema=None) as batch_op:
-        batch_op.create_index('ix_stage_clock_open_only', ['due_date'], unique=False, sqlite_where=sa.text('finished_on IS NULL'), postgresql_where=sa.text('finished_on IS NULL'))
+        batch_op.create_index('ix_stage_clock_open_only', ['due_date'], unique=False,
+                              sqlite_where=sa.text('finished_on IS NULL'),
+                              postgresql_where=sa.text('finished_on IS NULL'))
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('stage_clock', schema=None) as batch_op:
-        batch_op.drop_index('ix_stage_clock_open_only', sqlite_where=sa.text('finished_on IS NULL'), postgresql_where=sa.text('finished_on IS NULL'))
+        batch_op.drop_index('ix_stage_clock_open_only', sqlite_where=sa.text('finished_on IS NULL'),
+                            postgresql_where=sa.text('finished_on IS NULL'))
 
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_next')

@@ -81,7 +81,8 @@ def populate(db: Path, app: App, n: int, n_open: int, seed: int = 7) -> float:
                          "project-appraisal", 1, "decree-217-2026", "appraising" if is_open else "approved",
                          None, "{}", 0, i if is_open else None, None, start.isoformat(), ts, ts,
                          None if is_open else ts, 2))
-        clocks.append((i, i, "appraisal", 1, "working_days", 12, "restart", 0, 12, start.isoformat(),
+        clocks.append((i, i, division, officer, "project-appraisal", "appraisal", 1, "working_days", 12, "restart",
+                       0, 12, start.isoformat(),
                        start.isoformat(), 0, paused.isoformat() if paused else None, 1 if paused else 0, 0,
                        due.isoformat() if due else None, finished.isoformat() if finished else None,
                        None if is_open else "on_time", None if is_open else "approve"))
@@ -96,9 +97,9 @@ def populate(db: Path, app: App, n: int, n_open: int, seed: int = 7) -> float:
         " open_clock_id, blockers, received_on, received_at, last_event_at, closed_at, version)"
         " VALUES (" + ", ".join("?" * 23) + ")", dossiers)
     con.executemany(
-        "INSERT INTO stage_clock (id, dossier_id, stage, seq, unit, limit_units, policy, extension, max_extension,"
-        " start_date, segment_start, used_before, paused_on, pause_count, paused_days, due_date, finished_on,"
-        " outcome, closed_by) VALUES (" + ", ".join("?" * 19) + ")", clocks)
+        "INSERT INTO stage_clock (id, dossier_id, division, officer, workflow_id, stage, seq, unit, limit_units,"
+        " policy, extension, max_extension, start_date, segment_start, used_before, paused_on, pause_count,"
+        " paused_days, due_date, finished_on, outcome, closed_by) VALUES (" + ", ".join("?" * 22) + ")", clocks)
     for _, sql in indexes:
         con.execute(sql)
     con.commit()

@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DIMENSIONS = ("division", "officer", "workflow", "stage")
-_DIM_SQL = {"division": "d.division", "officer": "d.officer", "workflow": "d.workflow_id", "stage": "c.stage"}
 #: backlog age buckets, in working days since the stage started (upper bounds, inclusive)
 AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (("0–10", 10), ("11–20", 20), ("21–40", 40), ("trên 40", None))
 #: turnaround distribution buckets, working days (upper bounds, inclusive)
@@ -234,19 +233,28 @@ class MetricsSession:
                            hint="Mở rộng khoảng năm (years) trong tệp lịch.")
 
     # -- SQL building blocks --------------------------------------------------------------
-    def _finished_base(self, division: str | None, with_started: bool = False) -> str:
-        where = "c.finished_on BETWEEN :start AND :end" + (" AND d.division = :division" if division else "")
-        nxt = "CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END AS started, " if with_started else ""
-        return (
-            "SELECT d.division AS division, d.officer AS officer, d.workflow_id AS workflow, c.stage AS stage, "
-            "CASE WHEN c.outcome IS NULL THEN NULL WHEN c.pause_count > 1 THEN 'late' ELSE c.outcome END AS outcome, "
-            "c.turnaround_working_days AS wd, c.turnaround_days AS days, "
-            "c.pause_count AS pause_count, c.paused_days AS paused_days, "
-            "(c.turnaround_days + c.paused_days) AS elapsed, "
-            f"{nxt}c.unit AS unit, c.limit_units AS limit_units "
-            "FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-            f"WHERE {where}"
-        )
+    # Every query reads ``stage_clock`` alone through ix_stage_clock_finished_dims (finishing day, then
+    # the dimensions and the turnaround; revision 0004): the clock carries the division, officer and
+    # workflow it ran under, so no query joins ``dossier`` except the overdue list, for its names.
+    @staticmethod
+    def _where_division(division: str | None) -> str:
+        # not a plain ``c.division = :division``: SQLite would then sort rows that the index already
+        # gives in GROUP BY order (an equality on a column it does not search by); same result
+        return " AND COALESCE(c.division, '') = :division" if division else ""
+
+    def _finished_base(self, division: str | None) -> str:
+        """The stage cases finished in the period: dimensions and turnaround (the percentiles' input)."""
+        return ("SELECT c.division AS division, c.officer AS officer, c.workflow_id AS workflow, c.stage AS stage, "
+                "c.turnaround_working_days AS wd, c.turnaround_days AS days FROM stage_clock c "
+                "WHERE c.finished_on BETWEEN :start AND :end" + self._where_division(division))
+
+    @staticmethod
+    def _grouped_by_day(inner: str, keys: Sequence[str], sums: Sequence[str]) -> str:
+        """``inner`` groups by the finishing day first, then ``keys``: the index's own order, so SQLite
+        groups the rows as it reads them, with no sort. This sums those per-day groups over the days
+        (a sort of a few thousand groups instead of every row)."""
+        return (f"SELECT {', '.join(keys)}, {', '.join(f'SUM({x})' for x in sums)} "
+                f"FROM ({inner}) g GROUP BY {', '.join(keys)}")
 
     def _params(self, period: Period, division: str | None) -> dict[str, Any]:
         p: dict[str, Any] = {"start": self._day(period.start), "end": self._day(period.end)}
@@ -279,33 +287,43 @@ class MetricsSession:
             return r
 
         # 1. finished stage cases, grouped down to (turnaround in working days, in days): the groups
-        #    give every sum, and their counts are exact histograms for medians and percentiles
-        finished_sql = (
-            "SELECT b.division, b.officer, b.workflow, b.stage, b.started, b.unit, b.wd, b.days, COUNT(*), "
-            "SUM(CASE WHEN b.outcome IS NOT NULL THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN b.outcome = 'early' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN b.outcome = 'on_time' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN b.outcome = 'late' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN b.pause_count > 0 THEN 1 ELSE 0 END), SUM(b.paused_days), SUM(b.elapsed), "
-            "SUM(b.pause_count), SUM(CASE WHEN b.pause_count > 1 THEN 1 ELSE 0 END), SUM(b.limit_units) "
-            f"FROM ({self._finished_base(division, with_started=True)}) b "
-            "GROUP BY b.division, b.officer, b.workflow, b.stage, b.started, b.unit, b.wd, b.days")
+        #    give every sum, and their counts are exact histograms for medians and percentiles. A stage
+        #    with more than one supplement request counts as late (judged stages only).
+        inner = (
+            "SELECT c.division AS division, c.officer AS officer, c.workflow_id AS workflow, c.stage AS stage, "
+            "c.turnaround_working_days AS wd, c.turnaround_days AS days, COUNT(*) AS n, "
+            "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS started, "
+            "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
+            "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS early, "
+            "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS on_time, "
+            "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END) "
+            "AS late, "
+            "SUM(CASE WHEN c.pause_count > 0 THEN 1 ELSE 0 END) AS paused_cases, SUM(c.paused_days) AS paused_days, "
+            "SUM(c.turnaround_days + c.paused_days) AS elapsed, SUM(c.pause_count) AS supplements, "
+            "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END) AS repeated, SUM(c.limit_units) AS limits, "
+            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) "
+            "AS used FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end"
+            + self._where_division(division)
+            + " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage, "
+            "c.turnaround_working_days, c.turnaround_days")
+        finished_sql = self._grouped_by_day(
+            inner, ("division", "officer", "workflow", "stage", "wd", "days"),
+            ("n", "started", "judged", "early", "on_time", "late", "paused_cases", "paused_days", "elapsed",
+             "supplements", "repeated", "limits", "used"))
         for rec in self.conn.execute(text(finished_sql), params):
             k = tuple(rec[:4])
             r = slot(k)
-            wd, days, n = int(rec[6]), int(rec[7]), int(rec[8])
-            judged, early, on_time, late = (int(x or 0) for x in rec[9:13])
+            wd, days = int(rec[4]), int(rec[5])
+            n, started, judged = int(rec[6]), int(rec[7] or 0), int(rec[8] or 0)
             r["finished"] += n
+            r["received"] += started
             r["judged"] += judged
-            r["early"] += early
-            r["on_time"] += on_time
-            r["late"] += late
             r["not_judged"] += n - judged
             r["wd_sum"] += wd * n
             r["days_sum"] += days * n
-            r["used_sum"] += (wd if rec[5] == "working_days" else days) * n
-            for name, value in zip(("paused_cases", "paused_days_sum", "elapsed_days_sum", "supplement_requests",
-                                    "repeated_supplements", "limit_sum"), rec[13:19], strict=False):
+            for name, value in zip(("early", "on_time", "late", "paused_cases", "paused_days_sum", "elapsed_days_sum",
+                                    "supplement_requests", "repeated_supplements", "limit_sum", "used_sum"),
+                                   rec[9:19], strict=True):
                 r[name] += int(value or 0)
             r[f"turnaround_b{_bucket_of(wd, TURNAROUND_BUCKETS)}"] += n
             h = hist.get(k)
@@ -313,8 +331,6 @@ class MetricsSession:
                 h = hist[k] = (Counter(), Counter())
             h[0][wd] += n
             h[1][days] += n
-            if rec[4]:
-                r["received"] += n
         for k, values in (backlog() if backlog is not None else self.backlog_rows(period, division)):
             r = slot(k)
             for name, value in values.items():
@@ -337,42 +353,44 @@ class MetricsSession:
             out.append(self.cal.first if k <= 1 else self.cal.add_working_days(first, k - 1))
         return out
 
+    def _open_at_end(self, select: str, division: str | None, group: str = "", where: str = "") -> str:
+        """``select`` over the stage cases open at the period's end (started by it, not finished by it):
+        those finished after it, then those still open (``finished_on`` NULL: the front of the index),
+        each a range of ix_stage_clock_finished_dims; ``where`` is ANDed and ``group`` appended to each."""
+        cond = "c.start_date <= :end" + self._where_division(division) + (f" AND {where}" if where else "")
+        return (f"{select} FROM stage_clock c WHERE c.finished_on > :end AND {cond}{group} UNION ALL "
+                f"{select} FROM stage_clock c WHERE c.finished_on IS NULL AND {cond}{group}")
+
     def backlog_rows(self, period: Period, division: str | None = None) -> BacklogRows:
         """The stage cases open at the period's end (and how many of them started in it), per
         (division, officer, workflow, stage)."""
         params = self._params(period, division)
-        # started on or before the end, not finished by it. A stage case started in the period is
-        # either finished in it (``fine``'s first pass) or open at its end (this one), so "received"
-        # (stage cases started in the period) is the sum of the two passes.
+        # A stage case started in the period is either finished in it (``fine``'s first pass) or open at
+        # its end (this one), so "received" (stage cases started in the period) is the sum of the two.
         # age in working days = wd(end) - wd(start) <= h  <=>  start >= the working day numbered
         # wd(end) - h: bucket bounds become dates, and no calendar join is needed
         bounds = self._age_bounds(period.end)
-        parts = []
+        sums = ["COUNT(*) AS backlog", "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS received",
+                "SUM(CASE WHEN c.due_date < :end THEN 1 ELSE 0 END) AS open_overdue"]
         for i, (_, hi) in enumerate(AGE_BUCKETS):
             conds = ([f"c.start_date < :age_lo{i}"] if i > 0 else []) + \
                 ([f"c.start_date >= :age_lo{i + 1}"] if hi is not None else [])
-            parts.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
-        age = ", ".join(parts)
+            sums.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
         params = {**params, **{f"age_lo{i + 1}": self._day(b) for i, b in enumerate(bounds)}}
-        backlog_sql = (
-            "SELECT d.division, d.officer, d.workflow_id, c.stage, COUNT(*) AS backlog, "
-            "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS received, "
-            "SUM(CASE WHEN c.due_date < :end THEN 1 ELSE 0 END) AS open_overdue, " + age + " "
-            "FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-            "WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on > :end)"
-            + (" AND d.division = :division" if division else "")
-            + " GROUP BY d.division, d.officer, d.workflow_id, c.stage")
-        res = self.conn.execute(text(backlog_sql), params)
-        cols = list(res.keys())[4:]
-        return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(cols, rec[4:], strict=True)})
-                for rec in res]
+        names = [x.rsplit(" AS ", 1)[1] for x in sums]
+        inner = self._open_at_end(
+            "SELECT c.division AS division, c.officer AS officer, c.workflow_id AS workflow, c.stage AS stage, "
+            + ", ".join(sums), division,
+            " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage")
+        sql = self._grouped_by_day(inner, ("division", "officer", "workflow", "stage"), names)
+        return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(names, rec[4:], strict=True)})
+                for rec in self.conn.execute(text(sql), params)]
 
     def evaluation_totals(self, period: Period) -> list[dict[str, Any]]:
         """Additive rows per (division, officer) for a long period (a movement's year): only what the
         evaluation reads (outcomes, turnaround in the clock's unit against the limit, repeated
-        supplements, backlog and open overdue at the end). No histograms; on SQLite a period longer
-        than two months walks the dossiers in (division, officer) order through covering indexes (no
-        row lookup, no sort)."""
+        supplements, backlog and open overdue at the end). No histograms; the year's stages are grouped
+        per day as the index is read, then the days summed (no sort of a year of rows)."""
         self._check_span(period)
         params = self._params(period, None)
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -385,33 +403,23 @@ class MetricsSession:
                                 **{c: 0 for c in ADDITIVE}}
             return r
 
-        cols = (
-            "SELECT d.division, d.officer, COUNT(*), "
-            "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN c.outcome IS NOT NULL AND (c.outcome = 'late' OR c.pause_count > 1) THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END), SUM(c.pause_count), SUM(c.limit_units), "
-            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) ")
-        where = "WHERE c.finished_on BETWEEN :start AND :end GROUP BY d.division, d.officer"
-        sql = f"{cols}FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id {where}"
-        if not self.pg and (period.end - period.start).days > 62:
-            # a long period on SQLite: walk the dossiers in (division, officer) order and read each one's
-            # stages from a covering index, so the groups come out in order and a year of stages is
-            # never sorted (GROUP BY over a scan of stage_clock sorted them all: most of the time)
-            long_sql = (f"{cols}FROM dossier d INDEXED BY ix_dossier_division_officer "
-                        f"JOIN stage_clock c INDEXED BY ix_stage_clock_dossier_cover ON c.dossier_id = d.id {where}")
-            try:
-                self.conn.execute(text("EXPLAIN QUERY PLAN " + long_sql), params).fetchall()
-                sql = long_sql
-            except Exception:  # an index was renamed: take the plain way
-                log.warning("evaluation totals: covering indexes unavailable", exc_info=True)
-        for rec in self.conn.execute(text(sql), params):
+        names = ("finished", "judged", "early", "on_time", "late", "repeated_supplements", "supplement_requests",
+                 "limit_sum", "used_sum")
+        inner = (
+            "SELECT c.division AS division, c.officer AS officer, COUNT(*) AS finished, "
+            "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
+            "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS early, "
+            "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS on_time, "
+            "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END) "
+            "AS late, SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END) AS repeated_supplements, "
+            "SUM(c.pause_count) AS supplement_requests, SUM(c.limit_units) AS limit_sum, "
+            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) "
+            "AS used_sum FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end "
+            "GROUP BY c.finished_on, c.division, c.officer")
+        for rec in self.conn.execute(text(self._grouped_by_day(inner, ("division", "officer"), names)), params):
             r = slot((rec[0], rec[1]))
-            n, judged = int(rec[2]), int(rec[3] or 0)
-            r.update(finished=n, judged=judged, not_judged=n - judged, early=int(rec[4] or 0),
-                     on_time=int(rec[5] or 0), late=int(rec[6] or 0), repeated_supplements=int(rec[7] or 0),
-                     supplement_requests=int(rec[8] or 0), limit_sum=int(rec[9] or 0), used_sum=int(rec[10] or 0))
+            r.update({name: int(value or 0) for name, value in zip(names, rec[2:], strict=True)})
+            r["not_judged"] = r["finished"] - r["judged"]
         for k, values in self.backlog_rows(period, None):
             r = slot(k)
             for name, value in values.items():
@@ -494,53 +502,33 @@ class MetricsSession:
         return rows
 
     def monthly_trend(self, start: dt.date, end: dt.date, division: str | None = None) -> list[dict[str, Any]]:
-        """Judged and early-or-on-time stage cases per month of finishing, from ``start`` to ``end``.
-
-        On SQLite, without a division filter, this reads only the covering index that starts with
-        (finished on, outcome, pause count): the days come out in order, no row is looked up and nothing
-        is sorted.
-        """
+        """Judged and early-or-on-time stage cases per month of finishing, from ``start`` to ``end``
+        (read from the index in finishing order: no row lookup, no sort)."""
         span = Period(start, end, "")
         self._check_span(span)
-        params = self._params(span, division)
-        per_day: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        fast = not self.pg and division is None
-        if fast:
-            try:
-                q = ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
-                     "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
-                     "FROM stage_clock c INDEXED BY ix_stage_clock_finished_cover "
-                     "WHERE c.finished_on BETWEEN :start AND :end GROUP BY c.finished_on")
-                for rec in self.conn.execute(text(q), params):
-                    ym = str(rec[0])[:7]
-                    per_day[ym] = [a + int(b or 0) for a, b in zip(per_day[ym], rec[1:4], strict=True)]
-            except Exception:  # the index was renamed: take the plain way
-                log.warning("monthly trend: index ix_stage_clock_finished_cover unavailable", exc_info=True)
-                per_day.clear()
-                fast = False
-        if not fast:
-            q = ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
-                 "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
-                 "FROM stage_clock c" + (" JOIN dossier d ON d.id = c.dossier_id" if division else "")
-                 + " WHERE c.finished_on BETWEEN :start AND :end" + (" AND d.division = :division" if division else "")
-                 + " GROUP BY c.finished_on")
-            for rec in self.conn.execute(text(q), params):
-                ym = str(rec[0])[:7]
-                per_day[ym] = [a + int(b or 0) for a, b in zip(per_day[ym], rec[1:4], strict=True)]
+        per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        q = ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
+             "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
+             "FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end" + self._where_division(division)
+             + " GROUP BY c.finished_on")
+        for rec in self.conn.execute(text(q), self._params(span, division)):
+            ym = str(rec[0])[:7]
+            per_month[ym] = [a + int(b or 0) for a, b in zip(per_month[ym], rec[1:4], strict=True)]
         out = []
         for mp in span.months():
-            finished, judged, good = per_day.get(mp.ym, (0, 0, 0))
+            finished, judged, good = per_month.get(mp.ym, (0, 0, 0))
             out.append({"month": mp.ym, "label": mp.label, "finished": finished, "judged": judged,
                         "early_or_on_time": good, "early_or_on_time_share": _share(good, judged)})
         return out
 
     def open_overdue_list(self, period: Period, division: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The stage cases open and past their due date at the period's end, the most overdue first."""
-        sql = ("SELECT d.code, d.project_name, d.investor, d.division, d.officer, d.workflow_id, c.stage, "
-               "c.start_date, c.due_date FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-               "WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on > :end) "
-               "AND c.due_date < :end" + (" AND d.division = :division" if division else "")
-               + " ORDER BY c.due_date, d.code LIMIT :limit")
+        cases = self._open_at_end(
+            "SELECT c.dossier_id, c.division, c.officer, c.workflow_id, c.stage, c.start_date, c.due_date",
+            division, where="c.due_date < :end")
+        sql = ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow_id, o.stage, "
+               f"o.start_date, o.due_date FROM ({cases}) o JOIN dossier d ON d.id = o.dossier_id "
+               "ORDER BY o.due_date, d.code LIMIT :limit")
         params = {**self._params(period, division), "limit": limit}
         out = []
         end_wd = self._wd_index[period.end.toordinal()]

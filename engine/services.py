@@ -191,7 +191,7 @@ class Services:
             raise _duplicate(code) from None
         effect = None
         if clock is not None:
-            repo.insert_clock(cur, dossier_id, clock)
+            repo.insert_clock(cur, {**values, "id": dossier_id}, clock)
             sql.set_open_clock(repo, cur, dossier_id, clock.id)  # type: ignore[arg-type]
             effect = f"start:{clock.stage}"
         repo.insert_event(cur, dossier_id, 1, RECEIVE, None, wf.initial, actor or officer or SYSTEM_ACTOR,
@@ -241,7 +241,7 @@ class Services:
         step = cw.fire(snap, event, role_set, rule, clock, day, self.cal, n_clocks + 1)
         open_id = d["open_clock_id"]
         if step.opened is not None:
-            open_id = repo.insert_clock(cur, d["id"], step.opened)
+            open_id = repo.insert_clock(cur, d, step.opened)
         elif step.changed is not None and not step.changed.is_open:
             open_id = None
         closed = when if wf.states[step.to_state].terminal else None
@@ -342,6 +342,9 @@ class Services:
             conds.append(col(Dossier.officer) == officer)
         if workflow:
             conds.append(col(Dossier.workflow_id) == workflow)
+        if overdue or due_within is not None:
+            # the open clock (finished_on NULL, as every open clock's): the partial index ix_stage_clock_open_only
+            conds.append(col(StageClockRow.finished_on).is_(None))
         if overdue:
             conds.append(due < today)
         if due_within is not None:

@@ -29,6 +29,8 @@ DOSSIER_COLS = ("id", "code", "project_name", "investor", "project_group", "grad
                 "division", "officer", "workflow_id", "workflow_version", "rule_version", "state",
                 "resume_state", "counters", "supplement_requests", "open_clock_id", "last_event_at",
                 "version")
+#: the dossier's columns a clock copies when it starts (what the metrics group by; revision 0004)
+CLOCK_DIMS = ("division", "officer", "workflow_id")
 _DATE_CLOCK = {"start_date", "segment_start", "paused_on", "due_date", "finished_on"}
 
 
@@ -90,8 +92,8 @@ class Repo:
             " note, clock_effect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         cols = CLOCK_COLS[1:]
         self._insert_clock = self.d.sql(
-            f"INSERT INTO stage_clock (dossier_id, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})"
-            " RETURNING id")
+            f"INSERT INTO stage_clock (dossier_id, {', '.join(CLOCK_DIMS)}, {', '.join(cols)}) "
+            f"VALUES ({', '.join('?' * (1 + len(CLOCK_DIMS) + len(cols)))}) RETURNING id")
         self._update_clock = self.d.sql(
             "UPDATE stage_clock SET " + ", ".join(f"{c} = ?" for c in cols) + " WHERE id = ?")
         self._insert_pause = self.d.sql("INSERT INTO clock_pause (clock_id, paused_on) VALUES (?, ?)")
@@ -152,8 +154,10 @@ class Repo:
             out.append(self.d.day(value) if col in _DATE_CLOCK else value)
         return out
 
-    def insert_clock(self, cur: Any, dossier_id: int, clock: StageClock) -> int:
-        cur.execute(self._insert_clock, [dossier_id, *self._clock_values(clock)])
+    def insert_clock(self, cur: Any, dossier: dict[str, Any], clock: StageClock) -> int:
+        """Insert ``clock`` for ``dossier`` (its id and CLOCK_DIMS); sets and returns the clock's id."""
+        cur.execute(self._insert_clock,
+                    [dossier["id"], *(dossier[k] for k in CLOCK_DIMS), *self._clock_values(clock)])
         clock.id = int(cur.fetchone()[0])
         return clock.id
 

@@ -140,10 +140,12 @@ def test_upgrade_from_0002_backfills_finished_clocks(fresh_url: str, clock: Any,
         assert current_revision(app.engine) == "0002"
         cols = {c["name"] for c in sa.inspect(app.engine).get_columns("stage_clock")}
         assert "turnaround_days" not in cols
-        assert upgrade(app.engine) == "0003"
+        assert upgrade(app.engine, "0003") == "0003"
         assert stored(app.engine) == EXPECTED
         idx = {i["name"] for i in sa.inspect(app.engine).get_indexes("stage_clock")}
         assert {"ix_stage_clock_finished_cover", "ix_stage_clock_dossier_cover"} <= idx
+        assert upgrade(app.engine) == "0004"
+        assert stored(app.engine) == EXPECTED
         # and the engine goes on from there: D2's open design stage finishes with the right figures
         app.services.fire("D2", "approve", actor="tp.nguyen", at="2024-04-05")
         assert stored(app.engine)[("D2", "post_basic_design")] == (0, 10, 14)
@@ -155,7 +157,7 @@ def test_backfill_on_an_empty_table_is_a_no_op(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
     app = App(Settings().with_(database_url=f"sqlite:///{db}"))
     try:
-        assert upgrade(app.engine) == "0003"
+        assert upgrade(app.engine) == "0004"
         assert stored(app.engine) == {}
     finally:
         app.close()

@@ -96,7 +96,7 @@ def bench_raw(db: Path, dossiers: int) -> tuple[int, float]:
         for k, event in enumerate(CYCLE):
             version = 1 + k
             cur = conn.cursor()
-            cur.execute(update, (event, None, "{}", 0, None, ts, None, version + 1, dossier_id, version))
+            cur.execute(update, (event, None, "{}", 0, None, ts, None, "cv.pham", version + 1, dossier_id, version))
             if cur.rowcount != 1:
                 raise SystemExit("raw loop: lost update")
             cur.execute(insert, (dossier_id, version + 1, event, "a", "b", ACTOR, ts, ts, None, None))

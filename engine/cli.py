@@ -145,11 +145,14 @@ def fire(
     at: str | None = typer.Option(None, "--at", help="Thời điểm (ISO 8601) để nhập lịch sử."),
     expect_version: int | None = typer.Option(None, "--expect-version",
                                                  help="Chỉ ghi nếu hồ sơ còn ở phiên bản này."),
+    officer: str | None = typer.Option(None, "--officer",
+                                       help="Cán bộ nhận hồ sơ (chỉ với thao tác giao hồ sơ, vd. reassign)."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Thực hiện một thao tác trên hồ sơ (ghi lịch sử, cập nhật thời hạn)."""
     services = get_app().services
-    result = services.fire(code, event, actor=actor, note=note, at=at, expected_version=expect_version)
+    result = services.fire(code, event, actor=actor, note=note, at=at, expected_version=expect_version,
+                           officer=officer)
     view = services.show(code)
     view["fired"] = result
     emit(view, as_json, _timeline)

@@ -31,6 +31,7 @@ RETURN = "@return"
 SAME = "@same"
 _TOP_KEYS = {"id", "version", "title", "source", "initial", "stages", "states", "events",
              "rule_versions", "override", "alerts"}
+_EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class EventDef:
     label: str
     roles: frozenset[str]
     transitions: tuple[TransitionDef, ...]
+    #: the event hands the dossier to another officer (``assigns_officer: true``): it keeps the state
+    #: and the clock, and the engine moves the dossier and its open clock to the officer given
+    assigns_officer: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,10 @@ def parse_workflow(data: dict[str, Any], where: str) -> WorkflowDef:
         key = f"events.{name}"
         if not isinstance(spec, dict):
             raise c.fail(key, "cần một bảng (label, roles, transitions).")
+        unknown_keys = set(spec) - _EVENT_KEYS
+        if unknown_keys:
+            raise c.fail(f"{key}.{sorted(unknown_keys)[0]}",
+                         f"khóa không được hỗ trợ (cho phép: {', '.join(sorted(_EVENT_KEYS))}).")
         roles = c.names(spec.get("roles"), f"{key}.roles")
         for role in roles:
             if role not in ROLES:
@@ -340,7 +348,16 @@ def parse_workflow(data: dict[str, Any], where: str) -> WorkflowDef:
         if not isinstance(trans_raw, list) or not trans_raw:
             raise c.fail(f"{key}.transitions", "cần ít nhất một chuyển trạng thái.")
         transitions = tuple(_parse_transition(c, name, i, t, states) for i, t in enumerate(trans_raw))
-        events[name] = EventDef(name, str(spec.get("label", name)), frozenset(roles), transitions)
+        assigns = spec.get("assigns_officer", False)
+        if not isinstance(assigns, bool):
+            raise c.fail(f"{key}.assigns_officer", "phải là true hoặc false.")
+        if assigns:
+            for t in transitions:
+                if t.target != SAME or t.clock is not None:
+                    raise c.fail(f"{key}.transitions[{t.index}]",
+                                 "thao tác giao hồ sơ chỉ giữ nguyên trạng thái và thời hạn "
+                                 "(target: '@same', không có 'clock').")
+        events[name] = EventDef(name, str(spec.get("label", name)), frozenset(roles), transitions, assigns)
 
     rule_versions = _parse_rules(c, data.get("rule_versions"), stages)
     alerts = _parse_alerts(c, data.get("alerts") or {}, stages)

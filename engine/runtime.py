@@ -149,7 +149,9 @@ class CompiledWorkflow:
         if t.max_times is not None:
             counters[t.key] = counters.get(t.key, 0) + 1
         resume_state = snap.resume_state
-        if wf.states[after].pauses_clock:
+        if t.target == SAME:
+            pass  # an internal transition (extend, reassign) leaves where a pause returns to as it was
+        elif wf.states[after].pauses_clock:
             resume_state = before
         elif wf.states[before].pauses_clock:
             resume_state = None
@@ -197,6 +199,8 @@ class CompiledWorkflow:
             step.changed = clock
             step.clock_effect = f"extend:{clock.stage}:+{units}"
             return
+        if t.target == SAME:
+            return  # the state is kept, so is the clock (reassign)
         if dst.pauses_clock:
             if clock is not None and not clock.paused:
                 deadlines.pause(clock, day, cal)

@@ -200,19 +200,48 @@ class Services:
 
     # -- fire --------------------------------------------------------------------------------
     def fire(self, code: str, event: str, *, actor: str, note: str | None = None,
-             at: str | dt.datetime | None = None, expected_version: int | None = None) -> dict[str, Any]:
+             at: str | dt.datetime | None = None, expected_version: int | None = None,
+             officer: str | None = None) -> dict[str, Any]:
         """Fire ``event`` on dossier ``code`` as ``actor``, in one transaction.
 
+        An event that assigns the officer (``assigns_officer`` in the workflow file, e.g. ``reassign``)
+        needs ``officer``: an active officer or head of the dossier's division. The dossier and its open
+        stage clock go to that officer; the finished clocks keep theirs.
+
         Raises UnknownDossier, UnknownPerson, UnknownEvent, NotPermitted, IllegalTransition,
-        GuardFailed, TimeOrderError, NonWorkingDay, or ConflictError if another edit won.
+        GuardFailed, TimeOrderError, NonWorkingDay, BadInput (officer missing, not allowed or not
+        wanted), or ConflictError if another edit won.
         """
         with self.app.repo.transaction() as cur:
             result = self._fire(cur, code, event, actor=actor, note=note, at=at,
-                                expected_version=expected_version)
+                                expected_version=expected_version, officer=officer)
         return result
 
+    def _assignee(self, cur: Any, d: dict[str, Any], officer: str | None, label: str) -> str:
+        """The officer an assigning event hands dossier ``d`` to, checked against the organisation."""
+        officer = (officer or "").strip()
+        if not officer:
+            raise BadInput(f"Thao tác «{label}» cần chọn cán bộ nhận hồ sơ.",
+                           hint="Thêm --officer MÃ_CÁN_BỘ (xem danh sách bằng: thamdinh org show).")
+        cur.execute(self.app.repo.d.sql("SELECT division, roles FROM person WHERE id = ? AND active = ?"),
+                    (officer, True))
+        row = cur.fetchone()
+        if row is None:
+            raise UnknownPerson(f"Không có cán bộ «{officer}» (hoặc đã thôi công tác) trong tổ chức.",
+                                hint="Xem danh sách bằng: thamdinh org show")
+        if row[0] != d["division"]:
+            raise BadInput(f"Cán bộ «{officer}» thuộc phòng «{row[0] or '—'}», hồ sơ {d['code']} thuộc phòng "
+                           f"«{d['division']}».", hint=f"Chọn một cán bộ của phòng {d['division']}.")
+        if not {"officer", "head"} & set((row[1] or "").split(",")):
+            raise BadInput(f"«{officer}» không phải chuyên viên hoặc trưởng phòng, không thụ lý hồ sơ được.",
+                           hint="Chọn một chuyên viên của phòng.")
+        if officer == d["officer"]:
+            raise BadInput(f"Hồ sơ {d['code']} đang do «{officer}» thụ lý.", hint="Chọn một cán bộ khác.")
+        return officer
+
     def _fire(self, cur: Any, code: str, event: str, *, actor: str, note: str | None,
-              at: str | dt.datetime | None, expected_version: int | None) -> dict[str, Any]:
+              at: str | dt.datetime | None, expected_version: int | None,
+              officer: str | None = None) -> dict[str, Any]:
         repo = self.app.repo
         loaded = repo.load_for_fire(cur, code, actor)
         if loaded is None:
@@ -239,6 +268,17 @@ class Services:
                                counters=json.loads(d["counters"] or "{}"))
         role_set = frozenset(r for r in roles.split(",") if r)
         step = cw.fire(snap, event, role_set, rule, clock, day, self.cal, n_clocks + 1)
+        edef = wf.events[event]
+        new_officer = d["officer"]
+        if edef.assigns_officer:
+            new_officer = self._assignee(cur, d, officer, edef.label)
+            handed = f"Giao hồ sơ từ «{d['officer'] or 'chưa phân công'}» sang «{new_officer}»."
+            note = f"{handed} {note}" if note else handed
+        elif officer is not None:
+            assigning = [e.name for e in wf.events.values() if e.assigns_officer]
+            raise BadInput(f"Thao tác «{edef.label}» không giao hồ sơ cho cán bộ khác; bỏ --officer.",
+                           hint=("Giao hồ sơ bằng thao tác: " + ", ".join(assigning) + ".") if assigning
+                           else "Quy trình này không có thao tác giao hồ sơ.")
         open_id = d["open_clock_id"]
         if step.opened is not None:
             open_id = repo.insert_clock(cur, d, step.opened)
@@ -249,16 +289,18 @@ class Services:
         if not repo.update_dossier(cur, d["id"], d["version"], state=step.to_state,
                                    resume_state=step.resume_state, counters=step.counters,
                                    supplement_requests=supp, open_clock_id=open_id, last_event_at=when,
-                                   closed_at=closed):
+                                   closed_at=closed, officer=new_officer):
             raise ConflictError(f"Hồ sơ «{code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
                                 hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")
         if step.changed is not None:
             repo.update_clock(cur, step.changed)
             repo.record_pause(cur, step.changed, step.clock_effect)
+        if new_officer != d["officer"] and open_id is not None:
+            repo.assign_clock(cur, open_id, new_officer)
         repo.insert_event(cur, d["id"], d["version"] + 1, event, step.from_state, step.to_state, actor, when,
                           self.app.clock.now(), note, step.clock_effect)
         return {"code": code, "event": event, "from": step.from_state, "to": step.to_state,
-                "version": d["version"] + 1, "clock_effect": step.clock_effect}
+                "version": d["version"] + 1, "clock_effect": step.clock_effect, "officer": new_officer}
 
     # -- reading -----------------------------------------------------------------------------
     def _dossier(self, s: Session, code: str) -> Dossier:

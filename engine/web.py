@@ -51,6 +51,7 @@ class FireBody(BaseModel):
     note: str | None = None
     at: str | None = None
     expected_version: int | None = None
+    officer: str | None = None  # the officer an assigning event (reassign) hands the dossier to
 
 
 def status_for(exc: ThamdinhError) -> int:
@@ -112,10 +113,16 @@ def create_web(app: App) -> FastAPI:
         except UnknownDossier as exc:
             return page("error.html", 404, message=str(exc), title="Không tìm thấy hồ sơ")
         wf = svc.workflow(view["workflow"]).wf
-        events = [{"name": e, "label": wf.event_label(e)} for e in view["allowed_events"]]
-        people = [{"id": p.id, "name": p.name, "roles": p.roles} for p in svc.people()]
+        events = [{"name": e, "label": wf.event_label(e), "assigns": wf.events[e].assigns_officer}
+                  for e in view["allowed_events"] if e in wf.events]
+        everyone = svc.people()
+        people = [{"id": p.id, "name": p.name, "roles": p.roles} for p in everyone]
+        # who an assigning event may hand the dossier to: the division's officers and heads
+        assignees = [{"id": p.id, "name": p.name} for p in everyone
+                     if p.division == view["division"] and p.id != view["officer"]
+                     and {"officer", "head"} & set(p.roles.split(","))]
         return page("dossier.html", status, d=view, events=events, people=people, error=error, done=done,
-                    note=note, actor=request.cookies.get(ACTOR_COOKIE, ""),
+                    note=note, actor=request.cookies.get(ACTOR_COOKIE, ""), assignees=assignees,
                     title=f"Hồ sơ {view['code']}")
 
     @api.get("/ho-so/{code}", response_class=HTMLResponse, include_in_schema=False)
@@ -124,11 +131,15 @@ def create_web(app: App) -> FastAPI:
 
     @api.post("/ho-so/{code}/thao-tac", include_in_schema=False)
     def fire_form(code: str, request: Request, event: str = Form(...), actor: str = Form(""),
-                  note: str = Form(""), expected_version: int = Form(...)) -> Response:
+                  note: str = Form(""), expected_version: int = Form(...), officer: str = Form("")) -> Response:
         try:
             if not actor.strip():
                 raise BadInput("Chưa chọn người thực hiện.", hint="Chọn tên của bạn trong danh sách.")
-            svc.fire(code, event, actor=actor, note=note.strip() or None, expected_version=expected_version)
+            # the officer list belongs to the assigning buttons; the others ignore it
+            assigns = any(e.name == event and e.assigns_officer for wf in app.workflows.values()
+                          for e in wf.events.values())
+            svc.fire(code, event, actor=actor, note=note.strip() or None, expected_version=expected_version,
+                     officer=officer if assigns else None)
         except ThamdinhError as exc:
             return _detail(code, request, status_for(exc), error=str(exc), note=note)
         resp = RedirectResponse(f"/ho-so/{quote(code, safe='')}?done={quote(event)}", status_code=303)
@@ -154,7 +165,7 @@ def create_web(app: App) -> FastAPI:
     @api.post("/api/dossiers/{code}/events")
     def api_fire(code: str, body: FireBody) -> dict[str, Any]:
         result = svc.fire(code, body.event, actor=body.actor, note=body.note, at=body.at,
-                          expected_version=body.expected_version)
+                          expected_version=body.expected_version, officer=body.officer)
         view = svc.show(code)
         view["fired"] = result
         return view

@@ -86,7 +86,9 @@ class Repo:
         self._select_for_fire = self.d.sql(_SELECT_FOR_FIRE)
         self._update_dossier = self.d.sql(
             "UPDATE dossier SET state = ?, resume_state = ?, counters = ?, supplement_requests = ?, "
-            "open_clock_id = ?, last_event_at = ?, closed_at = ?, version = ? WHERE id = ? AND version = ?")
+            "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ? "
+            "WHERE id = ? AND version = ?")
+        self._assign_clock = self.d.sql("UPDATE stage_clock SET officer = ? WHERE id = ?")
         self._insert_event = self.d.sql(
             "INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at,"
             " note, clock_effect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -176,11 +178,17 @@ class Repo:
 
     def update_dossier(self, cur: Any, dossier_id: int, expected_version: int, *, state: str,
                        resume_state: str | None, counters: dict[str, int], supplement_requests: int,
-                       open_clock_id: int | None, last_event_at: dt.datetime, closed_at: dt.datetime | None) -> bool:
+                       open_clock_id: int | None, last_event_at: dt.datetime, closed_at: dt.datetime | None,
+                       officer: str | None) -> bool:
         cur.execute(self._update_dossier, (
             state, resume_state, json.dumps(counters, sort_keys=True), supplement_requests, open_clock_id,
-            self.d.ts(last_event_at), self.d.ts(closed_at), expected_version + 1, dossier_id, expected_version))
+            self.d.ts(last_event_at), self.d.ts(closed_at), officer, expected_version + 1, dossier_id,
+            expected_version))
         return bool(cur.rowcount == 1)
+
+    def assign_clock(self, cur: Any, clock_id: int, officer: str | None) -> None:
+        """The open clock follows its dossier to another officer (revision 0004's ``officer``)."""
+        cur.execute(self._assign_clock, (officer, clock_id))
 
     def insert_event(self, cur: Any, dossier_id: int, seq: int, event: str, from_state: str | None,
                      to_state: str, actor: str, at: dt.datetime, recorded_at: dt.datetime, note: str | None,

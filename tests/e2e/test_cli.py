@@ -111,6 +111,18 @@ def test_receive_fire_and_show_print_the_dossier_as_json(cli: Cli) -> None:
     assert "TẠM DỪNG" in text and "Diễn biến" in text
 
 
+
+def test_a_head_hands_a_dossier_to_another_officer_from_the_command_line(cli: Cli) -> None:
+    cli.receive("HS-GIAO", "--at", "2024-06-03")
+    moved = cli("fire", "HS-GIAO", "reassign", "--actor", "tp.nguyen", "--officer", "cv.vo", "--at", "2024-06-04",
+                "--note", "Cân đối việc trong phòng", "--json").json
+    assert (moved["officer"], moved["state"], moved["fired"]["event"]) == ("cv.vo", "received", "reassign")
+    assert moved["history"][-1]["note"] == "Giao hồ sơ từ «cv.pham» sang «cv.vo». Cân đối việc trong phòng"
+    assert [d["code"] for d in cli("list", "--officer", "cv.vo", "--json").json] == ["HS-GIAO"]
+    missing = cli("fire", "HS-GIAO", "reassign", "--actor", "tp.nguyen", "--at", "2024-06-05", "--json", expect=2)
+    assert missing.json["error"] == "bad_input" and "--officer" in missing.json["hint"]
+    assert cli("show", "HS-GIAO", "--json").json["version"] == 2
+
 def test_list_filters_overdue_and_due_within_as_json(cli: Cli) -> None:
     cli.receive("HS-CU", "--at", "2024-06-03")       # long overdue
     fresh = cli.receive("HS-MOI").json                 # received now, decree 217 working days

@@ -73,7 +73,7 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     s = app.services
     r = s.fire("HS-P", "accept", actor="cv.pham", at="2024-06-04T10:00")
     assert r == {"code": "HS-P", "event": "accept", "from": "received", "to": "appraising", "version": 2,
-                 "clock_effect": None}
+                 "clock_effect": None, "officer": "cv.pham"}
     r = s.fire("HS-P", "request_supplement", actor="cv.pham", at="2024-06-06T15:00", note="Thiếu bản vẽ")
     assert r["clock_effect"] == "pause:appraisal"
     paused = s.show("HS-P")

@@ -99,3 +99,36 @@ def test_event_form_without_an_actor_asks_for_one(client: TestClient, make_dossi
                                                     "expected_version": "1"})
     assert r.status_code == 422
     assert "Chưa chọn người thực hiện" in r.text
+
+
+def test_api_hands_a_dossier_to_another_officer(client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-6", officer="cv.pham")
+    r = client.post("/api/dossiers/API-6/events",
+                    json={"event": "reassign", "actor": "tp.nguyen", "officer": "cv.dang", "at": "2024-06-04"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["officer"], r.json()["fired"]["officer"]) == ("cv.dang", "cv.dang")
+    other = client.post("/api/dossiers/API-6/events",
+                        json={"event": "reassign", "actor": "tp.nguyen", "officer": "cv.bui", "at": "2024-06-05"})
+    assert other.status_code == 422
+    assert "QHKT" in other.json()["message"]
+
+
+def test_the_dossier_page_offers_the_divisions_officers_and_the_form_hands_over(
+        client: TestClient, app: App, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="WEB-4", officer="cv.pham")
+    html = client.get("/ho-so/WEB-4").text
+    assert 'id="ev-reassign"' in html and 'id="officer"' in html
+    options = html.split('id="officer"', 1)[1].split("</select>", 1)[0]
+    assert 'value="cv.vo"' in options and 'value="tp.nguyen"' in options
+    assert 'value="cv.pham"' not in options and 'value="cv.ngo"' not in options  # the holder; another division
+    # another button ignores the officer list: accept goes through with an officer chosen
+    r = client.post("/ho-so/WEB-4/thao-tac", data={"event": "accept", "actor": "cv.pham", "note": "",
+                                                    "expected_version": "1", "officer": "cv.vo"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post("/ho-so/WEB-4/thao-tac", data={"event": "reassign", "actor": "tp.nguyen", "note": "",
+                                                    "expected_version": "2", "officer": "cv.vo"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    view = app.services.show("WEB-4")
+    assert (view["state"], view["officer"], view["version"]) == ("appraising", "cv.vo", 3)

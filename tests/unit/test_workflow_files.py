@@ -105,6 +105,18 @@ def _bad_limit_unit(d: dict[str, Any]) -> None:
     d["rule_versions"]["decree-217-2026"]["stages"]["appraisal"]["limits"][0]["unit"] = "months"
 
 
+def _assigning_event_that_moves(d: dict[str, Any]) -> None:
+    d["events"]["reassign"]["transitions"][0]["target"] = "appraising"
+
+
+def _assigning_not_a_bool(d: dict[str, Any]) -> None:
+    d["events"]["reassign"]["assigns_officer"] = "yes"
+
+
+def _misspelt_event_key(d: dict[str, Any]) -> None:
+    d["events"]["reassign"]["assign_officer"] = True
+
+
 @pytest.mark.parametrize("mutate, key, words", [
     (_unknown_target, "events.approve.transitions[1].target", "aproved"),
     (_unknown_source, "events.accept.transitions[0].source", "recieved"),
@@ -115,8 +127,12 @@ def _bad_limit_unit(d: dict[str, Any]) -> None:
     (_unknown_role, "events.approve.roles", "clerk"),
     (_bad_stage_unit, "rule_versions.law-62-2020.stages.appraisal.unit", "weeks"),
     (_bad_limit_unit, "rule_versions.decree-217-2026.stages.appraisal.limits[0].unit", "months"),
+    (_assigning_event_that_moves, "events.reassign.transitions[0]", "@same"),
+    (_assigning_not_a_bool, "events.reassign.assigns_officer", "true"),
+    (_misspelt_event_key, "events.reassign.assign_officer", "assigns_officer"),
 ], ids=["unknown-target-state", "unknown-source-state", "unreachable-state", "no-terminal-state",
-        "zero-duration", "negative-duration", "unknown-role", "bad-stage-unit", "bad-limit-unit"])
+        "zero-duration", "negative-duration", "unknown-role", "bad-stage-unit", "bad-limit-unit",
+        "assigning-event-changes-state", "assigns-officer-not-bool", "misspelt-event-key"])
 def test_a_defective_workflow_file_is_refused_naming_the_file_and_the_key(
         tmp_path: Path, mutate: Callable[[dict[str, Any]], None], key: str, words: str) -> None:
     data = shipped()

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .calendar import UNIT_LABELS, WorkingCalendar
-from .definitions import AlertThresholds
+from .definitions import AlertThresholds, AnswerWindow
 from .timeutil import local_date
 
 if TYPE_CHECKING:
@@ -43,9 +43,11 @@ log = logging.getLogger(__name__)
 
 DUE_SOON, DUE_TODAY, OVERDUE, ESCALATION = "due_soon", "due_today", "overdue", "escalation"
 KINDS = (DUE_SOON, DUE_TODAY, OVERDUE, ESCALATION)  # mildest first
-SEVERITY = {k: i for i, k in enumerate(KINDS)}
+#: a paused clock whose investor let the answer window (``supplement_answer``) run out
+ANSWER_OVERDUE = "answer_overdue"
+SEVERITY = {**{k: i for i, k in enumerate(KINDS)}, ANSWER_OVERDUE: len(KINDS)}
 KIND_LABELS = {DUE_SOON: "Sắp đến hạn", DUE_TODAY: "Đến hạn hôm nay", OVERDUE: "Quá hạn",
-               ESCALATION: "Quá hạn, báo cáo Giám đốc"}
+               ESCALATION: "Quá hạn, báo cáo Giám đốc", ANSWER_OVERDUE: "Quá hạn bổ sung hồ sơ"}
 
 
 # -- the pure decision -------------------------------------------------------------------------
@@ -65,6 +67,16 @@ def due_alerts(due: dt.date | None, today: dt.date, t: AlertThresholds,
     if due is None:
         return []
     return [(kind, day) for kind, day in alert_days(due, t, cal).items() if day <= today]
+
+
+def answer_deadline(paused_on: dt.date, window: AnswerWindow, cal: WorkingCalendar) -> dt.date:
+    """The last day the investor may answer a supplement request made on ``paused_on``."""
+    return cal.add(paused_on, window.value, window.unit)
+
+
+def answer_overdue_on(paused_on: dt.date, window: AnswerWindow, cal: WorkingCalendar) -> dt.date:
+    """The day the ``answer_overdue`` alert falls due: the working day after the last day to answer."""
+    return cal.next_working_day(answer_deadline(paused_on, window, cal), include_self=False)
 
 
 def status_on(due: dt.date, today: dt.date, t: AlertThresholds, cal: WorkingCalendar) -> str | None:
@@ -152,6 +164,37 @@ _CANDIDATES = (
     "1 + CASE WHEN c.due_date <= ? THEN 1 ELSE 0 END + CASE WHEN c.due_date < ? THEN 1 ELSE 0 END "
     "+ CASE WHEN c.due_date <= ? THEN 1 ELSE 0 END"
 )
+
+
+#: Paused open clocks (a paused clock has no due date: the NULL end of ix_stage_clock_open_only) paused
+#: on or before a day, without an ``answer_overdue`` alert for this pause (an alert of an earlier pause
+#: has a due date before this pause began). The exact decision, per rule version, is made in Python.
+_PAUSED_CLOCKS = (
+    "SELECT c.id, c.dossier_id, c.stage, c.paused_on, d.code, d.project_name, d.investor, d.workflow_id, "
+    "d.rule_version, d.division, d.officer, d.blockers "
+    "FROM stage_clock c {indexed} "
+    "JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id "
+    "WHERE c.finished_on IS NULL AND c.due_date IS NULL AND c.paused_on IS NOT NULL AND c.paused_on <= ?"
+)
+_ANSWER_CANDIDATES = (_PAUSED_CLOCKS + " AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.clock_id = c.id "
+                      "AND a.kind = ? AND a.due_date >= c.paused_on)")
+
+#: Recorded only if the clock is still open and paused since the same day.
+_INSERT_ANSWER_ALERT = (
+    "INSERT INTO alert (dossier_id, clock_id, kind, stage, due_date, falls_on, raised_on, raised_at) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stage_clock s JOIN dossier o "
+    "ON o.id = s.dossier_id AND o.open_clock_id = s.id WHERE s.id = ? AND s.finished_on IS NULL "
+    "AND s.due_date IS NULL AND s.paused_on = ?) "
+    "ON CONFLICT (clock_id, due_date, kind, dossier_id) DO NOTHING RETURNING id"
+)
+
+
+def shortest_answer_window(app: App) -> int | None:
+    """The fewest calendar days any rule version's answer window can last (a working day is at least a
+    day), or None when no rule version has one."""
+    values = [r.supplement_answer.value for wf in app.workflows.values() for r in wf.rule_versions
+              if r.supplement_answer is not None]
+    return min(values) if values else None
 
 
 def candidate_params(app: App, today: dt.date) -> tuple[Any, ...]:
@@ -244,15 +287,18 @@ def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
                 "workflow_id": r[8], "division": r[9], "officer": r[10], "blockers": r[11], "have": set()}
         if r[12] is not None:
             c["have"].add(r[12])
-    result.candidates = len(clocks)
     todo = []
     for c in clocks.values():
         t = thresholds_for(app, c["workflow_id"], c["stage"])
         new = [(k, day) for k, day in due_alerts(c["due_date"], today, t, cal) if k not in c["have"]]
         if new:
             todo.append((c, new))
+    with repo.transaction() as cur:
+        answers, answer_candidates = _past_answer_window(app, cur, today, unalerted=True)
+    todo.extend((c, [(ANSWER_OVERDUE, c["falls_on"])]) for c in answers)
+    result.candidates = len(clocks) + answer_candidates
     people: Directory | None = None
-    insert = sql(_INSERT_ALERT)
+    insert, insert_answer = sql(_INSERT_ALERT), sql(_INSERT_ANSWER_ALERT)
     for start in range(0, len(todo), CHUNK):
         with repo.transaction() as cur:
             outbox = Outbox(app, cur)
@@ -260,8 +306,12 @@ def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
                 raised: dict[str, int] = {}
                 for kind, falls_on in new:
                     due = repo.d.day(c["due_date"])
-                    cur.execute(insert, (c["dossier_id"], c["clock_id"], kind, c["stage"], due,
-                                         repo.d.day(falls_on), repo.d.day(today), repo.d.ts(now), c["clock_id"], due))
+                    values = (c["dossier_id"], c["clock_id"], kind, c["stage"], due, repo.d.day(falls_on),
+                              repo.d.day(today), repo.d.ts(now), c["clock_id"])
+                    if kind == ANSWER_OVERDUE:
+                        cur.execute(insert_answer, (*values, repo.d.day(c["paused_on"])))
+                    else:
+                        cur.execute(insert, (*values, due))
                     row = cur.fetchone()
                     if row is not None:  # None: recorded by another scan, or the clock changed meanwhile
                         raised[kind] = int(row[0])
@@ -279,6 +329,42 @@ def scan(app: App, at: dt.datetime | None = None) -> ScanResult:
     for problem in result.problems:
         log.warning("%s", problem)
     return result
+
+
+def _past_answer_window(app: App, cur: Any, today: dt.date,
+                        unalerted: bool) -> tuple[list[dict[str, Any]], int]:
+    """Paused clocks whose investor's answer window (the dossier's rule version) ran out by ``today``
+    (with ``unalerted``: only those without an ``answer_overdue`` alert for this pause); and how many
+    paused clocks were read."""
+    shortest = shortest_answer_window(app)
+    if shortest is None:
+        return [], 0
+    repo, cal = app.repo, app.calendar
+    cutoff = repo.d.day(today - dt.timedelta(days=shortest))  # paused later: no window has run out yet
+    if unalerted:
+        cur.execute(open_clock_sql(app, _ANSWER_CANDIDATES), (cutoff, ANSWER_OVERDUE))
+    else:
+        cur.execute(open_clock_sql(app, _PAUSED_CLOCKS), (cutoff,))
+    rows = cur.fetchall()
+    out = []
+    for (clock_id, dossier_id, stage, paused_raw, code, name, investor, workflow_id, rule_id, division, officer,
+         blockers) in rows:
+        wf = app.workflows.get(workflow_id)
+        rule = next((r for r in wf.rule_versions if r.id == rule_id), None) if wf else None
+        if rule is None or rule.supplement_answer is None:
+            continue
+        paused_on = repo.d.read_day(paused_raw)
+        assert paused_on is not None
+        window = rule.supplement_answer
+        falls_on = answer_overdue_on(paused_on, window, cal)
+        if falls_on > today:
+            continue
+        out.append({"clock_id": clock_id, "dossier_id": dossier_id, "stage": stage, "unit": window.unit,
+                    "due_date": answer_deadline(paused_on, window, cal), "falls_on": falls_on,
+                    "paused_on": paused_on, "code": code, "name": name, "investor": investor,
+                    "workflow_id": workflow_id, "division": division, "officer": officer, "blockers": blockers,
+                    "have": set()})
+    return out, len(rows)
 
 
 def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised: dict[str, int],
@@ -299,7 +385,7 @@ def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised:
                    else "chưa phân công chuyên viên")
             result.problems.append(f"Hồ sơ {c['code']}: {who}; cảnh báo «{KIND_LABELS[kind]}» "
                                    "không gửi được cho chuyên viên.")
-        if kind == OVERDUE:
+        if kind in (OVERDUE, ANSWER_OVERDUE):
             heads = people.heads.get(c["division"], [])
             if not heads:
                 result.problems.append(f"Hồ sơ {c['code']}: phòng {c['division']} không có trưởng phòng "
@@ -324,7 +410,8 @@ def _notify(app: App, outbox: Any, people: Directory, c: dict[str, Any], raised:
                         "officer_name": people.name(c["officer"]),
                         "stage_label": stage_label(app, c["workflow_id"], c["stage"]), "due_date": due,
                         "days": days, "unit_label": UNIT_LABELS.get(c["unit"], c["unit"]),
-                        "blockers": c["blockers"], "link": dossier_link(app, c["code"])},
+                        "blockers": c["blockers"], "link": dossier_link(app, c["code"]),
+                        "paused_on": c.get("paused_on")},
         }
         alert_id = raised[kind]
         if outbox.add(f"alert:{alert_id}:{person.id}", "alert", person, "alert", context, alert_id=alert_id,
@@ -386,6 +473,14 @@ def digest(app: App, at: dt.datetime | None = None) -> DigestResult:
                 "code": code, "name": name, "stage_label": stage_label(app, wid, stage), "due_date": due,
                 "status": status, "days": days, "unit_label": UNIT_LABELS.get(unit, unit),
                 "officer_name": people.name(officer), "blockers": blockers, "link": dossier_link(app, code)})
+        # paused dossiers whose investor let the answer window run out: to be returned
+        for c in _past_answer_window(app, cur, today, unalerted=False)[0]:
+            by_division[c["division"]].append({
+                "code": c["code"], "name": c["name"], "stage_label": stage_label(app, c["workflow_id"], c["stage"]),
+                "due_date": c["due_date"], "status": ANSWER_OVERDUE, "paused_on": c["paused_on"],
+                "days": days_between(cal, c["due_date"], today, c["unit"]),
+                "unit_label": UNIT_LABELS.get(c["unit"], c["unit"]), "officer_name": people.name(c["officer"]),
+                "blockers": c["blockers"], "link": dossier_link(app, c["code"])})
         cur.execute(repo.d.sql("SELECT code, name FROM division"))
         division_names = dict(cur.fetchall())
         outbox = Outbox(app, cur)
@@ -394,7 +489,9 @@ def digest(app: App, at: dt.datetime | None = None) -> DigestResult:
             if not heads:
                 result.problems.append(f"Phòng {division} có {len(items)} hồ sơ cần đôn đốc "
                                        "nhưng không có trưởng phòng.")
-            counts = {k: sum(1 for i in items if i["status"] == k) for k in (OVERDUE, DUE_TODAY, DUE_SOON)}
+            items.sort(key=lambda i: (i["due_date"], i["code"]))  # most urgent first, the paused ones among them
+            counts = {k: sum(1 for i in items if i["status"] == k)
+                      for k in (OVERDUE, DUE_TODAY, DUE_SOON, ANSWER_OVERDUE)}
             for head in heads:
                 context = {"recipient": {"id": head.id, "name": head.name},
                            "division_name": division_names.get(division, division), "day": today,

@@ -133,6 +133,17 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class AnswerWindow:
+    """How long the investor has to answer a supplement request, counted like a limit from the day of
+    the request (that day not counted); when it runs out, the appraisal stops and the dossier is
+    returned (domain §3). The scheduler tells the officer and the head (engine/alerts.py)."""
+
+    value: int
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     id: str
     effective_from: dt.date
@@ -140,6 +151,7 @@ class RuleVersion:
     params: Mapping[str, Any]
     stages: Mapping[str, StageRule]
     refuse_receipt: str | None = None
+    supplement_answer: AnswerWindow | None = None
 
 
 @dataclass(frozen=True)
@@ -483,12 +495,29 @@ def _parse_rules(c: _Ctx, raw: Any, stages: Mapping[str, str]) -> tuple[RuleVers
             if missing:
                 raise c.fail(f"{key}.stages", f"thiếu thời hạn cho bước «{missing[0]}».")
         out.append(RuleVersion(str(rid), eff, str(spec["source"]), dict(spec.get("params") or {}),
-                               srules, str(refuse) if refuse else None))
+                               srules, str(refuse) if refuse else None,
+                               _parse_answer_window(c, f"{key}.supplement_answer", spec.get("supplement_answer"))))
     out.sort(key=lambda r: r.effective_from)
     for a, b in pairwise(out):
         if a.effective_from == b.effective_from:
             raise c.fail(f"rule_versions.{b.id}.effective_from", f"trùng ngày hiệu lực với «{a.id}».")
     return tuple(out)
+
+
+def _parse_answer_window(c: _Ctx, key: str, raw: Any) -> AnswerWindow | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise c.fail(key, "cần một bảng (value, unit, source).")
+    value = raw.get("value")
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise c.fail(f"{key}.value", f"thời hạn phải là số nguyên dương, không phải {value!r}.")
+    unit = raw.get("unit", "working_days")
+    if unit not in UNITS:
+        raise c.fail(f"{key}.unit", f"đơn vị «{unit}» không hợp lệ (days hoặc working_days).")
+    if not raw.get("source"):
+        raise c.fail(f"{key}.source", "phải ghi căn cứ pháp lý.")
+    return AnswerWindow(value, str(unit), str(raw["source"]))
 
 
 def _parse_alerts(c: _Ctx, raw: Any, stages: Mapping[str, str]) -> dict[str, AlertThresholds]:

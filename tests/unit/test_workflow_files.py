@@ -113,6 +113,14 @@ def _assigning_not_a_bool(d: dict[str, Any]) -> None:
     d["events"]["reassign"]["assigns_officer"] = "yes"
 
 
+def _zero_answer_window(d: dict[str, Any]) -> None:
+    d["rule_versions"]["law-62-2020"]["supplement_answer"]["value"] = 0
+
+
+def _answer_window_without_source(d: dict[str, Any]) -> None:
+    del d["rule_versions"]["decree-217-2026"]["supplement_answer"]["source"]
+
+
 def _misspelt_event_key(d: dict[str, Any]) -> None:
     d["events"]["reassign"]["assign_officer"] = True
 
@@ -130,9 +138,12 @@ def _misspelt_event_key(d: dict[str, Any]) -> None:
     (_assigning_event_that_moves, "events.reassign.transitions[0]", "@same"),
     (_assigning_not_a_bool, "events.reassign.assigns_officer", "true"),
     (_misspelt_event_key, "events.reassign.assign_officer", "assigns_officer"),
+    (_zero_answer_window, "rule_versions.law-62-2020.supplement_answer.value", "0"),
+    (_answer_window_without_source, "rule_versions.decree-217-2026.supplement_answer.source", "căn cứ"),
 ], ids=["unknown-target-state", "unknown-source-state", "unreachable-state", "no-terminal-state",
         "zero-duration", "negative-duration", "unknown-role", "bad-stage-unit", "bad-limit-unit",
-        "assigning-event-changes-state", "assigns-officer-not-bool", "misspelt-event-key"])
+        "assigning-event-changes-state", "assigns-officer-not-bool", "misspelt-event-key", "zero-answer-window",
+        "answer-window-without-source"])
 def test_a_defective_workflow_file_is_refused_naming_the_file_and_the_key(
         tmp_path: Path, mutate: Callable[[dict[str, Any]], None], key: str, words: str) -> None:
     data = shipped()

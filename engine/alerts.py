@@ -167,8 +167,9 @@ _CANDIDATES = (
 
 
 #: Paused open clocks (a paused clock has no due date: the NULL end of ix_stage_clock_open_only) paused
-#: on or before a day, without an ``answer_overdue`` alert for this pause (an alert of an earlier pause
-#: has a due date before this pause began). The exact decision, per rule version, is made in Python.
+#: on or before the latest day whose window has run out (``answer_cutoff``), and for the scan, without an
+#: ``answer_overdue`` alert for this pause (an alert of an earlier pause has a due date before this
+#: pause began). The exact decision, per rule version, is made in Python.
 _PAUSED_CLOCKS = (
     "SELECT c.id, c.dossier_id, c.stage, c.paused_on, d.code, d.project_name, d.investor, d.workflow_id, "
     "d.rule_version, d.division, d.officer, d.blockers "
@@ -189,12 +190,22 @@ _INSERT_ANSWER_ALERT = (
 )
 
 
-def shortest_answer_window(app: App) -> int | None:
-    """The fewest calendar days any rule version's answer window can last (a working day is at least a
-    day), or None when no rule version has one."""
-    values = [r.supplement_answer.value for wf in app.workflows.values() for r in wf.rule_versions
-              if r.supplement_answer is not None]
-    return min(values) if values else None
+def answer_cutoff(app: App, today: dt.date) -> dt.date | None:
+    """The latest request day whose answer window (any rule version's) has run out by ``today``: the
+    bound of the paused clocks worth reading (None when no rule version has a window)."""
+    cal = app.calendar
+    windows = {(r.supplement_answer.value, r.supplement_answer.unit) for wf in app.workflows.values()
+               for r in wf.rule_versions if r.supplement_answer is not None}
+    best: dt.date | None = None
+    one = dt.timedelta(days=1)
+    for value, unit in windows:
+        window = AnswerWindow(value, unit, "")
+        day = today - dt.timedelta(days=value)  # a later request's window lasts at least until today
+        while day >= cal.first and answer_overdue_on(day, window, cal) > today:
+            day -= one
+        if best is None or day > best:
+            best = day
+    return best
 
 
 def candidate_params(app: App, today: dt.date) -> tuple[Any, ...]:
@@ -336,11 +347,11 @@ def _past_answer_window(app: App, cur: Any, today: dt.date,
     """Paused clocks whose investor's answer window (the dossier's rule version) ran out by ``today``
     (with ``unalerted``: only those without an ``answer_overdue`` alert for this pause); and how many
     paused clocks were read."""
-    shortest = shortest_answer_window(app)
-    if shortest is None:
+    last_day = answer_cutoff(app, today)
+    if last_day is None:
         return [], 0
     repo, cal = app.repo, app.calendar
-    cutoff = repo.d.day(today - dt.timedelta(days=shortest))  # paused later: no window has run out yet
+    cutoff = repo.d.day(last_day)
     if unalerted:
         cur.execute(open_clock_sql(app, _ANSWER_CANDIDATES), (cutoff, ANSWER_OVERDUE))
     else:

@@ -166,8 +166,10 @@ class ClockPause(SQLModel, table=True):
 
 # -- alerts, outbox and the scheduler lease (revision 0002) ------------------------------------
 
-#: the scan's candidates: open clocks by due date, without touching the finished ones
+#: the scan's candidates: open clocks by due date, without touching the finished ones; the paused ones
+#: (no due date) by the day they were paused, for the investor's answer window (revision 0005)
 Index("ix_stage_clock_open_only", StageClockRow.__table__.c.due_date,  # type: ignore[attr-defined]
+      StageClockRow.__table__.c.paused_on,  # type: ignore[attr-defined]
       sqlite_where=text("finished_on IS NULL"), postgresql_where=text("finished_on IS NULL"))
 
 

@@ -92,7 +92,7 @@ def test_the_answer_candidates_read_only_the_paused_end_of_the_open_clock_index(
         cur.execute("EXPLAIN QUERY PLAN " + alerts.open_clock_sql(sqlite_app, alerts._ANSWER_CANDIDATES),
                     ("2024-06-18", alerts.ANSWER_OVERDUE))
         plan = " ".join(str(r[-1]) for r in cur.fetchall())
-    assert "USING INDEX ix_stage_clock_open_only (due_date=?)" in plan, plan
+    assert "USING INDEX ix_stage_clock_open_only (due_date=? AND paused_on>? AND paused_on<?)" in plan, plan
     assert "SCAN c" not in plan and "SCAN d" not in plan, plan
 
 
@@ -113,3 +113,15 @@ def test_the_heads_digest_lists_the_dossiers_to_return_among_the_urgent_ones(app
     assert "[Chủ đầu tư quá hạn bổ sung 13 ngày làm việc] HS-WAIT" in text  # 31/5 to 18/6
     assert "yêu cầu bổ sung ngày 03/05/2024, hạn bổ sung 30/05/2024: cần trả lại hồ sơ" in text
     assert "HS-FRESH" not in text
+
+
+def test_the_cutoff_is_the_latest_request_day_whose_window_has_run_out(app: App) -> None:
+    # on Thu 4/7/2024 a request of Wed 5/6 has run out (last day 3/7), one of Thu 6/6 has not (4/7)
+    assert alerts.answer_cutoff(app, dt.date(2024, 7, 4)) == dt.date(2024, 6, 5)
+    rule = app.workflows["project-appraisal"].rule("law-62-2020")
+    assert rule.supplement_answer is not None
+    day = alerts.answer_cutoff(app, dt.date(2025, 3, 3))
+    assert day is not None
+    assert alerts.answer_overdue_on(day, rule.supplement_answer, app.calendar) <= dt.date(2025, 3, 3)
+    assert alerts.answer_overdue_on(day + dt.timedelta(days=1), rule.supplement_answer,
+                                    app.calendar) > dt.date(2025, 3, 3)

@@ -82,6 +82,20 @@ def test_alert_renders_each_kind_for_each_audience(kind: str, audience: str, wor
     assert "Kính gửi Phạm Thị Hồng" in msg.text
 
 
+@pytest.mark.parametrize("audience,words", [
+    ("officer", "Đề nghị đồng chí trả lại hồ sơ cho chủ đầu tư"),
+    ("head", "Đề nghị trưởng phòng đôn đốc"),
+])
+def test_an_unanswered_supplement_request_asks_to_return_the_dossier(audience: str, words: str) -> None:
+    msg = render("alert", alert_context("answer_overdue", audience, paused_on=dt.date(2024, 12, 31), days=1))
+    assert msg.subject == ("[Thẩm định] Quá hạn bổ sung hồ sơ: HS-0001 – Đường giao thông <xã> Tân Phú & cầu "
+                           "(hạn bổ sung 03/02/2025)")
+    assert "yêu cầu bổ sung ngày 31/12/2024, hạn bổ sung là ngày 03/02/2025 (đã quá 1 ngày làm việc)" in msg.text
+    assert "Hạn bổ sung:     03/02/2025" in msg.text and "Hạn giải quyết" not in msg.text
+    assert words in msg.text
+    assert "chưa nộp hồ sơ bổ sung" in msg.html and "&lt;xã&gt;" in msg.html
+
+
 def test_alert_html_is_autoescaped_and_text_is_not() -> None:
     msg = render("alert", alert_context())
     assert "Đường giao thông &lt;xã&gt; Tân Phú &amp; cầu" in msg.html
@@ -107,6 +121,22 @@ def test_digest_renders_most_urgent_first_with_days_officer_and_blockers() -> No
     assert "chuyên viên: Võ Quốc Bảo" in text and "Vướng mắc: Thiếu hồ sơ khảo sát địa chất" in text
     assert "Trường học &lt;b&gt;Bình Minh&lt;/b&gt;" in msg.html
     assert msg.html.index("HS-0007") < msg.html.index("HS-0009") < msg.html.index("HS-0011")
+    assert "quá hạn bổ sung" not in msg.subject and "quá hạn bổ sung" not in text  # none today
+
+
+def test_digest_lists_the_dossiers_whose_investor_did_not_answer() -> None:
+    ctx = digest_context()
+    ctx["items"].insert(0, {
+        "code": "HS-0005", "name": "Trạm y tế <xã>", "stage_label": "Thẩm định dự án", "status": "answer_overdue",
+        "due_date": dt.date(2025, 1, 20), "paused_on": dt.date(2024, 12, 19), "days": 6,
+        "unit_label": "ngày làm việc", "officer_name": "Phạm Thị Hồng", "blockers": None,
+        "link": "https://x/ho-so/HS-0005"})
+    ctx["counts"] = {**ctx["counts"], "answer_overdue": 1}
+    msg = render("digest", ctx)
+    assert msg.subject.endswith("1 sắp đến hạn, 1 quá hạn bổ sung")
+    assert "[Chủ đầu tư quá hạn bổ sung 6 ngày làm việc] HS-0005" in msg.text
+    assert "yêu cầu bổ sung ngày 19/12/2024, hạn bổ sung 20/01/2025: cần trả lại hồ sơ" in msg.text
+    assert "Trạm y tế &lt;xã&gt;" in msg.html and "cần trả lại hồ sơ" in msg.html
 
 
 @pytest.mark.parametrize("name", TEMPLATES)

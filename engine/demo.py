@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = 3000
 SEED = 20240201
+HANDOVER_P = 0.04  # dossiers a head hands to another officer midway (leave, workload)
 DIVISION_WEIGHTS = {"QLXD": 0.45, "HTKT": 0.35, "QHKT": 0.20}
 GROUPS = (("A", 0.08), ("B", 0.32), ("C", 0.60))
 GRADES = (("special", 0.02), ("I", 0.10), ("II", 0.30), ("III", 0.45), ("IV", 0.13))
@@ -59,7 +60,8 @@ INVESTORS = ("Ban QLDA đầu tư xây dựng tỉnh", "Ban QLDA giao thông", "
 
 @dataclass
 class Plan:
-    """One dossier's life as planned: its receipt and events, as working-day offsets from receipt."""
+    """One dossier's life as planned: its receipt and events, as working-day offsets from receipt.
+    A handover is the event ``reassign:NEW_OFFICER`` (the head hands the dossier to NEW_OFFICER)."""
 
     code: str
     receive: dict[str, Any]
@@ -172,8 +174,21 @@ def make_plans(app: App, size: int, start: dt.date, end: dt.date, seed: int = SE
             t = _stage(rng, plan, 0, DESIGN_DAYS[grade], s, officer, head, True, 0.15, flags)
             if t is not None:
                 plan.events.append((t + rng.randint(0, 2), "approve", head))
+        if rng.random() < HANDOVER_P and len(officers[division]) > 1:
+            _hand_over(rng, plan, officer, rng.choice([o for o in officers[division] if o != officer]), head)
         out.append((day, plan))
     return out
+
+
+def _hand_over(rng: random.Random, plan: Plan, officer: str, to: str, head: str) -> None:
+    """The head hands the dossier to ``to`` between two of its events (leave, workload); the events after
+    that are ``to``'s."""
+    offsets = sorted(e[0] for e in plan.events)
+    if len(offsets) < 2 or offsets[-1] - offsets[0] < 2:
+        return
+    at = rng.randint(offsets[0] + 1, offsets[-1] - 1)
+    plan.events = [(o, e, to if (o > at and a == officer) else a) for o, e, a in plan.events]
+    plan.events.append((at, f"reassign:{to}", head))
 
 
 @dataclass
@@ -236,8 +251,8 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
             last = at
     mail = _mail_hooks(app) if reminders_from is not None else None
     digest_time = dt.time.fromisoformat(app.settings.digest_time)
-    counts: dict[str, Any] = {"received": 0, "events": 0, "refused": 0, "alerts": 0, "messages": 0, "digests": 0,
-                              "sent": 0, "no_address": 0, "mail_days": 0}
+    counts: dict[str, Any] = {"received": 0, "events": 0, "handovers": 0, "refused": 0, "alerts": 0, "messages": 0,
+                              "digests": 0, "sent": 0, "no_address": 0, "mail_days": 0}
     quiet = [logging.getLogger("engine.alerts"), logging.getLogger("notifications")]
     levels = [lg.level for lg in quiet]
     failed: set[str] = set()
@@ -278,8 +293,10 @@ def simulate(app: App, plans: list[tuple[dt.date, Plan]], start: dt.date, end: d
                         svc._receive(cur, at=at, actor=None, note=None, **plan.receive)
                     counts["received"] += 1
                 else:
-                    svc.fire(plan.code, event, actor=who or "system", at=at)
+                    name, _, to = event.partition(":")
+                    svc.fire(plan.code, name, actor=who or "system", at=at, officer=to or None)
                     counts["events"] += 1
+                    counts["handovers"] += 1 if to else 0
             except ThamdinhError as exc:
                 counts["refused"] += 1
                 failed.add(plan.code)
@@ -375,8 +392,9 @@ def run_demo(out: Path, echo: Callable[[str], None] | None = print, *, size: int
     finally:
         app.close()
     if echo is not None:
-        echo(f"Đã mô phỏng {summary['received']} hồ sơ, {summary['events']} thao tác "
-             f"({start:%d/%m/%Y} – {end:%d/%m/%Y}) trong {summary['seconds']} giây.")
+        echo(f"Đã mô phỏng {summary['received']} hồ sơ, {summary['events']} thao tác, trong đó "
+             f"{summary['handovers']} lần giao hồ sơ cho cán bộ khác ({start:%d/%m/%Y} – {end:%d/%m/%Y}) "
+             f"trong {summary['seconds']} giây.")
         echo(f"Cơ sở dữ liệu: {db}")
         echo(f"Báo cáo tháng và kết quả chấm điểm thi đua: {report_dir}/ ({len(written)} tệp)")
         if summary["reminders"] == "off":

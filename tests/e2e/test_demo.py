@@ -39,6 +39,11 @@ def test_the_demo_simulates_a_year_through_the_services(small_year: tuple[Path, 
         outcomes = dict(db.execute("SELECT COALESCE(outcome, '-'), COUNT(*) FROM stage_clock GROUP BY 1").fetchall())
         assert outcomes.get("late", 0) > 0 and outcomes.get("early", 0) > outcomes.get("late", 0)
         assert db.execute("SELECT COUNT(*) FROM stage_clock WHERE pause_count > 0").fetchone()[0] > 0
+        # handovers went through: each recorded, and every dossier's open clock is its current officer's
+        handed = db.execute("SELECT COUNT(*) FROM dossier_event WHERE event = 'reassign'").fetchone()[0]
+        assert handed == summary["handovers"] > 0
+        assert db.execute("SELECT COUNT(*) FROM dossier d JOIN stage_clock c ON c.id = d.open_clock_id "
+                          "WHERE c.officer IS NOT d.officer").fetchone()[0] == 0
     finally:
         db.close()
 

@@ -104,3 +104,27 @@ def test_a_page_shows_overdue_dossiers_in_the_filtered_list(server: str, browser
     text = page.locator("#dossiers").inner_text()
     assert "WEB-B3" in text and "Quá hạn" in text
     assert page.locator("#dossiers .late").count() == 1
+
+
+def test_a_head_hands_a_dossier_to_another_officer_from_the_page(server: str, browser: Any,
+                                                                 sqlite_app: App) -> None:
+    _receive(sqlite_app, "WEB-B4")
+    page = browser.new_page()
+    page.goto(f"{server}/ho-so/WEB-B4")
+    assert page.locator("#officer-now").inner_text() == "cv.pham"
+    choices = page.locator("#officer option").all_inner_texts()
+    assert "Võ Quốc Bảo" in choices and "Phạm Thị Hồng" not in choices  # the division's others only
+    page.select_option("#actor", "tp.nguyen")
+    page.select_option("#officer", "cv.vo")
+    page.fill("#note", "Chị Hồng đi công tác")
+    page.click("#ev-reassign")
+    page.wait_for_selector("#done")
+    assert page.locator("#officer-now").inner_text() == "cv.vo"
+    assert page.locator("#state").inner_text() == "Đã tiếp nhận hồ sơ"
+    assert "Giao hồ sơ từ «cv.pham» sang «cv.vo». Chị Hồng đi công tác" in page.locator("#history").inner_text()
+    # without choosing whom, the page says what is missing and nothing changes
+    page.select_option("#actor", "tp.nguyen")
+    page.click("#ev-reassign")
+    page.wait_for_selector("#error")
+    assert "cần chọn cán bộ nhận hồ sơ" in page.locator("#error").inner_text()
+    assert sqlite_app.services.show("WEB-B4")["officer"] == "cv.vo"

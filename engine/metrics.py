@@ -33,6 +33,12 @@ reads those columns: no calendar in SQL, no per-row lookup of pauses. What depen
 rather than on the stage (the backlog's age in working days, the overdue list's working days late) is
 turned into dates or computed in Python from the working-day index (``_wd_by_ordinal``), so no query
 joins a calendar table.
+
+A stage case is credited to the division, officer and workflow on its clock (copied from the dossier when
+the clock starts, revision 0004): the officer in charge while the stage ran, even if the dossier was
+handed to someone else later. So no pass joins ``dossier``: each reads the covering index
+``ix_stage_clock_finished_dims`` alone, grouped first by the finishing day (the index's order, so SQLite
+groups without sorting), and the per-day groups are summed over the period.
 """
 
 from __future__ import annotations

@@ -217,6 +217,11 @@ class Services:
                                 expected_version=expected_version, officer=officer)
         return result
 
+    def assigns_officer(self, event: str) -> bool:
+        """Whether ``event`` hands a dossier to another officer in some workflow (``assigns_officer``)."""
+        return any(e.name == event and e.assigns_officer for wf in self.app.workflows.values()
+                   for e in wf.events.values())
+
     def _assignee(self, cur: Any, d: dict[str, Any], officer: str | None, label: str) -> str:
         """The officer an assigning event hands dossier ``d`` to, checked against the organisation."""
         officer = (officer or "").strip()
@@ -443,8 +448,11 @@ class Services:
                                       actor=get("actor"), note=get("note"))
                         counts["dossiers"] += 1
                     else:
-                        self._fire(cur, get("code") or "", get("event") or "", actor=get("actor") or "",
-                                   note=get("note"), at=get("at"), expected_version=None)
+                        event = get("event") or ""
+                        # the officer column names whom a handover goes to; on other rows it is ignored
+                        self._fire(cur, get("code") or "", event, actor=get("actor") or "", note=get("note"),
+                                   at=get("at"), expected_version=None,
+                                   officer=get("officer") if self.assigns_officer(event) else None)
                         counts["events"] += 1
                 except ThamdinhError as exc:
                     exc.message = f"{path}, dòng {line}: {exc.message}"

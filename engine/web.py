@@ -136,10 +136,8 @@ def create_web(app: App) -> FastAPI:
             if not actor.strip():
                 raise BadInput("Chưa chọn người thực hiện.", hint="Chọn tên của bạn trong danh sách.")
             # the officer list belongs to the assigning buttons; the others ignore it
-            assigns = any(e.name == event and e.assigns_officer for wf in app.workflows.values()
-                          for e in wf.events.values())
             svc.fire(code, event, actor=actor, note=note.strip() or None, expected_version=expected_version,
-                     officer=officer if assigns else None)
+                     officer=officer if svc.assigns_officer(event) else None)
         except ThamdinhError as exc:
             return _detail(code, request, status_for(exc), error=str(exc), note=note)
         resp = RedirectResponse(f"/ho-so/{quote(code, safe='')}?done={quote(event)}", status_code=303)

@@ -278,6 +278,19 @@ def test_a_csv_import_creates_dossiers_and_replays_their_events(app: App, tmp_pa
     assert app.services.show("NK-2")["clock"]["due_date"] == "2024-04-03"
 
 
+def test_a_csv_import_replays_a_handover_from_the_officer_column(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "giao.csv"
+    path.write_text(CSV_HEADER + CSV_GOOD
+                    + "NK-1,reassign,2024-03-18,tp.nguyen,Nghỉ phép,,,,,,,cv.dang,\n"
+                    + "NK-2,accept,2024-03-18,cv.vo,,,,,,,,cv.vo,\n",  # an officer column on other rows: ignored
+                    encoding="utf-8")
+    assert app.services.import_csv(path) == {"dossiers": 2, "events": 4}
+    one = app.services.show("NK-1")
+    assert one["officer"] == "cv.dang"
+    assert one["history"][-1]["note"] == "Giao hồ sơ từ «cv.pham» sang «cv.dang». Nghỉ phép"
+    assert app.services.show("NK-2")["state"] == "appraising"
+
+
 @pytest.mark.parametrize("bad_line, kind", [
     ("NK-2,approve,2024-03-06,gd.tran,,,,,,,,,\n", IllegalTransition),  # approve a received dossier
     ("NK-1,request_supplement,2024-03-09,cv.pham,,,,,,,,,\n", NonWorkingDay),  # a Saturday

@@ -24,6 +24,9 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_max_tries: int = 8
+    #: PEM file of the CA(s) that signed the SMTP server's certificate (a department's own CA); default:
+    #: the system's CAs
+    smtp_ca_file: Path | None = None
     digest_time: str = "07:30"
     department_name: str = "SỞ XÂY DỰNG"
     province_name: str = "TỈNH ĐỒNG NAI"
@@ -47,6 +50,8 @@ class Settings:
                 updates[key] = env[name]
         if env.get("THAMDINH_MAIL_DIR"):
             updates["mail_dir"] = Path(env["THAMDINH_MAIL_DIR"])
+        if env.get("THAMDINH_SMTP_CA_FILE"):
+            updates["smtp_ca_file"] = Path(env["THAMDINH_SMTP_CA_FILE"])
         for key, name in (("smtp_port", "THAMDINH_SMTP_PORT"), ("smtp_max_tries", "THAMDINH_SMTP_MAX_TRIES")):
             if env.get(name):
                 updates[key] = int(env[name])

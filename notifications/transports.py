@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
+from engine.errors import BadInput
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,16 @@ class SmtpTransport:
     name = "smtp"
 
     def __init__(self, settings: Settings, timeout: float = 30.0, ssl_context: ssl.SSLContext | None = None) -> None:
-        """``ssl_context``: how to check the server's certificate (default: the system's CAs)."""
+        """``ssl_context``: how to check the server's certificate (default: the CAs of
+        ``settings.smtp_ca_file``, else the system's). A CA file that cannot be read is a BadInput."""
         assert settings.smtp_host
+        if ssl_context is None and settings.smtp_ca_file is not None:
+            try:
+                ssl_context = ssl.create_default_context(cafile=str(settings.smtp_ca_file))
+            except (OSError, ssl.SSLError) as exc:
+                raise BadInput(f"Không đọc được tệp chứng chỉ CA «{settings.smtp_ca_file}» "
+                               f"(THAMDINH_SMTP_CA_FILE): {exc}",
+                               hint="Chỉ đến tệp PEM của CA đã ký chứng chỉ máy chủ thư.") from exc
         self.host, self.port = settings.smtp_host, settings.smtp_port
         self.security = (settings.smtp_security or "none").lower()
         self.user, self.password = settings.smtp_user, settings.smtp_password

@@ -305,7 +305,6 @@ def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_pa
     key, cert = _certificate(tmp_path)
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_ctx.load_cert_chain(cert, key)
-    client_ctx = ssl.create_default_context(cafile=str(cert))
     logins: list[tuple[bytes, bytes]] = []
 
     def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -324,11 +323,32 @@ def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_pa
         settings = sqlite_app.settings.with_(smtp_host="127.0.0.1", smtp_port=port, smtp_security=security,
                                              smtp_user="thamdinh", smtp_password="mật-khẩu")
         overdue_dossier(sqlite_app, clock)
-        result = Dispatcher(sqlite_app, SmtpTransport(settings, ssl_context=client_ctx)).run_once()
+        # the server's certificate is signed by no CA the system knows: refused, nothing lost
+        refused = Dispatcher(sqlite_app, SmtpTransport(settings)).run_once()
+        assert refused.sent == 0 and inbox.messages == [] and logins == []
+        assert any("CERTIFICATE_VERIFY_FAILED" in e for e in refused.errors), refused.errors
+        # with the department's CA (THAMDINH_SMTP_CA_FILE) it goes through, once the retry is due
+        clock.set(clock.now() + dt.timedelta(hours=2))
+        trusted = settings.with_(smtp_ca_file=cert)
+        result = Dispatcher(sqlite_app, SmtpTransport(trusted)).run_once()
         assert result.sent == 3, result.errors
         assert len(inbox.messages) == 3 and logins == [(b"thamdinh", "mật-khẩu".encode())]
     finally:
         controller.stop()
+
+
+def test_an_unreadable_ca_file_is_a_clear_configuration_error(sqlite_app: App, tmp_path: Path) -> None:
+    from engine.errors import BadInput
+    from engine.settings import Settings
+    from notifications.transports import SmtpTransport
+
+    settings = sqlite_app.settings.with_(smtp_host="127.0.0.1", smtp_security="starttls",
+                                         smtp_ca_file=tmp_path / "khong-co.pem")
+    with pytest.raises(BadInput) as err:
+        SmtpTransport(settings)
+    assert "khong-co.pem" in err.value.message and "THAMDINH_SMTP_CA_FILE" in err.value.message
+    env = Settings.from_env({"THAMDINH_SMTP_CA_FILE": "/etc/ssl/so-xay-dung-ca.pem"})
+    assert env.smtp_ca_file == Path("/etc/ssl/so-xay-dung-ca.pem")
 
 
 def test_a_message_whose_dispatchers_keep_dying_fails_after_max_tries(

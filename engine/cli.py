@@ -158,6 +158,33 @@ def fire(
     emit(view, as_json, _timeline)
 
 
+@app.command("fire-many")
+@command
+def fire_many(
+    event: str = typer.Argument(..., help="Thao tác, vd. return."),
+    actor: str = typer.Option(..., "--actor", help="Mã cán bộ thực hiện."),
+    workflow: str | None = typer.Option(None, "--workflow", help="Chỉ hồ sơ của quy trình này."),
+    state: list[str] = typer.Option([], "--state", help="Chỉ hồ sơ ở trạng thái này (lặp lại được)."),
+    received_before: str | None = typer.Option(None, "--received-before", help="Chỉ hồ sơ tiếp nhận trước ngày này."),
+    division: str | None = typer.Option(None, "--division"),
+    note: str | None = typer.Option(None, "--note", help="Ghi chú cho mọi hồ sơ, vd. căn cứ pháp lý."),
+    at: str | None = typer.Option(None, "--at", help="Thời điểm (ISO 8601)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Chạy thử rồi hoàn tác: xem trước kết quả."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Thực hiện một thao tác trên mọi hồ sơ đang mở khớp điều kiện, tất cả hoặc không hồ sơ nào."""
+    result = get_app().services.fire_many(event, actor=actor, note=note, at=at, workflow=workflow,
+                                          states=state or None, received_before=received_before,
+                                          division=division, dry_run=dry_run)
+
+    def text(r: dict[str, Any]) -> str:
+        head = (f"Chạy thử (chưa ghi): {r['count']} hồ sơ sẽ được «{r['event']}»." if r["dry_run"]
+                else f"Đã «{r['event']}» {r['count']} hồ sơ.")
+        return "\n".join([head] + [f"  {d['code']}: {d['from']} → {d['to']}" for d in r["dossiers"]])
+
+    emit(result, as_json, text)
+
+
 @app.command()
 @command
 def show(code: str = typer.Argument(..., help="Mã hồ sơ."), as_json: bool = JsonOpt) -> None:

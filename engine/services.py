@@ -307,6 +307,70 @@ class Services:
         return {"code": code, "event": event, "from": step.from_state, "to": step.to_state,
                 "version": d["version"] + 1, "clock_effect": step.clock_effect, "officer": new_officer}
 
+    # -- many dossiers at once -------------------------------------------------------------
+    def fire_many(self, event: str, *, actor: str, note: str | None = None, at: str | dt.datetime | None = None,
+                  workflow: str | None = None, states: list[str] | None = None,
+                  received_before: str | dt.date | None = None, division: str | None = None,
+                  dry_run: bool = False) -> dict[str, Any]:
+        """Fire ``event`` on every open dossier that matches the filters (at least one is required), in
+        one transaction: all or none, the first refusal named with its dossier. ``dry_run`` does it all
+        and rolls back, so the result is exactly what would happen.
+
+        For instance, the transition of Law 135/2025: the department stops and returns the
+        post-basic-design dossiers pending on 01/7/2026 (``return`` on ``post-basic-design`` received
+        before that day).
+        """
+        if not (workflow or states or received_before or division):
+            raise BadInput("Cần ít nhất một điều kiện chọn hồ sơ.",
+                           hint="Dùng --workflow, --state, --received-before hoặc --division.")
+        if workflow is not None and workflow not in self.app.workflows:
+            self.workflow(workflow)  # raises UnknownWorkflow with the list
+        known = {st for wf in self.app.workflows.values() if workflow in (None, wf.id) for st in wf.states}
+        unknown = [st for st in states or [] if st not in known]
+        if unknown:
+            raise BadInput(f"Không có trạng thái «{unknown[0]}».", hint="Các trạng thái: " + ", ".join(sorted(known)))
+        before: dt.date | None = None
+        if received_before is not None:
+            try:
+                before = received_before if isinstance(received_before, dt.date) \
+                    else dt.date.fromisoformat(str(received_before))
+            except ValueError:
+                raise BadInput(f"Ngày «{received_before}» không đúng định dạng YYYY-MM-DD.") from None
+        repo = self.app.repo
+        conds, params = ["closed_at IS NULL"], []
+        for column, value in (("workflow_id", workflow), ("division", division)):
+            if value:
+                conds.append(f"{column} = ?")
+                params.append(value)
+        if states:
+            conds.append(f"state IN ({', '.join('?' * len(states))})")
+            params.extend(states)
+        if before is not None:
+            conds.append("received_on < ?")
+            params.append(repo.d.day(before))
+        fired: list[dict[str, Any]] = []
+
+        class _DryRun(Exception):
+            pass
+
+        try:
+            with repo.transaction() as cur:
+                cur.execute(repo.d.sql(f"SELECT code FROM dossier WHERE {' AND '.join(conds)} ORDER BY code"),
+                            params)
+                for (code,) in cur.fetchall():
+                    try:
+                        r = self._fire(cur, code, event, actor=actor, note=note, at=at, expected_version=None)
+                    except ThamdinhError as exc:
+                        exc.message = f"Hồ sơ {code}: {exc.message}"
+                        exc.hint = ((exc.hint or "") + " Không hồ sơ nào được cập nhật.").strip()
+                        raise
+                    fired.append({"code": code, "from": r["from"], "to": r["to"]})
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return {"event": event, "dry_run": dry_run, "count": len(fired), "dossiers": fired}
+
     # -- reading -----------------------------------------------------------------------------
     def _dossier(self, s: Session, code: str) -> Dossier:
         row = s.exec(select(Dossier).where(Dossier.code == code)).one_or_none()

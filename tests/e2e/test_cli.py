@@ -123,6 +123,22 @@ def test_a_head_hands_a_dossier_to_another_officer_from_the_command_line(cli: Cl
     assert missing.json["error"] == "bad_input" and "--officer" in missing.json["hint"]
     assert cli("show", "HS-GIAO", "--json").json["version"] == 2
 
+
+def test_fire_many_previews_then_returns_the_matching_dossiers(cli: Cli) -> None:
+    cli.receive("HS-M1", "--at", "2024-06-03")
+    cli.receive("HS-M2", "--at", "2024-06-04")
+    cli.receive("HS-M3", "--at", "2024-06-10")
+    args = ["fire-many", "return", "--actor", "gd.tran", "--received-before", "2024-06-05", "--at", "2024-06-12",
+            "--note", "Chủ đầu tư đề nghị trả hồ sơ"]
+    preview = cli(*args, "--dry-run", "--json").json
+    assert (preview["dry_run"], [d["code"] for d in preview["dossiers"]]) == (True, ["HS-M1", "HS-M2"])
+    assert cli("show", "HS-M1", "--json").json["state"] == "received"
+    text = cli(*args).out
+    assert "Đã «return» 2 hồ sơ." in text and "HS-M2: received → returned" in text
+    assert cli("show", "HS-M2", "--json").json["state"] == "returned"
+    assert cli("show", "HS-M3", "--json").json["state"] == "received"
+    assert cli("fire-many", "return", "--actor", "gd.tran", "--json", expect=2).json["error"] == "bad_input"
+
 def test_list_filters_overdue_and_due_within_as_json(cli: Cli) -> None:
     cli.receive("HS-CU", "--at", "2024-06-03")       # long overdue
     fresh = cli.receive("HS-MOI").json                 # received now, decree 217 working days

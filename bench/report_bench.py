@@ -1,16 +1,22 @@
-"""Benchmark: the monthly report and the year's evaluation on a large SQLite database.
+"""Benchmark: the monthly report and the year's evaluation on a large SQLite or PostgreSQL database.
 
     python bench/report_bench.py                  # 1,000,000 dossiers (built once, then reused)
     python bench/report_bench.py --dossiers 100000 --db /tmp/bench-100k.db
+    python bench/report_bench.py --pg postgresql+psycopg://postgres@localhost:5432/thamdinh_bench
 
-The database is built with raw ``sqlite3.executemany`` (dossiers, their stage clocks and pauses; no event
-history, which no metric reads; each finished clock with the turnaround the engine stores when it closes
-it, engine/deadlines.py), receipts spread over ten months (Feb–Nov 2024), so each month holds
-about a tenth of the dossiers: 100,000 at the default size. Building runs in a child process, so the
-peak resident memory printed is that of the measuring process alone.
+The database holds dossiers, their stage clocks and pauses (no event history, which no metric reads;
+each finished clock with the turnaround the engine stores when it closes it, engine/deadlines.py),
+receipts spread over ten months (Feb–Nov 2024), so each month holds about a tenth of the dossiers:
+100,000 at the default size. One generator (``generate``, fixed seed) makes the rows for both
+backends, so both hold the same data. The schema is the project's own migrations. SQLite is loaded
+with raw ``sqlite3.executemany``; PostgreSQL (``--pg``: the database is created if missing) with
+psycopg's ``COPY``, its secondary indexes and foreign keys dropped during the load and made again
+after it, then ``VACUUM ANALYZE``. A database is kept and reused while its schema is the Alembic head
+(on PostgreSQL, also while it holds ``--dossiers`` dossiers). Building runs in a child process, so
+the peak resident memory printed is that of the measuring process alone.
 
 Measured, each beside a naive baseline that loads the rows into Python and computes the same numbers
-there (working days with the calendar, percentiles with ``statistics``):
+there (working days with the calendar, percentiles with ``statistics``; read with sqlite3 or psycopg):
 
 - the monthly report of the month just ended (November 2024: data run to 31/01/2025) with all its
   tables, percentiles, the campaign trend and the overdue list, rendered to HTML; target under 2 s;
@@ -33,10 +39,11 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,42 +54,32 @@ DIVISIONS = {"QLXD": ["cv.pham", "cv.vo", "cv.dang"], "QHKT": ["cv.bui", "cv.do"
 NOW = dt.date(2025, 1, 31)
 
 
-# -- building ----------------------------------------------------------------------------------
-def build(db: Path, n: int, seed: int = 7) -> None:
-    from engine.app import App
-    from engine.deadlines import judge
-    from engine.resources import workflows_dir
-    from engine.settings import Settings
+# -- the data ---------------------------------------------------------------------------------
+D_COLS = ("id, code, project_name, investor, project_group, grade, capital_source, division, officer, "
+          "workflow_id, workflow_version, rule_version, state, resume_state, counters, supplement_requests, "
+          "open_clock_id, blockers, received_on, received_at, last_event_at, closed_at, version")
+C_COLS = ("id, dossier_id, division, officer, workflow_id, stage, seq, unit, limit_units, policy, extension, "
+          "max_extension, start_date, "
+          "segment_start, used_before, paused_on, pause_count, paused_days, due_date, finished_on, outcome, "
+          "closed_by, paused_working_days, turnaround_working_days, turnaround_days")
+P_COLS = "clock_id, paused_on, resumed_on, resumed_how"
+Rows = list[tuple[Any, ...]]
 
-    if db.exists():
-        db.unlink()
-    app = App(Settings().with_(database_url=f"sqlite:///{db}"))
-    app.services.init()
-    app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
-    cal = app.calendar
-    app.close()
+
+def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[tuple[Rows, Rows, Rows]]:
+    """The rows of ``n`` dossiers, in chunks of (dossiers, stage clocks, pauses), columns as D_COLS,
+    C_COLS, P_COLS; days as ISO text, timestamps as UTC text. The same seed gives the same rows, on
+    either backend."""
+    from engine.deadlines import judge
+
     rng = random.Random(seed)
     days = list(cal.working_days_in(dt.date(2024, 2, 1), dt.date(2024, 11, 30)))
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA journal_mode=OFF")
-    con.execute("PRAGMA synchronous=OFF")
-    d_cols = ("id, code, project_name, investor, project_group, grade, capital_source, division, officer, "
-              "workflow_id, workflow_version, rule_version, state, resume_state, counters, supplement_requests, "
-              "open_clock_id, blockers, received_on, received_at, last_event_at, closed_at, version")
-    c_cols = ("id, dossier_id, division, officer, workflow_id, stage, seq, unit, limit_units, policy, extension, "
-              "max_extension, start_date, "
-              "segment_start, used_before, paused_on, pause_count, paused_days, due_date, finished_on, outcome, "
-              "closed_by, paused_working_days, turnaround_working_days, turnaround_days")
-    crows: list[tuple[Any, ...]]
-    d_sql = f"INSERT INTO dossier ({d_cols}) VALUES ({', '.join('?' * 23)})"
-    c_sql = f"INSERT INTO stage_clock ({c_cols}) VALUES ({', '.join('?' * 25)})"
-    p_sql = "INSERT INTO clock_pause (clock_id, paused_on, resumed_on, resumed_how) VALUES (?, ?, ?, ?)"
+    crows: Rows
     clock_id = 0
-    chunk = 50_000
     for lo in range(0, n, chunk):
-        drows: list[tuple[Any, ...]] = []
+        drows: Rows = []
         crows = []
-        prows: list[tuple[Any, ...]] = []
+        prows: Rows = []
         for i in range(lo, min(n, lo + chunk)):
             received = days[i * len(days) // n]
             division = rng.choices(list(DIVISIONS), weights=(45, 20, 35))[0]
@@ -135,6 +132,36 @@ def build(db: Path, n: int, seed: int = 7) -> None:
             drows.append((i + 1, f"HS-{i + 1:07d}", f"Dự án số {i + 1}", "Ban QLDA", group, grade, "NSNN", division,
                           officer, workflow, 1, "law-62-2020" if workflow == "project-appraisal" else "decree-15-2021",
                           state, None, "{}", supp, open_id, None, received.isoformat(), stamp, stamp, closed, 1))
+        yield drows, crows, prows
+
+
+def _schema(url: str) -> Any:
+    """Apply the project's migrations and load the organisation; returns the working calendar."""
+
+    from engine.app import App
+    from engine.resources import workflows_dir
+    from engine.settings import Settings
+
+    app = App(Settings().with_(database_url=url))
+    app.services.init()
+    app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
+    cal = app.calendar
+    app.close()
+    return cal
+
+
+# -- building: SQLite --------------------------------------------------------------------------
+def build(db: Path, n: int, seed: int = 7) -> None:
+    if db.exists():
+        db.unlink()
+    cal = _schema(f"sqlite:///{db}")
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    d_sql = f"INSERT INTO dossier ({D_COLS}) VALUES ({', '.join('?' * 23)})"
+    c_sql = f"INSERT INTO stage_clock ({C_COLS}) VALUES ({', '.join('?' * 25)})"
+    p_sql = f"INSERT INTO clock_pause ({P_COLS}) VALUES (?, ?, ?, ?)"
+    for drows, crows, prows in generate(cal, n, seed):
         con.executemany(d_sql, drows)
         con.executemany(c_sql, crows)
         con.executemany(p_sql, prows)
@@ -144,39 +171,159 @@ def build(db: Path, n: int, seed: int = 7) -> None:
     con.close()
 
 
+# -- building: PostgreSQL ----------------------------------------------------------------------
+LOADED = ("dossier", "stage_clock", "clock_pause")
+
+
+def _conninfo(url: str, database: str | None = None) -> str:
+    """A libpq address for psycopg from a SQLAlchemy URL (optionally another database on the server)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        u = u.set(database=database)
+    return u.render_as_string(hide_password=False)
+
+
+def _pg_database(url: str, drop: bool) -> None:
+    """Create the database of ``url`` if it is missing (dropped first if ``drop``), from the server's
+    maintenance database."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if not name:
+        raise SystemExit(f"--pg: no database named in {url}")
+    last: Exception | None = None
+    for admin in ("postgres", "template1"):
+        try:
+            con = psycopg.connect(_conninfo(url, admin), autocommit=True)
+        except psycopg.OperationalError as e:
+            last = e
+            continue
+        with con:
+            if drop:
+                con.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            if con.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return
+    raise SystemExit(f"--pg: cannot reach the server's maintenance database: {last}")
+
+
+def build_pg(url: str, n: int, seed: int = 7) -> None:
+    """The same rows with COPY, the secondary indexes and foreign keys of the loaded tables dropped
+    during the load and made again after it, then VACUUM ANALYZE (the visibility map that index-only
+    scans need, and the planner's statistics)."""
+    import psycopg
+
+    _pg_database(url, drop=True)
+    cal = _schema(url)
+    with psycopg.connect(_conninfo(url)) as con:
+        con.execute("SET TIME ZONE 'UTC'")  # the generated timestamps are UTC
+        con.execute("SET maintenance_work_mem = '512MB'")
+        indexes = con.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname "
+            "AND k.connamespace = current_schema()::regnamespace)", (list(LOADED),)).fetchall()
+        fkeys = con.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)", (list(LOADED),)).fetchall()
+        for table, name, _ in fkeys:
+            con.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            con.execute(f'DROP INDEX "{name}"')
+        t0 = time.perf_counter()
+        with con.cursor() as cur:
+            for drows, crows, prows in generate(cal, n, seed):
+                for table, cols, rows in (("dossier", D_COLS, drows), ("stage_clock", C_COLS, crows),
+                                          ("clock_pause", P_COLS, prows)):
+                    with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+        t1 = time.perf_counter()
+        for _, definition in indexes:
+            con.execute(definition)
+        for table, name, definition in fkeys:
+            con.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table in LOADED:  # explicit ids were loaded: the sequences go on after them
+            con.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+        con.commit()
+        t2 = time.perf_counter()
+        con.autocommit = True
+        con.execute("VACUUM ANALYZE")
+    print(f"  rows generated and copied in {t1 - t0:.1f} s, {len(indexes)} indexes and {len(fkeys)} foreign keys "
+          f"made again in {t2 - t1:.1f} s, VACUUM ANALYZE in {time.perf_counter() - t2:.1f} s", flush=True)
+
+
 # -- the naive way -----------------------------------------------------------------------------
-def naive_rows(con: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    return con.execute(
+class Reader:
+    """The naive baseline's own connection: sqlite3 on SQLite, psycopg on PostgreSQL; days are bound
+    and come back as each driver has them (ISO text from sqlite3, dates from psycopg)."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.pg = make_url(url).get_backend_name() == "postgresql"
+        self.con: Any
+        if self.pg:
+            import psycopg
+
+            self.con = psycopg.connect(_conninfo(url))
+            self.parse: Callable[[Any], dt.date] = _same
+        else:
+            self.con = sqlite3.connect(make_url(url).database or "")
+            self.parse = dt.date.fromisoformat
+
+    def day(self, d: dt.date) -> Any:
+        return d if self.pg else d.isoformat()
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """A cursor over the rows (``?`` placeholders on both)."""
+        return self.con.execute(sql.replace("?", "%s") if self.pg else sql, params)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _same(d: dt.date) -> dt.date:
+    """psycopg already returns dates."""
+    return d
+
+
+def naive_rows(con: Reader, where: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    return con.rows(
         "SELECT d.division, d.officer, d.workflow_id, c.id, c.stage, c.unit, c.limit_units, c.start_date, "
         "c.finished_on, c.due_date, c.outcome, c.pause_count, c.paused_days FROM stage_clock c "
         f"JOIN dossier d ON d.id = c.dossier_id WHERE {where}", params).fetchall()
 
 
-def naive_totals(app: Any, con: sqlite3.Connection, start: dt.date, end: dt.date, bys: tuple[tuple[int, ...], ...],
+def naive_totals(app: Any, con: Reader, start: dt.date, end: dt.date, bys: tuple[tuple[int, ...], ...],
                  with_pct: bool) -> dict[tuple[int, ...], dict[tuple[Any, ...], dict[str, Any]]]:
     """Everything in Python: rows loaded once, working days counted with the calendar, grouped by hand."""
-    finished = naive_rows(con, "c.finished_on BETWEEN ? AND ?", (start.isoformat(), end.isoformat()))
+    finished = naive_rows(con, "c.finished_on BETWEEN ? AND ?", (con.day(start), con.day(end)))
     open_rows = naive_rows(con, "c.start_date <= ? AND (c.finished_on IS NULL OR c.finished_on > ?)",
-                           (end.isoformat(), end.isoformat()))
-    pauses: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for cid, p, r in con.execute("SELECT clock_id, paused_on, resumed_on FROM clock_pause"):
+                           (con.day(end), con.day(end)))
+    pauses: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    for cid, p, r in con.rows("SELECT clock_id, paused_on, resumed_on FROM clock_pause"):
         pauses[cid].append((p, r))
-    return {by: _naive_group(app, finished, open_rows, pauses, end, by, with_pct) for by in bys}
+    return {by: _naive_group(app, con, finished, open_rows, pauses, end, by, with_pct) for by in bys}
 
 
-def _naive_group(app: Any, finished: list[tuple[Any, ...]], open_rows: list[tuple[Any, ...]],
-                 pauses: dict[int, list[tuple[str, str]]], end: dt.date, by: tuple[int, ...],
+def _naive_group(app: Any, con: Reader, finished: list[tuple[Any, ...]], open_rows: list[tuple[Any, ...]],
+                 pauses: dict[int, list[tuple[Any, Any]]], end: dt.date, by: tuple[int, ...],
                  with_pct: bool) -> dict[tuple[Any, ...], dict[str, Any]]:
     cal = app.calendar
     out: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     wds: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    e = end.isoformat()
+    e, day = con.day(end), con.parse
     for row in finished:
         key = tuple(row[i] for i in by)
         t = out[key]
         outcome = None if row[10] is None else ("late" if row[11] > 1 else row[10])
-        st, fi = dt.date.fromisoformat(row[7]), dt.date.fromisoformat(row[8])
-        paused = sum(cal.working_days_between(dt.date.fromisoformat(p), dt.date.fromisoformat(r))
+        st, fi = day(row[7]), day(row[8])
+        paused = sum(cal.working_days_between(day(p), day(r))
                      for p, r in pauses.get(row[3], ()))
         wd = cal.working_days_between(st, fi) - paused
         days = (fi - st).days - row[12]
@@ -220,29 +367,71 @@ def peak_mb(fn: Callable[[], Any]) -> float:
     return peak
 
 
+def pg_plans(app: Any, fn: Callable[[], Any]) -> str:
+    """How PostgreSQL plans the statements on ``stage_clock`` that ``fn`` sends (EXPLAIN of each, after
+    one run): how many read ix_stage_clock_finished_dims alone (index-only), how many scan the table."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "stage_clock" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(app.engine, "before_cursor_execute", record)
+    try:
+        fn()
+    finally:
+        event.remove(app.engine, "before_cursor_execute", record)
+    kinds: dict[str, int] = defaultdict(int)
+    with app.engine.connect() as conn:
+        for statement, parameters in sent:
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+            if "Seq Scan on stage_clock" in plan:
+                kinds["quét tuần tự stage_clock"] += 1
+            elif "Index Only Scan using ix_stage_clock_finished_dims" in plan:
+                kinds["chỉ đọc chỉ mục phủ"] += 1
+            else:
+                kinds["kế hoạch khác"] += 1
+    return ", ".join(f"{v} {k}" for k, v in kinds.items())
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _at_head(db: Path) -> bool:
-    """Whether a database built earlier has the current schema (else it is built again)."""
+def _at_head(url: str, dossiers: int | None = None) -> bool:
+    """Whether a database built earlier has the current schema (else it is built again), and, if
+    ``dossiers`` is given, that many dossiers."""
     from engine.store.db import head_revision, make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        return bool(current == head_revision(engine))
+            held = conn.exec_driver_sql("SELECT COUNT(*) FROM dossier").scalar() if dossiers is not None else None
+        return bool(current == head_revision(engine)) and held == dossiers
     except Exception:
         return False
     finally:
         engine.dispose()
 
 
+def _shown(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dossiers", type=int, default=1_000_000, help="dossiers in the database (default 1,000,000)")
     ap.add_argument("--db", type=Path, default=None, help="database file (default /tmp/thamdinh-bench-N.db)")
+    ap.add_argument("--pg", metavar="URL", default=None,
+                    help="measure on PostgreSQL instead: a SQLAlchemy URL, e.g. "
+                         "postgresql+psycopg://postgres@localhost:5432/thamdinh_bench (the database is created "
+                         "if missing, and dropped and made again when it is rebuilt)")
     ap.add_argument("--rebuild", action="store_true", help="build the database again even if it exists")
     ap.add_argument("--month", default="2024-11", help="the month just ended (default 2024-11)")
     ap.add_argument("--old-month", default="2024-06", help="a month further back, also measured (default 2024-06)")
@@ -251,15 +440,27 @@ def main() -> None:
     ap.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/thamdinh-bench-{args.dossiers}.db")
+    url = args.pg or f"sqlite:///{db}"
     if args.build_only:
-        build(db, args.dossiers)
+        if args.pg:
+            build_pg(args.pg, args.dossiers)
+        else:
+            build(db, args.dossiers)
         return
-    if args.rebuild or not db.exists() or not _at_head(db):
+    if args.pg:
+        stale = args.rebuild or not _at_head(args.pg, args.dossiers)
+    else:
+        stale = args.rebuild or not db.exists() or not _at_head(url)
+    if stale:
         t0 = time.perf_counter()
-        print(f"Building {db} with {args.dossiers:,} dossiers (child process)...", flush=True)
-        subprocess.run([sys.executable, __file__, "--build-only", "--dossiers", str(args.dossiers), "--db", str(db)],
+        where = ["--pg", args.pg] if args.pg else ["--db", str(db)]
+        print(f"Building {_shown(url) if args.pg else db} with {args.dossiers:,} dossiers (child process)...",
+              flush=True)
+        subprocess.run([sys.executable, __file__, "--build-only", "--dossiers", str(args.dossiers), *where],
                        check=True)
         print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
+
+    from sqlalchemy.engine import make_url
 
     from engine import reports
     from engine.app import App
@@ -268,20 +469,22 @@ def main() -> None:
     from engine.resources import workflows_dir
     from engine.settings import Settings
 
-    app = App(Settings().with_(database_url=f"sqlite:///{db}"))
+    app = App(Settings().with_(database_url=url))
     _ = app.calendar  # built once, as in any long-running process
     movement = load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT)
     month = Period.month(args.month)
-    con = sqlite3.connect(db)
-    in_month = con.execute("SELECT COUNT(*) FROM dossier WHERE received_on BETWEEN ? AND ?",
-                           (month.start.isoformat(), month.end.isoformat())).fetchone()[0]
-    clocks = con.execute("SELECT COUNT(*) FROM stage_clock").fetchone()[0]
+    con = Reader(url)
+    in_month = con.rows("SELECT COUNT(*) FROM dossier WHERE received_on BETWEEN ? AND ?",
+                        (con.day(month.start), con.day(month.end))).fetchone()[0]
+    clocks = con.rows("SELECT COUNT(*) FROM stage_clock").fetchone()[0]
+    xlsx = Path(tempfile.gettempdir()) / f"thamdinh-bench-{make_url(url).database}.xlsx" if args.pg \
+        else db.with_suffix(".xlsx")
 
     def monthly(month_: str = args.month) -> str:
         return reports.render_monthly_html(reports.monthly_data(app, month_))
 
     def monthly_xlsx() -> Path:
-        return reports.write_monthly(app, args.month, "xlsx", db.with_suffix(".xlsx"))
+        return reports.write_monthly(app, args.month, "xlsx", xlsx)
 
     def year() -> dict[str, Any]:
         return evaluate(app, movement)
@@ -335,7 +538,14 @@ def main() -> None:
     rows.append(("Chấm điểm thi đua cả năm", y_s, y_mb, ny_s, ny_mb, "< 5 s"))
     print()
     print(f"Thời gian SQL: trung vị của {args.repeat} lần chạy; naive: một lần.")
-    print(f"SQLite {db} — {args.dossiers:,} hồ sơ, {clocks:,} bước; tháng {args.month}: {in_month:,} hồ sơ tiếp nhận")
+    if args.pg:
+        version, buffers, work_mem = (con.rows(f"SHOW {x}").fetchone()[0]
+                                      for x in ("server_version", "shared_buffers", "work_mem"))
+        print(f"PostgreSQL {version.split()[0]} {_shown(url)} (shared_buffers {buffers}, work_mem {work_mem}) — "
+              f"{args.dossiers:,} hồ sơ, {clocks:,} bước; tháng {args.month}: {in_month:,} hồ sơ tiếp nhận")
+    else:
+        print(f"SQLite {db} — {args.dossiers:,} hồ sơ, {clocks:,} bước; tháng {args.month}: {in_month:,} hồ sơ "
+              "tiếp nhận")
     head = f"{'Việc':<34} {'SQL (s)':>8} {'MB':>7} {'Naive (s)':>10} {'MB':>7} {'Tỷ lệ':>7}  {'Mục tiêu':<8}"
     print(head)
     print("-" * len(head))
@@ -352,8 +562,14 @@ def main() -> None:
     load = os.getloadavg()
     print(f"Tải máy khi đo (load average 1/5/15 phút): {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} trên "
           f"{os.cpu_count()} lõi")
-    print("Thời gian giải quyết (migration 0003) và phòng, cán bộ, quy trình (migration 0004) lưu sẵn trên "
-          "stage_clock; mọi truy vấn đọc chỉ mục phủ ix_stage_clock_finished_dims, gom nhóm theo ngày khi đọc.")
+    if args.pg:
+        print("Thời gian giải quyết (migration 0003) và phòng, cán bộ, quy trình (migration 0004) lưu sẵn trên "
+              "stage_clock; kế hoạch PostgreSQL (EXPLAIN) của các truy vấn đọc stage_clock, chỉ mục phủ là "
+              f"ix_stage_clock_finished_dims — báo cáo tháng {args.month}: {pg_plans(app, monthly)}; "
+              f"chấm điểm cả năm: {pg_plans(app, year)}.")
+    else:
+        print("Thời gian giải quyết (migration 0003) và phòng, cán bộ, quy trình (migration 0004) lưu sẵn trên "
+              "stage_clock; mọi truy vấn đọc chỉ mục phủ ix_stage_clock_finished_dims, gom nhóm theo ngày khi đọc.")
     print(f"HTML {len(html) // 1024} KiB; xếp hạng phòng: "
           + ", ".join(f"{r['rank']}. {r['code']} {r['score']:.2f}" for r in ev["units"]["division"]))
     con.close()

@@ -60,6 +60,10 @@ def _cell(row: dict[str, str | None], key: str) -> str | None:
     return (row.get(key) or "").strip() or None
 
 
+class _RollBack(Exception):
+    """Raised inside a transaction to undo it on purpose (a dry run)."""
+
+
 class Services:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -349,10 +353,6 @@ class Services:
             conds.append("received_on < ?")
             params.append(repo.d.day(before))
         fired: list[dict[str, Any]] = []
-
-        class _DryRun(Exception):
-            pass
-
         try:
             with repo.transaction() as cur:
                 cur.execute(repo.d.sql(f"SELECT code FROM dossier WHERE {' AND '.join(conds)} ORDER BY code"),
@@ -366,8 +366,8 @@ class Services:
                         raise
                     fired.append({"code": code, "from": r["from"], "to": r["to"]})
                 if dry_run:
-                    raise _DryRun
-        except _DryRun:
+                    raise _RollBack  # the transaction rolls back; the result stands
+        except _RollBack:
             pass
         return {"event": event, "dry_run": dry_run, "count": len(fired), "dossiers": fired}
 

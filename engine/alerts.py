@@ -361,7 +361,7 @@ def _past_answer_window(app: App, cur: Any, today: dt.date,
     for (clock_id, dossier_id, stage, paused_raw, code, name, investor, workflow_id, rule_id, division, officer,
          blockers) in rows:
         wf = app.workflows.get(workflow_id)
-        rule = next((r for r in wf.rule_versions if r.id == rule_id), None) if wf else None
+        rule = wf.find_rule(rule_id) if wf else None
         if rule is None or rule.supplement_answer is None:
             continue
         paused_on = repo.d.read_day(paused_raw)
@@ -373,8 +373,7 @@ def _past_answer_window(app: App, cur: Any, today: dt.date,
         out.append({"clock_id": clock_id, "dossier_id": dossier_id, "stage": stage, "unit": window.unit,
                     "due_date": answer_deadline(paused_on, window, cal), "falls_on": falls_on,
                     "paused_on": paused_on, "code": code, "name": name, "investor": investor,
-                    "workflow_id": workflow_id, "division": division, "officer": officer, "blockers": blockers,
-                    "have": set()})
+                    "workflow_id": workflow_id, "division": division, "officer": officer, "blockers": blockers})
     return out, len(rows)
 
 

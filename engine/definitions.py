@@ -191,11 +191,14 @@ class WorkflowDef:
             )
         return chosen
 
+    def find_rule(self, rule_id: str) -> RuleVersion | None:
+        return next((rule for rule in self.rule_versions if rule.id == rule_id), None)
+
     def rule(self, rule_id: str) -> RuleVersion:
-        for rule in self.rule_versions:
-            if rule.id == rule_id:
-                return rule
-        raise BadInput(f"Quy trình «{self.id}» không có phiên bản quy định «{rule_id}».")
+        rule = self.find_rule(rule_id)
+        if rule is None:
+            raise BadInput(f"Quy trình «{self.id}» không có phiên bản quy định «{rule_id}».")
+        return rule
 
     def check_receipt(self, rule: RuleVersion) -> None:
         if rule.refuse_receipt:

@@ -82,6 +82,32 @@ FINISHED_SUMS = ("finished", "judged", "early", "on_time", "late", "not_judged",
 BACKLOG_SUMS = ("backlog", "open_overdue", *(f"age_b{i}" for i in range(len(AGE_BUCKETS))))
 ADDITIVE = ("received", *FINISHED_SUMS, *BACKLOG_SUMS)
 
+#: The SQL of the additive columns summed over finished stage cases (``c`` = stage_clock), by name. A
+#: judged stage with more than one supplement request counts as late, as the national portal counts it.
+EVALUATION_SQL = {
+    "finished": "COUNT(*)",
+    "judged": "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END)",
+    "early": "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END)",
+    "on_time": "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END)",
+    "late": "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END)",
+    "repeated_supplements": "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END)",
+    "supplement_requests": "SUM(c.pause_count)",
+    "limit_sum": "SUM(c.limit_units)",
+    "used_sum": "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END)",
+}
+#: ... and those the monthly tables add (``received`` here: stage cases both started and finished in it)
+MONTH_SQL = {
+    **EVALUATION_SQL,
+    "received": "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END)",
+    "paused_cases": "SUM(CASE WHEN c.pause_count > 0 THEN 1 ELSE 0 END)",
+    "paused_days_sum": "SUM(c.paused_days)",
+    "elapsed_days_sum": "SUM(c.turnaround_days + c.paused_days)",
+}
+
+
+def _aliased(sums: dict[str, str]) -> str:
+    return ", ".join(f"{expr} AS {name}" for name, expr in sums.items())
+
 
 @dataclass(frozen=True)
 class Period:
@@ -297,40 +323,23 @@ class MetricsSession:
         #    with more than one supplement request counts as late (judged stages only).
         inner = (
             "SELECT c.division AS division, c.officer AS officer, c.workflow_id AS workflow, c.stage AS stage, "
-            "c.turnaround_working_days AS wd, c.turnaround_days AS days, COUNT(*) AS n, "
-            "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS started, "
-            "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
-            "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS early, "
-            "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS on_time, "
-            "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END) "
-            "AS late, "
-            "SUM(CASE WHEN c.pause_count > 0 THEN 1 ELSE 0 END) AS paused_cases, SUM(c.paused_days) AS paused_days, "
-            "SUM(c.turnaround_days + c.paused_days) AS elapsed, SUM(c.pause_count) AS supplements, "
-            "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END) AS repeated, SUM(c.limit_units) AS limits, "
-            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) "
-            "AS used FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end"
-            + self._where_division(division)
+            "c.turnaround_working_days AS wd, c.turnaround_days AS days, " + _aliased(MONTH_SQL)
+            + " FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end" + self._where_division(division)
             + " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage, "
             "c.turnaround_working_days, c.turnaround_days")
-        finished_sql = self._grouped_by_day(
-            inner, ("division", "officer", "workflow", "stage", "wd", "days"),
-            ("n", "started", "judged", "early", "on_time", "late", "paused_cases", "paused_days", "elapsed",
-             "supplements", "repeated", "limits", "used"))
+        names = list(MONTH_SQL)
+        finished_sql = self._grouped_by_day(inner, ("division", "officer", "workflow", "stage", "wd", "days"), names)
         for rec in self.conn.execute(text(finished_sql), params):
             k = tuple(rec[:4])
             r = slot(k)
             wd, days = int(rec[4]), int(rec[5])
-            n, started, judged = int(rec[6]), int(rec[7] or 0), int(rec[8] or 0)
-            r["finished"] += n
-            r["received"] += started
-            r["judged"] += judged
-            r["not_judged"] += n - judged
+            sums = {name: int(value or 0) for name, value in zip(names, rec[6:], strict=True)}
+            for name, value in sums.items():
+                r[name] += value
+            n = sums["finished"]
+            r["not_judged"] += n - sums["judged"]
             r["wd_sum"] += wd * n
             r["days_sum"] += days * n
-            for name, value in zip(("early", "on_time", "late", "paused_cases", "paused_days_sum", "elapsed_days_sum",
-                                    "supplement_requests", "repeated_supplements", "limit_sum", "used_sum"),
-                                   rec[9:19], strict=True):
-                r[name] += int(value or 0)
             r[f"turnaround_b{_bucket_of(wd, TURNAROUND_BUCKETS)}"] += n
             h = hist.get(k)
             if h is None:
@@ -409,19 +418,10 @@ class MetricsSession:
                                 **{c: 0 for c in ADDITIVE}}
             return r
 
-        names = ("finished", "judged", "early", "on_time", "late", "repeated_supplements", "supplement_requests",
-                 "limit_sum", "used_sum")
-        inner = (
-            "SELECT c.division AS division, c.officer AS officer, COUNT(*) AS finished, "
-            "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
-            "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS early, "
-            "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END) AS on_time, "
-            "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END) "
-            "AS late, SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END) AS repeated_supplements, "
-            "SUM(c.pause_count) AS supplement_requests, SUM(c.limit_units) AS limit_sum, "
-            "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END) "
-            "AS used_sum FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end "
-            "GROUP BY c.finished_on, c.division, c.officer")
+        names = list(EVALUATION_SQL)
+        inner = ("SELECT c.division AS division, c.officer AS officer, " + _aliased(EVALUATION_SQL)
+                 + " FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end "
+                 "GROUP BY c.finished_on, c.division, c.officer")
         for rec in self.conn.execute(text(self._grouped_by_day(inner, ("division", "officer"), names)), params):
             r = slot((rec[0], rec[1]))
             r.update({name: int(value or 0) for name, value in zip(names, rec[2:], strict=True)})

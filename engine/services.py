@@ -60,6 +60,11 @@ def _cell(row: dict[str, str | None], key: str) -> str | None:
     return (row.get(key) or "").strip() or None
 
 
+def _can_hold(roles: str | None) -> bool:
+    """Whether someone with ``roles`` (comma-separated) may be the officer in charge of a dossier."""
+    return bool({"officer", "head"} & set((roles or "").split(",")))
+
+
 class _RollBack(Exception):
     """Raised inside a transaction to undo it on purpose (a dry run)."""
 
@@ -226,6 +231,12 @@ class Services:
         return any(e.name == event and e.assigns_officer for wf in self.app.workflows.values()
                    for e in wf.events.values())
 
+    def assignees(self, division: str, holder: str | None) -> list[Person]:
+        """Whom a dossier of ``division`` held by ``holder`` may be handed to: the division's other
+        active officers and heads (what ``_assignee`` accepts)."""
+        return [p for p in self.people()
+                if p.active and p.division == division and p.id != holder and _can_hold(p.roles)]
+
     def _assignee(self, cur: Any, d: dict[str, Any], officer: str | None, label: str) -> str:
         """The officer an assigning event hands dossier ``d`` to, checked against the organisation."""
         officer = (officer or "").strip()
@@ -241,7 +252,7 @@ class Services:
         if row[0] != d["division"]:
             raise BadInput(f"Cán bộ «{officer}» thuộc phòng «{row[0] or '—'}», hồ sơ {d['code']} thuộc phòng "
                            f"«{d['division']}».", hint=f"Chọn một cán bộ của phòng {d['division']}.")
-        if not {"officer", "head"} & set((row[1] or "").split(",")):
+        if not _can_hold(row[1]):
             raise BadInput(f"«{officer}» không phải chuyên viên hoặc trưởng phòng, không thụ lý hồ sơ được.",
                            hint="Chọn một chuyên viên của phòng.")
         if officer == d["officer"]:

@@ -114,13 +114,9 @@ def create_web(app: App) -> FastAPI:
             return page("error.html", 404, message=str(exc), title="Không tìm thấy hồ sơ")
         wf = svc.workflow(view["workflow"]).wf
         events = [{"name": e, "label": wf.event_label(e), "assigns": wf.events[e].assigns_officer}
-                  for e in view["allowed_events"] if e in wf.events]
-        everyone = svc.people()
-        people = [{"id": p.id, "name": p.name, "roles": p.roles} for p in everyone]
-        # who an assigning event may hand the dossier to: the division's officers and heads
-        assignees = [{"id": p.id, "name": p.name} for p in everyone
-                     if p.division == view["division"] and p.id != view["officer"]
-                     and {"officer", "head"} & set(p.roles.split(","))]
+                  for e in view["allowed_events"]]
+        people = [{"id": p.id, "name": p.name, "roles": p.roles} for p in svc.people()]
+        assignees = [{"id": p.id, "name": p.name} for p in svc.assignees(view["division"], view["officer"])]
         return page("dossier.html", status, d=view, events=events, people=people, error=error, done=done,
                     note=note, actor=request.cookies.get(ACTOR_COOKIE, ""), assignees=assignees,
                     title=f"Hồ sơ {view['code']}")

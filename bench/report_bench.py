@@ -70,7 +70,7 @@ def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[t
     """The rows of ``n`` dossiers, in chunks of (dossiers, stage clocks, pauses), columns as D_COLS,
     C_COLS, P_COLS; days as ISO text, timestamps as UTC text. The same seed gives the same rows, on
     either backend."""
-    from engine.deadlines import judge
+    from engine.domain.deadlines import judge
 
     rng = random.Random(seed)
     days = list(cal.working_days_in(dt.date(2024, 2, 1), dt.date(2024, 11, 30)))
@@ -138,12 +138,12 @@ def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[t
 def _schema(url: str) -> Any:
     """Apply the project's migrations and load the organisation; returns the working calendar."""
 
-    from engine.app import App
-    from engine.resources import workflows_dir
-    from engine.settings import Settings
+    from engine.bootstrap import App
+    from engine.io.resources import workflows_dir
+    from engine.io.settings import Settings
 
     app = App(Settings().with_(database_url=url))
-    app.services.init()
+    app.init()
     app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
     cal = app.calendar
     app.close()
@@ -463,11 +463,12 @@ def main() -> None:
     from sqlalchemy.engine import make_url
 
     from engine import reports
-    from engine.app import App
-    from engine.evaluation import evaluate, load_movement
-    from engine.metrics import Period
-    from engine.resources import workflows_dir
-    from engine.settings import Settings
+    from engine.bootstrap import App
+    from engine.io.movements import load_movement
+    from engine.reporting.evaluation import evaluate
+    from engine.reporting.periods import Period
+    from engine.io.resources import workflows_dir
+    from engine.io.settings import Settings
 
     app = App(Settings().with_(database_url=url))
     _ = app.calendar  # built once, as in any long-running process

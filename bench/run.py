@@ -31,12 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.app import App  # noqa: E402
-from engine.calendar import DAYS, WORKING_DAYS  # noqa: E402
-from engine.resources import workflows_dir  # noqa: E402
-from engine.settings import Settings  # noqa: E402
+from engine.bootstrap import App  # noqa: E402
+from engine.domain.calendar import DAYS, WORKING_DAYS  # noqa: E402
+from engine.io.resources import workflows_dir  # noqa: E402
+from engine.io.settings import Settings  # noqa: E402
 from engine.store.repo import Repo  # noqa: E402
-from engine.timeutil import TZ, FixedClock  # noqa: E402
+from engine.domain.clock import TZ, FixedClock  # noqa: E402
+from engine.domain.commands import Receive
 
 #: one dossier's life under Law 62/2020, all fired by a head of division (roles head + officer)
 CYCLE = ["accept", "request_supplement", "receive_supplement", "extend", "pass_appraisal", "extend", "approve"]
@@ -52,11 +53,11 @@ def prepare(folder: Path, dossiers: int) -> Path:
     """A migrated SQLite file with the sample organisation and ``dossiers`` received dossiers."""
     db = folder / "template.db"
     app = make_app(db)
-    app.services.init()
+    app.init()
     app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
     for i in range(dossiers):
-        app.services.receive(workflow="project-appraisal", code=f"B-{i:05d}", name="Dự án", investor="Ban QLDA",
-                             group="C", grade="III", division="QLXD", officer="cv.pham")
+        app.services.receive(Receive(workflow="project-appraisal", code=f"B-{i:05d}", name="Dự án", investor="Ban QLDA",
+                             group="C", grade="III", division="QLXD", officer="cv.pham"))
     app.close()
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -28,10 +28,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import alerts
-from engine.app import App
-from engine.resources import workflows_dir
-from engine.settings import Settings
-from engine.timeutil import TZ, FixedClock
+from engine.bootstrap import App
+from engine.io.resources import workflows_dir
+from engine.io.settings import Settings
+from engine.domain.clock import TZ, FixedClock
 
 TODAY = dt.date(2025, 3, 12)  # a Wednesday
 OFFICERS = {"QLXD": ["cv.pham", "cv.vo", "cv.dang"], "QHKT": ["cv.bui", "tp.hoang"], "HTKT": ["cv.ngo", "cv.duong"]}
@@ -216,7 +216,7 @@ def main() -> None:
         db = Path(tmp) / "bench.db"
         clock = FixedClock(dt.datetime.combine(TODAY, dt.time(6, 0), TZ))
         app = App(Settings().with_(database_url=f"sqlite:///{db}", mail_dir=Path(tmp) / "thu-di"), clock)
-        app.services.init()
+        app.init()
         app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
         app.calendar, app.workflows  # noqa: B018  (warm: built once per process)
         secs = populate(db, app, args.dossiers, args.open)

@@ -30,17 +30,17 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import Compat32
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .outbox import COLUMNS, FAILED, PENDING, SENDING, SENT, message_id
+from engine.domain.clock import Clock
+from engine.io.settings import Settings
+from engine.store.codecs import Codec
+from engine.store.database import Database
+
+from .outbox import message_id
 from .transports import PermanentError, TransientError, Transport, transport_for
 
-if TYPE_CHECKING:
-    from engine.app import App
-
 log = logging.getLogger(__name__)
-
-_DUE = "((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?))"
 
 
 class _Compat32(Compat32):
@@ -75,28 +75,19 @@ class DispatchResult:
 
 
 class Dispatcher:
-    def __init__(self, app: App, transport: Transport | None = None, *, claim_seconds: int = 300,
-                 batch: int = 100, backoff_base: float = 60.0, backoff_cap: float = 3600.0,
-                 workers: int | None = None) -> None:
-        self.app = app
-        self.transport = transport or transport_for(app.settings)
+    def __init__(self, database: Database, settings: Settings, clock: Clock, transport: Transport | None = None, *,
+                 claim_seconds: int = 300, batch: int = 100, backoff_base: float = 60.0,
+                 backoff_cap: float = 3600.0, workers: int | None = None) -> None:
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+        self.transport = transport or transport_for(settings)
         #: parallel SMTP connections (hides the round trips: smtplib does not pipeline); one for a
         #: transport passed in, or for the .eml folder
-        self.workers = workers or (4 if transport is None and app.settings.smtp_host else 1)
+        self.workers = workers or (4 if transport is None and settings.smtp_host else 1)
         self.claim = dt.timedelta(seconds=claim_seconds)
         self.batch = batch
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
-        d = app.repo.d
-        self._select_due = d.sql(f"SELECT id FROM outbox_message WHERE {_DUE} ORDER BY id LIMIT ?")
-        self._claim = d.sql("UPDATE outbox_message SET status = ?, claimed_until = ?, tries = tries + 1 "
-                            f"WHERE id = ? AND {_DUE}")
-        self._give_up = d.sql("UPDATE outbox_message SET status = ?, claimed_until = NULL, last_error = ? "
-                              "WHERE status = ? AND claimed_until < ? AND tries >= ?")
-        self._load = d.sql(f"SELECT {', '.join(COLUMNS)} FROM outbox_message WHERE id = ?")
-        self._mark_sent = d.sql("UPDATE outbox_message SET status = ?, sent_at = ?, message_id = ?, "
-                                "claimed_until = NULL, last_error = NULL WHERE id = ? AND status = ?")
-        self._mark_failed = d.sql("UPDATE outbox_message SET status = ?, next_attempt_at = ?, message_id = ?, "
-                                  "claimed_until = NULL, last_error = ? WHERE id = ? AND status = ?")
 
     def backoff(self, tries: int) -> dt.timedelta:
         return dt.timedelta(seconds=min(self.backoff_cap, self.backoff_base * 2 ** max(0, tries - 1)))
@@ -106,7 +97,7 @@ class Dispatcher:
         result = DispatchResult()
         started = time.monotonic()
         done = 0
-        transports = [self.transport] + [transport_for(self.app.settings) for _ in range(self.workers - 1)]
+        transports = [self.transport] + [transport_for(self.settings) for _ in range(self.workers - 1)]
         with ExitStack() as stack, ThreadPoolExecutor(max_workers=len(transports)) as pool:
             for t in transports:
                 stack.enter_context(t)
@@ -130,21 +121,12 @@ class Dispatcher:
         return result
 
     def _claim_batch(self, n: int) -> list[dict[str, Any]]:
-        d = self.app.repo.d
-        now = self.app.clock.now()
-        due = (PENDING, d.ts(now), SENDING, d.ts(now))
-        rows = []
-        with self.app.repo.transaction() as cur:
-            cur.execute(self._give_up, (FAILED, f"bỏ sau {self.app.settings.smtp_max_tries} lần thử "
-                                                "(tiến trình gửi dừng đột ngột khi đang gửi)",
-                                        SENDING, d.ts(now), self.app.settings.smtp_max_tries))
-            cur.execute(self._select_due, (*due, n))
-            ids = [r[0] for r in cur.fetchall()]
-            for row_id in ids:
-                cur.execute(self._claim, (SENDING, d.ts(now + self.claim), row_id, *due))
-                if cur.rowcount == 1:
-                    cur.execute(self._load, (row_id,))
-                    rows.append(dict(zip(COLUMNS, cur.fetchone(), strict=True)))
+        now = self.clock.now()
+        with self.database.unit_of_work() as uow:
+            rows = uow.outbox.claim(n, now, now + self.claim, self.settings.smtp_max_tries,
+                                    f"bỏ sau {self.settings.smtp_max_tries} lần thử (tiến trình gửi dừng đột ngột "
+                                    "khi đang gửi)")
+            uow.commit()
         return rows
 
     def build(self, row: dict[str, Any]) -> Message:
@@ -153,7 +135,7 @@ class Dispatcher:
         Built with the legacy API and ``Header``: the modern ``EmailMessage`` folding of Python 3.11
         drops the space between two encoded words ("Dự án" arrives as "Dựán").
         """
-        s = self.app.settings
+        s = self.settings
         mid = message_id(row["id"], row["dedup_key"], s.mail_from)
         # Boundaries derived from the Message-ID: the generator would otherwise draw a random one and
         # compile a regular expression per message to check it against the text. Every part is base64,
@@ -180,7 +162,7 @@ class Dispatcher:
         msg["From"] = s.mail_from
         msg["To"] = row["recipient_email"]
         msg["Message-ID"] = mid
-        msg["Date"] = email.utils.format_datetime(self.app.repo.d.read_ts(row["created_at"]) or self.app.clock.now())
+        msg["Date"] = email.utils.format_datetime(Codec.read_ts(row["created_at"]) or self.clock.now())
         msg["Auto-Submitted"] = "auto-generated"
         msg["X-Thamdinh-Outbox-Id"] = str(row["id"])
         return msg
@@ -190,8 +172,7 @@ class Dispatcher:
             self._send(transport, row, result)
 
     def _send(self, transport: Transport, row: dict[str, Any], result: DispatchResult) -> None:
-        d = self.app.repo.d
-        mid = message_id(row["id"], row["dedup_key"], self.app.settings.mail_from)
+        mid = message_id(row["id"], row["dedup_key"], self.settings.mail_from)
         try:
             try:
                 transport.send(self.build(row))
@@ -201,30 +182,29 @@ class Dispatcher:
                 log.exception("message %s: unexpected error while sending", row["id"])
                 raise TransientError(f"lỗi không lường trước: {exc!r}") from exc
         except (TransientError, PermanentError) as exc:
-            tries = int(row["tries"])  # the claim counted this attempt
-            permanent = isinstance(exc, PermanentError) or tries >= self.app.settings.smtp_max_tries
-            now = self.app.clock.now()
-            with self.app.repo.transaction() as cur:
-                cur.execute(self._mark_failed, (FAILED if permanent else PENDING,
-                                                d.ts(now if permanent else now + self.backoff(tries)), mid,
-                                                str(exc), row["id"], SENDING))
-            with result.lock:
-                result.failed += int(permanent)
-                result.retried += int(not permanent)
-                result.errors.append(f"{row['id']}: {exc}")
-            if permanent:
-                log.error("message %s to %s failed for good after %d tries: %s", row["id"],
-                          row["recipient_email"], tries, exc)
-            else:
-                log.warning("message %s to %s: try %d failed, will retry: %s", row["id"],
-                            row["recipient_email"], tries, exc)
+            self._failed(row, mid, exc, result)
             return
-        with self.app.repo.transaction() as cur:
-            cur.execute(self._mark_sent, (SENT, d.ts(self.app.clock.now()), mid, row["id"], SENDING))
+        with self.database.unit_of_work() as uow:
+            uow.outbox.mark_sent(row["id"], self.clock.now(), mid)
+            uow.commit()
         with result.lock:
             result.sent += 1
 
-
-def dispatch(app: App, **kwargs: Any) -> DispatchResult:
-    """Send every due message once with the configured transport."""
-    return Dispatcher(app).run_once(**kwargs)
+    def _failed(self, row: dict[str, Any], mid: str, exc: Exception, result: DispatchResult) -> None:
+        tries = int(row["tries"])  # the claim counted this attempt
+        permanent = isinstance(exc, PermanentError) or tries >= self.settings.smtp_max_tries
+        now = self.clock.now()
+        with self.database.unit_of_work() as uow:
+            uow.outbox.mark_failed(row["id"], permanent=permanent, next_at=now if permanent else now + self.backoff(tries),
+                                   message_id=mid, error=str(exc))
+            uow.commit()
+        with result.lock:
+            result.failed += int(permanent)
+            result.retried += int(not permanent)
+            result.errors.append(f"{row['id']}: {exc}")
+        if permanent:
+            log.error("message %s to %s failed for good after %d tries: %s", row["id"], row["recipient_email"],
+                      tries, exc)
+        else:
+            log.warning("message %s to %s: try %d failed, will retry: %s", row["id"], row["recipient_email"],
+                        tries, exc)

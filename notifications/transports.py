@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
-from engine.errors import BadInput
-from engine.settings import Settings
+from engine.domain.errors import BadInput
+from engine.io.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ class SmtpTransport:
                                f"(THAMDINH_SMTP_CA_FILE): {exc}",
                                hint="Chỉ đến tệp PEM của CA đã ký chứng chỉ máy chủ thư.") from exc
         self.host, self.port = settings.smtp_host, settings.smtp_port
-        self.security = (settings.smtp_security or "none").lower()
+        self.security = settings.smtp_security
         self.user, self.password = settings.smtp_user, settings.smtp_password
+        self.plain_auth = settings.smtp_allow_plain_auth
         self.timeout = timeout
         self.ssl_context = ssl_context
         self._conn: smtplib.SMTP | None = None
@@ -123,6 +124,9 @@ class SmtpTransport:
                 if self.security == "starttls":
                     conn.starttls(context=self.ssl_context or ssl.create_default_context())
             if self.user:
+                if self.security == "none" and not self.plain_auth:  # Settings refuse it too
+                    conn.close()
+                    raise PermanentError("không gửi mật khẩu SMTP qua kết nối không mã hóa")
                 self._login(conn, self.user, self.password or "")
             return conn
         except smtplib.SMTPAuthenticationError as exc:

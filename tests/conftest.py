@@ -13,15 +13,17 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.app import App
-from engine.resources import workflows_dir
-from engine.settings import Settings
-from engine.timeutil import TZ, FixedClock
+from engine.bootstrap import App
+from engine.domain.commands import Receive
+from engine.io.resources import workflows_dir
+from engine.io.settings import Settings
+from engine.domain.clock import TZ, FixedClock
 
 PG_URL = os.environ.get("THAMDINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMPLE_ORG = workflows_dir() / "org" / "sample-department.yaml"
@@ -38,7 +40,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating each time)."""
     path = tmp_path_factory.mktemp("tpl") / "template.db"
     app = App(Settings().with_(database_url=f"sqlite:///{path}"))
-    app.services.init()
+    app.init()
     with app.engine.connect() as c:
         c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     app.close()
@@ -59,7 +61,7 @@ def pg_database() -> Iterator[str]:
         pytest.fail(f"PostgreSQL at {PG_URL} is required for these tests and is unreachable: {exc}")
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     app = App(Settings().with_(database_url=url))
-    app.services.init()
+    app.init()
     app.close()
     yield url
     with admin.connect() as c:
@@ -77,6 +79,35 @@ def _truncate_pg(url: str) -> None:
         if names:
             c.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
     eng.dispose()
+
+
+class Transaction:
+    """Raw SQL in a test, on the app's own database API (placeholders ``?``), committed at the end."""
+
+    def __init__(self, uow: Any) -> None:
+        self.uow = uow
+        self._cur: Any = None
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        self._cur = self.uow.execute(sql, params)
+        return self._cur
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> Any:
+        return self._cur.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount)
+
+
+@contextmanager
+def transaction(app: App) -> Iterator[Transaction]:
+    with app.database.unit_of_work() as uow:
+        yield Transaction(uow)
+        uow.commit()
 
 
 def make_app_for(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
@@ -125,6 +156,6 @@ def make_dossier(app: App) -> Callable[..., dict[str, Any]]:
                                   investor="Ban QLDA tỉnh", group="C", grade="III", division="QLXD",
                                   officer="cv.pham", at="2024-06-03")
         kw.update(overrides)
-        return app.services.receive(**kw)
+        return app.services.receive(Receive(**kw))
 
     return make

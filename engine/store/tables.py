@@ -1,4 +1,6 @@
-"""SQLModel tables. The schema itself is owned by Alembic migrations (engine/migrations).
+"""SQLModel tables: the schema as the migrations build it (engine/store/migrations owns it; Alembic's
+autogenerate compares against these). The code reads and writes through the repositories, never these
+classes.
 
 Timestamps are stored in UTC (timestamptz on PostgreSQL, text on SQLite) through ``UTCDateTime``;
 calendar days (receipt day, due dates) are plain dates in Asia/Ho_Chi_Minh.
@@ -42,23 +44,23 @@ def _ts(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
-class Division(SQLModel, table=True):
+class DivisionRow(SQLModel, table=True):
     __tablename__ = "division"
     code: str = Field(primary_key=True, max_length=64)
     name: str
 
 
-class Person(SQLModel, table=True):
+class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
     id: str = Field(primary_key=True, max_length=64)
     name: str
     email: str | None = None
     division: str | None = Field(default=None, index=True, max_length=64)
-    roles: str = ""  # comma-separated: officer, head, director, admin
+    roles: str = ""  # comma-separated: officer, head, director, admin (engine.domain.org)
     active: bool = True
 
 
-class Dossier(SQLModel, table=True):
+class DossierRow(SQLModel, table=True):
     __tablename__ = "dossier"
     __table_args__ = (
         Index("ix_dossier_division_state", "division", "state"),
@@ -89,7 +91,7 @@ class Dossier(SQLModel, table=True):
     version: int = 1
 
 
-class DossierEvent(SQLModel, table=True):
+class DossierEventRow(SQLModel, table=True):
     """Append-only history: one row per fired event (and the receipt)."""
 
     __tablename__ = "dossier_event"
@@ -104,7 +106,8 @@ class DossierEvent(SQLModel, table=True):
     at: dt.datetime = _ts(index=True)
     recorded_at: dt.datetime = _ts()
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    clock_effect: str | None = None
+    #: what the event did (typed events as JSON, engine.store.codecs; revision 0006)
+    effects: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 #: the covering index of the stages finished in a period (revision 0004): finishing day first, then the
@@ -147,13 +150,13 @@ class StageClockRow(SQLModel, table=True):
     finished_on: dt.date | None = None
     outcome: str | None = Field(default=None, max_length=16)
     closed_by: str | None = Field(default=None, max_length=64)
-    # stored once by the engine (engine/deadlines.py; revision 0003): what the metrics read
+    # stored once by the engine (engine/domain/deadlines.py; revision 0003): what the metrics read
     paused_working_days: int | None = None
     turnaround_working_days: int | None = None
     turnaround_days: int | None = None
 
 
-class ClockPause(SQLModel, table=True):
+class ClockPauseRow(SQLModel, table=True):
     __tablename__ = "clock_pause"
     id: int | None = Field(default=None, primary_key=True)
     clock_id: int = Field(foreign_key="stage_clock.id", index=True)
@@ -173,7 +176,7 @@ Index("ix_stage_clock_open_only", StageClockRow.__table__.c.due_date,  # type: i
       sqlite_where=text("finished_on IS NULL"), postgresql_where=text("finished_on IS NULL"))
 
 
-class Alert(SQLModel, table=True):
+class AlertRow(SQLModel, table=True):
     """One alert raised by the deadline scan: once per (dossier, clock, kind, due date).
 
     The due date is part of the key: a resumed or extended clock is judged again on its new date.
@@ -195,7 +198,7 @@ class Alert(SQLModel, table=True):
     raised_at: dt.datetime = _ts()
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessageRow(SQLModel, table=True):
     """A message to send, written in the same transaction as what caused it."""
 
     __tablename__ = "outbox_message"
@@ -221,7 +224,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = _ts(nullable=True)
 
 
-class SchedulerLease(SQLModel, table=True):
+class SchedulerLeaseRow(SQLModel, table=True):
     """Who runs the scheduler: one holder per name, until ``expires_at`` unless renewed."""
 
     __tablename__ = "scheduler_lease"
@@ -242,5 +245,5 @@ scheduler_jobs = Table(
 )
 
 
-__all__ = ["Alert", "ClockPause", "Division", "Dossier", "DossierEvent", "OutboxMessage", "Person",
-           "SchedulerLease", "StageClockRow", "UTCDateTime", "text"]
+__all__ = ["AlertRow", "ClockPauseRow", "DivisionRow", "DossierEventRow", "DossierRow", "OutboxMessageRow",
+           "PersonRow", "SchedulerLeaseRow", "StageClockRow", "UTCDateTime", "scheduler_jobs"]

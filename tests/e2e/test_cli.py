@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from engine.resources import workflows_dir
+from engine.io.resources import workflows_dir
 
 SAMPLE_ORG = workflows_dir() / "org" / "sample-department.yaml"
 PG_URL = os.environ.get("THAMDINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

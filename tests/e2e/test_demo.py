@@ -51,9 +51,9 @@ def test_the_demo_simulates_a_year_through_the_services(small_year: tuple[Path, 
 def test_events_only_fall_on_working_days(small_year: tuple[Path, dict[str, Any]]) -> None:
     import datetime as dt
 
-    from engine.app import App
-    from engine.settings import Settings
-    from engine.timeutil import TZ
+    from engine.bootstrap import App
+    from engine.io.settings import Settings
+    from engine.domain.clock import TZ
 
     out, _ = small_year
     app = App(Settings().with_(database_url=f"sqlite:///{out / 'thamdinh.db'}"))
@@ -79,19 +79,14 @@ def test_the_demo_writes_every_monthly_report_and_the_evaluation(small_year: tup
     assert len(summary["files"]) == 12 * 3 + 3
 
 
-def test_reminders_land_as_eml_files_when_alerts_are_installed(small_year: tuple[Path, dict[str, Any]]) -> None:
+def test_reminders_land_as_eml_files(small_year: tuple[Path, dict[str, Any]]) -> None:
     out, summary = small_year
-    try:
-        import engine.alerts  # noqa: F401
-    except ImportError:
-        assert summary["reminders"].startswith("skipped")
-        return
     # the whole period: a scan and a digest on every working day, as the scheduler would
     assert summary["reminders"] == "from 2024-02-01"
     import datetime as dt
 
-    from engine.app import App
-    from engine.settings import Settings
+    from engine.bootstrap import App
+    from engine.io.settings import Settings
 
     app = App(Settings().with_(database_url=f"sqlite:///{out / 'thamdinh.db'}"))
     try:
@@ -123,8 +118,8 @@ def test_the_demo_can_start_the_reminders_later_or_not_at_all(tmp_path: Path) ->
 def test_the_same_seed_gives_the_same_year(sqlite_app: Any) -> None:
     import datetime as dt
 
-    a = make_plans(sqlite_app, 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
-    b = make_plans(sqlite_app, 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
+    a = make_plans(sqlite_app.calendar, sqlite_app.services.people(), 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
+    b = make_plans(sqlite_app.calendar, sqlite_app.services.people(), 40, dt.date(2024, 2, 1), dt.date(2025, 1, 31))
     assert [(d, p.receive, p.events) for d, p in a] == [(d, p.receive, p.events) for d, p in b]
     tet = [d for d, _ in a if dt.date(2024, 2, 8) <= d <= dt.date(2024, 2, 14)]
     assert tet == []
@@ -168,7 +163,7 @@ def test_the_demo_command_runs_with_a_size(tmp_path: Path) -> None:
 
 
 def test_the_demo_refuses_to_wipe_a_folder_that_is_not_its_own(tmp_path: Path) -> None:
-    from engine.errors import BadInput
+    from engine.domain.errors import BadInput
 
     (tmp_path / "notes.txt").write_text("quan trọng", encoding="utf-8")
     with pytest.raises(BadInput, match="dữ liệu khác"):

@@ -23,7 +23,7 @@ def test_the_wheel_installs_and_finds_its_rules_templates_and_migrations(tmp_pat
                    "engine/_bundled/workflows/calendars/vn.yaml",
                    "engine/_bundled/workflows/org/sample-department.yaml",
                    "engine/_bundled/templates/web/dossier.html",
-                   "engine/migrations/env.py", "engine/migrations/versions/0001_core_schema.py"):
+                   "engine/store/migrations/env.py", "engine/store/migrations/versions/0001_core_schema.py"):
         assert needed in names, needed
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 import uvicorn
 
-from engine.app import App
+from engine.bootstrap import App
 from engine.web import create_web
+from engine.domain.commands import Receive
 
 CHROMIUM = os.environ.get("THAMDINH_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
@@ -61,7 +62,7 @@ def _receive(app: App, code: str, **kw: Any) -> None:
                                 investor="UBND huyện", group="C", grade="III", division="QLXD",
                                 officer="cv.pham", at="2024-06-03")
     base.update(kw)
-    app.services.receive(**base)
+    app.services.receive(Receive(**base))
 
 
 def test_an_officer_accepts_a_dossier_from_the_web_page(server: str, browser: Any, sqlite_app: App) -> None:

@@ -8,9 +8,14 @@ from typing import Any
 
 import pytest
 
-from engine import alerts
-from engine.app import App
-from engine.timeutil import FixedClock
+from conftest import transaction
+from engine.domain import alert_rules
+from engine.services import deadline_scan
+from engine.services.deadline_scan import ScanResult
+from engine.store.alerts import CANDIDATES
+from engine.bootstrap import App
+from engine.domain.clock import FixedClock
+from engine.domain.commands import Fire, Receive
 
 
 def receive(app: App, clock: FixedClock, code: str, day: str, **kw: Any) -> dict[str, Any]:
@@ -19,32 +24,32 @@ def receive(app: App, clock: FixedClock, code: str, day: str, **kw: Any) -> dict
                                   investor="Ban QLDA tỉnh", group="C", grade="III", division="QLXD",
                                   officer="cv.pham", at=day)
     fields.update(kw)
-    return app.services.receive(**fields)
+    return app.services.receive(Receive(**fields))
 
 
 def fire(app: App, clock: FixedClock, code: str, event: str, actor: str, at: str) -> None:
     clock.set(at)
-    app.services.fire(code, event, actor=actor, at=at)
+    app.services.fire(Fire(code=code, event=event, actor=actor, at=at))
 
 
-def scan_on(app: App, clock: FixedClock, day: str, hour: str = "09:00") -> alerts.ScanResult:
+def scan_on(app: App, clock: FixedClock, day: str, hour: str = "09:00") -> ScanResult:
     clock.set(f"{day}T{hour}")
-    return alerts.scan(app)
+    return app.scanner.scan()
 
 
-def kinds(result: alerts.ScanResult) -> list[tuple[str, str]]:
+def kinds(result: ScanResult) -> list[tuple[str, str]]:
     return sorted((a["code"], a["kind"]) for a in result.raised)
 
 
 def alert_rows(app: App) -> list[tuple[str, str, str]]:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT d.code, a.kind, a.due_date FROM alert a JOIN dossier d ON d.id = a.dossier_id "
                     "ORDER BY d.code, a.id")
         return [(c, k, str(due)[:10]) for c, k, due in cur.fetchall()]
 
 
 def outbox_rows(app: App) -> list[tuple[str, str, str]]:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT recipient_id, kind, subject FROM outbox_message ORDER BY id")
         return [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
 
@@ -71,7 +76,7 @@ def test_alerts_fall_due_soon_today_overdue_then_escalate(app: App, clock: Fixed
 def test_rerunning_the_scan_raises_nothing_twice(app: App, clock: FixedClock) -> None:
     receive(app, clock, "HS-1", "2024-06-03")
     first = scan_on(app, clock, "2024-06-24")
-    assert kinds(first) == [("HS-1", k) for k in sorted(alerts.KINDS)]
+    assert kinds(first) == [("HS-1", k) for k in sorted(alert_rules.KINDS)]
     sent = len(outbox_rows(app))
     for hour in ("09:05", "12:00", "17:00"):
         assert scan_on(app, clock, "2024-06-24", hour).raised == []
@@ -83,12 +88,12 @@ def test_overlapping_scans_record_each_alert_once(app: App, clock: FixedClock) -
     for n in range(12):
         receive(app, clock, f"HS-{n:02d}", "2024-06-03")
     clock.set("2024-06-24T09:00")
-    results: list[alerts.ScanResult] = []
+    results: list[ScanResult] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            results.append(alerts.scan(app))
+            results.append(app.scanner.scan())
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -101,7 +106,7 @@ def test_overlapping_scans_record_each_alert_once(app: App, clock: FixedClock) -
     raised = [(a["code"], a["kind"]) for r in results for a in r.raised]
     assert len(raised) == len(set(raised)) == 12 * 4
     assert len(alert_rows(app)) == 48
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT dedup_key, COUNT(*) FROM outbox_message GROUP BY dedup_key HAVING COUNT(*) > 1")
         assert cur.fetchall() == []
 
@@ -155,8 +160,8 @@ def test_no_alerts_are_computed_on_days_off(app: App, clock: FixedClock) -> None
 def test_an_alert_falling_due_on_a_holiday_is_raised_on_the_next_working_day(app: App, clock: FixedClock) -> None:
     # A due date that became a day off after it was computed (a holiday declared later).
     receive(app, clock, "HS-1", "2024-08-14")
-    with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE stage_clock SET due_date = ?"), (app.repo.d.day(dt.date(2024, 9, 2)),))
+    with transaction(app) as cur:
+        cur.execute(("UPDATE stage_clock SET due_date = ?"), (app.database.codec.day(dt.date(2024, 9, 2)),))
     assert kinds(scan_on(app, clock, "2024-08-29")) == [("HS-1", "due_soon")]
     assert scan_on(app, clock, "2024-09-02").working_day is False
     assert kinds(scan_on(app, clock, "2024-09-04")) == [("HS-1", "due_today"), ("HS-1", "overdue")]
@@ -225,7 +230,7 @@ def test_a_person_without_e_mail_is_reported_not_skipped(app: App, clock: FixedC
     result = scan_on(app, clock, "2024-06-14")
     assert result.missing_email == [{"person": "cv.do", "name": "Đỗ Văn Khải", "code": "HS-1", "kind": "due_soon"}]
     assert any("chưa có e-mail" in p for p in result.problems)
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT recipient_id, status FROM outbox_message")
         assert cur.fetchall() == [("cv.do", "no_address")]
 
@@ -238,7 +243,7 @@ def test_an_unassigned_dossier_is_reported(app: App, clock: FixedClock) -> None:
 
 
 def test_thresholds_come_from_the_workflow(app: App, clock: FixedClock) -> None:
-    from engine.definitions import AlertThresholds
+    from engine.domain.workflow import AlertThresholds
 
     wf = app.workflows["project-appraisal"]
     object.__setattr__(wf, "alerts", {"appraisal": AlertThresholds(due_soon=5, escalate_after=1)})
@@ -249,9 +254,9 @@ def test_thresholds_come_from_the_workflow(app: App, clock: FixedClock) -> None:
 
 
 def test_the_candidate_query_uses_the_open_clock_index(sqlite_app: App) -> None:
-    with sqlite_app.repo.transaction() as cur:
-        cur.execute("EXPLAIN QUERY PLAN " + alerts.open_clock_sql(sqlite_app, alerts._CANDIDATES),
-                    alerts.candidate_params(sqlite_app, dt.date(2024, 6, 18)))
+    with transaction(sqlite_app) as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + cur.uow.alerts.indexed(CANDIDATES),
+                    ("2024-06-20", "2024-06-18", "2024-06-18", "2024-06-13"))
         plan = " ".join(str(r[-1]) for r in cur.fetchall())
     assert "ix_stage_clock_open_only" in plan, plan
     assert "SCAN c" not in plan and "SCAN d" not in plan, plan
@@ -260,15 +265,15 @@ def test_the_candidate_query_uses_the_open_clock_index(sqlite_app: App) -> None:
 def test_a_clock_closed_between_reading_and_recording_raises_nothing(app: App, clock: FixedClock,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     receive(app, clock, "HS-1", "2024-06-03")
-    original = alerts.due_alerts
+    original = deadline_scan.due_alerts
 
     def close_first(*args: Any) -> Any:  # the officer approves while the scan is deciding
-        with app.repo.transaction() as cur:
-            cur.execute(app.repo.d.sql("UPDATE stage_clock SET finished_on = ?"),
-                        (app.repo.d.day(dt.date(2024, 6, 14)),))
+        with transaction(app) as cur:
+            cur.execute(("UPDATE stage_clock SET finished_on = ?"),
+                        (app.database.codec.day(dt.date(2024, 6, 14)),))
         return original(*args)
 
-    monkeypatch.setattr(alerts, "due_alerts", close_first)
+    monkeypatch.setattr(deadline_scan, "due_alerts", close_first)
     result = scan_on(app, clock, "2024-06-14")
     assert result.candidates == 1 and result.raised == [] and result.messages == 0
     assert alert_rows(app) == [] and outbox_rows(app) == []

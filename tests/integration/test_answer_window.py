@@ -8,15 +8,18 @@ import datetime as dt
 
 from test_alerts_scan import alert_rows, fire, kinds, outbox_rows, receive, scan_on
 
-from engine import alerts
-from engine.app import App
-from engine.timeutil import FixedClock
+from conftest import transaction
+from engine.domain import alert_rules
+from engine.domain.alert_rules import answer_cutoff
+from engine.store.alerts import ANSWER_CANDIDATES
+from engine.bootstrap import App
+from engine.domain.clock import FixedClock
 
 
 def bodies(app: App, kind: str = "alert") -> list[tuple[str, str, str]]:
-    with app.repo.transaction() as cur:
-        cur.execute("SELECT recipient_id, subject, body_text FROM outbox_message WHERE kind = %s ORDER BY id"
-                    .replace("%s", "?" if app.repo.d.sqlite else "%s"), (kind,))
+    with transaction(app) as cur:
+        cur.execute("SELECT recipient_id, subject, body_text FROM outbox_message WHERE kind = ? ORDER BY id",
+                    (kind,))
         return [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
 
 
@@ -24,11 +27,11 @@ def test_the_window_is_twenty_working_days_after_the_request(app: App) -> None:
     rule = app.workflows["project-appraisal"].rule("law-62-2020")
     assert rule.supplement_answer is not None and rule.supplement_answer.value == 20
     # requested Wed 5/6/2024: the 20th working day after it is Wed 3/7; the alert falls due Thu 4/7
-    assert alerts.answer_deadline(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 3)
-    assert alerts.answer_overdue_on(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 4)
+    assert alert_rules.answer_deadline(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 3)
+    assert alert_rules.answer_overdue_on(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 4)
     # across Tết 2025 (25/1–2/2 off): requested Wed 22/1/2025, working days 23, 24/1 then 3/2 onwards:
     # the 20th is Wed 26/2
-    assert alerts.answer_deadline(dt.date(2025, 1, 22), rule.supplement_answer, app.calendar) == dt.date(2025, 2, 26)
+    assert alert_rules.answer_deadline(dt.date(2025, 1, 22), rule.supplement_answer, app.calendar) == dt.date(2025, 2, 26)
 
 
 def test_an_unanswered_request_raises_one_alert_to_the_officer_and_the_head(app: App, clock: FixedClock) -> None:
@@ -88,9 +91,9 @@ def test_the_first_pause_alerted_in_time_does_not_hide_the_second(app: App, cloc
 
 
 def test_the_answer_candidates_read_only_the_paused_end_of_the_open_clock_index(sqlite_app: App) -> None:
-    with sqlite_app.repo.transaction() as cur:
-        cur.execute("EXPLAIN QUERY PLAN " + alerts.open_clock_sql(sqlite_app, alerts._ANSWER_CANDIDATES),
-                    ("2024-06-18", alerts.ANSWER_OVERDUE))
+    with transaction(sqlite_app) as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + cur.uow.alerts.indexed(ANSWER_CANDIDATES),
+                    ("2024-06-18", alert_rules.ANSWER_OVERDUE))
         plan = " ".join(str(r[-1]) for r in cur.fetchall())
     assert "USING INDEX ix_stage_clock_open_only (due_date=? AND paused_on>? AND paused_on<?)" in plan, plan
     assert "SCAN c" not in plan and "SCAN d" not in plan, plan
@@ -104,7 +107,7 @@ def test_the_heads_digest_lists_the_dossiers_to_return_among_the_urgent_ones(app
     fire(app, clock, "HS-FRESH", "request_supplement", "cv.pham", "2024-06-11T09:00")  # window to 9/7
     receive(app, clock, "HS-LATE", "2024-05-30")  # due Fri 14/6
     clock.set("2024-06-18T07:30")
-    result = alerts.digest(app)
+    result = app.digests.digest()
     assert [(d["head"], d["items"]) for d in result.digests] == [("tp.nguyen", 2)]
     ((subject, text),) = [(s, t) for _, s, t in bodies(app, "digest")]
     assert subject == ("[Thẩm định] Tổng hợp ngày 18/06/2024 – Phòng Quản lý xây dựng: 1 quá hạn, "
@@ -117,11 +120,11 @@ def test_the_heads_digest_lists_the_dossiers_to_return_among_the_urgent_ones(app
 
 def test_the_cutoff_is_the_latest_request_day_whose_window_has_run_out(app: App) -> None:
     # on Thu 4/7/2024 a request of Wed 5/6 has run out (last day 3/7), one of Thu 6/6 has not (4/7)
-    assert alerts.answer_cutoff(app, dt.date(2024, 7, 4)) == dt.date(2024, 6, 5)
+    assert answer_cutoff(app.rules.answer_windows(), dt.date(2024, 7, 4), app.calendar) == dt.date(2024, 6, 5)
     rule = app.workflows["project-appraisal"].rule("law-62-2020")
     assert rule.supplement_answer is not None
-    day = alerts.answer_cutoff(app, dt.date(2025, 3, 3))
+    day = answer_cutoff(app.rules.answer_windows(), dt.date(2025, 3, 3), app.calendar)
     assert day is not None
-    assert alerts.answer_overdue_on(day, rule.supplement_answer, app.calendar) <= dt.date(2025, 3, 3)
-    assert alerts.answer_overdue_on(day + dt.timedelta(days=1), rule.supplement_answer,
+    assert alert_rules.answer_overdue_on(day, rule.supplement_answer, app.calendar) <= dt.date(2025, 3, 3)
+    assert alert_rules.answer_overdue_on(day + dt.timedelta(days=1), rule.supplement_answer,
                                     app.calendar) > dt.date(2025, 3, 3)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.app import App
-from engine.errors import (
+from engine.bootstrap import App
+from engine.domain.errors import (
     BadInput,
     ConflictError,
     DuplicateDossier,
@@ -28,8 +28,9 @@ from engine.errors import (
     UnknownDossier,
     UnknownPerson,
 )
-from engine.settings import Settings
-from engine.timeutil import FixedClock
+from engine.io.settings import Settings
+from engine.domain.clock import FixedClock
+from engine.domain.commands import Fire, Receive
 
 SAMPLE_ORG_PATH = Path(__file__).resolve().parents[2] / "workflows" / "org" / "sample-department.yaml"
 
@@ -71,10 +72,10 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     clock.set("2024-06-12T09:00")
     make_dossier(code="HS-P")
     s = app.services
-    r = s.fire("HS-P", "accept", actor="cv.pham", at="2024-06-04T10:00")
+    r = s.fire(Fire(code="HS-P", event="accept", actor="cv.pham", at="2024-06-04T10:00"))
     assert r == {"code": "HS-P", "event": "accept", "from": "received", "to": "appraising", "version": 2,
                  "clock_effect": None, "officer": "cv.pham"}
-    r = s.fire("HS-P", "request_supplement", actor="cv.pham", at="2024-06-06T15:00", note="Thiếu bản vẽ")
+    r = s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.pham", at="2024-06-06T15:00", note="Thiếu bản vẽ"))
     assert r["clock_effect"] == "pause:appraisal"
     paused = s.show("HS-P")
     c = paused["clock"]
@@ -82,7 +83,7 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     assert c["paused"] is True and c["due_date"] is None and c["paused_on"] == "2024-06-06"
     assert (c["used"], c["remaining"]) == (3, 12)
     assert s.list_dossiers(overdue=True) == []
-    s.fire("HS-P", "receive_supplement", actor="cv.pham", at="2024-06-10T09:00")
+    s.fire(Fire(code="HS-P", event="receive_supplement", actor="cv.pham", at="2024-06-10T09:00"))
     resumed = s.show("HS-P")
     c = resumed["clock"]
     assert resumed["state"] == "appraising" and resumed["version"] == 4
@@ -102,9 +103,9 @@ def test_finishing_a_dossier_judges_its_clock_and_closes_it(
     clock.set("2024-08-01T09:00")
     make_dossier(code="HS-F", group="A", grade="II")
     s = app.services
-    s.fire("HS-F", "accept", actor="cv.pham", at="2024-06-04")
-    s.fire("HS-F", "pass_appraisal", actor="tp.nguyen", at="2024-07-08")  # due 8/7: on time
-    s.fire("HS-F", "approve", actor="gd.tran", at="2024-07-31")
+    s.fire(Fire(code="HS-F", event="accept", actor="cv.pham", at="2024-06-04"))
+    s.fire(Fire(code="HS-F", event="pass_appraisal", actor="tp.nguyen", at="2024-07-08"))  # due 8/7: on time
+    s.fire(Fire(code="HS-F", event="approve", actor="gd.tran", at="2024-07-31"))
     view = s.show("HS-F")
     assert view["state"] == "approved" and view["clock"] is None and view["allowed_events"] == []
     assert [(c["stage"], c["due_date"], c["outcome"]) for c in view["clocks"]] == [
@@ -118,7 +119,7 @@ def test_an_illegal_transition_leaves_the_database_unchanged(
     make_dossier(code="HS-I")
     before, rows = snapshot(app, "HS-I"), counts(app)
     with pytest.raises(IllegalTransition) as err:
-        app.services.fire("HS-I", "approve", actor="gd.tran", at="2024-06-04")
+        app.services.fire(Fire(code="HS-I", event="approve", actor="gd.tran", at="2024-06-04"))
     assert "Không thể" in err.value.message
     assert err.value.details["allowed"] and "accept" in err.value.details["allowed"]
     assert snapshot(app, "HS-I") == before
@@ -129,18 +130,18 @@ def test_a_refused_role_and_an_unknown_actor_leave_the_database_unchanged(
         app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-R")
     s = app.services
-    s.fire("HS-R", "accept", actor="cv.pham", at="2024-06-04")
+    s.fire(Fire(code="HS-R", event="accept", actor="cv.pham", at="2024-06-04"))
     before, rows = snapshot(app, "HS-R"), counts(app)
     with pytest.raises(NotPermitted):
-        s.fire("HS-R", "approve", actor="cv.vo", at="2024-06-05")
+        s.fire(Fire(code="HS-R", event="approve", actor="cv.vo", at="2024-06-05"))
     with pytest.raises(UnknownPerson):
-        s.fire("HS-R", "return", actor="nobody", at="2024-06-05")
+        s.fire(Fire(code="HS-R", event="return", actor="nobody", at="2024-06-05"))
     assert snapshot(app, "HS-R") == before and counts(app) == rows
 
 
 def test_firing_on_an_unknown_dossier_is_refused(app: App) -> None:
     with pytest.raises(UnknownDossier) as err:
-        app.services.fire("KHONG-CO", "accept", actor="cv.pham")
+        app.services.fire(Fire(code="KHONG-CO", event="accept", actor="cv.pham"))
     assert "KHONG-CO" in err.value.message and err.value.exit_code == 2
     with pytest.raises(UnknownDossier):
         app.services.show("KHONG-CO")
@@ -150,12 +151,12 @@ def test_firing_on_an_unknown_dossier_is_refused(app: App) -> None:
 def test_an_event_dated_before_the_previous_one_is_refused(
         app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-T")
-    app.services.fire("HS-T", "accept", actor="cv.pham", at="2024-06-05T10:00")
+    app.services.fire(Fire(code="HS-T", event="accept", actor="cv.pham", at="2024-06-05T10:00"))
     before = snapshot(app, "HS-T")
     with pytest.raises(TimeOrderError):
-        app.services.fire("HS-T", "request_supplement", actor="cv.pham", at="2024-06-05T09:59")
+        app.services.fire(Fire(code="HS-T", event="request_supplement", actor="cv.pham", at="2024-06-05T09:59"))
     with pytest.raises(TimeOrderError):
-        app.services.fire("HS-T", "request_supplement", actor="cv.pham", at="2024-06-04")
+        app.services.fire(Fire(code="HS-T", event="request_supplement", actor="cv.pham", at="2024-06-04"))
     assert snapshot(app, "HS-T") == before
 
 
@@ -163,7 +164,7 @@ def test_an_event_dated_in_the_future_is_refused(
         app: App, clock: FixedClock, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-FUT")
     with pytest.raises(TimeOrderError):
-        app.services.fire("HS-FUT", "accept", actor="cv.pham", at=(clock.now() + dt.timedelta(days=1)).isoformat())
+        app.services.fire(Fire(code="HS-FUT", event="accept", actor="cv.pham", at=(clock.now() + dt.timedelta(days=1)).isoformat()))
     assert app.services.show("HS-FUT")["version"] == 1
 
 
@@ -173,7 +174,7 @@ def test_an_event_dated_on_a_day_off_is_refused_with_the_next_working_day(
         app: App, make_dossier: Callable[..., dict[str, Any]], day: str, next_day: str) -> None:
     make_dossier(code="HS-H", at="2024-02-01")
     with pytest.raises(NonWorkingDay) as err:
-        app.services.fire("HS-H", "accept", actor="cv.pham", at=day)
+        app.services.fire(Fire(code="HS-H", event="accept", actor="cv.pham", at=day))
     assert err.value.details["next_working_day"] == next_day
     with pytest.raises(NonWorkingDay):
         make_dossier(code="HS-H2", at=day)
@@ -184,8 +185,8 @@ def test_an_event_dated_on_a_day_off_is_refused_with_the_next_working_day(
 def test_firing_without_a_time_on_a_day_off_counts_from_the_next_working_day(
         app: App, clock: FixedClock) -> None:
     clock.set("2024-02-10T09:00")  # Tết
-    view = app.services.receive(workflow="project-appraisal", code="HS-TET", name="Dự án", investor="Ban",
-                                group="C", grade="III", division="QLXD", officer="cv.pham")
+    view = app.services.receive(Receive(workflow="project-appraisal", code="HS-TET", name="Dự án", investor="Ban",
+                                group="C", grade="III", division="QLXD", officer="cv.pham"))
     assert view["received_on"] == "2024-02-15"
     assert view["clock"]["start_date"] == "2024-02-15"
 
@@ -194,13 +195,13 @@ def test_a_stale_expected_version_is_a_conflict_and_writes_nothing(
         app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-V")
     s = app.services
-    s.fire("HS-V", "accept", actor="cv.pham", at="2024-06-04", expected_version=1)
+    s.fire(Fire(code="HS-V", event="accept", actor="cv.pham", at="2024-06-04", expected_version=1))
     before = snapshot(app, "HS-V")
     with pytest.raises(ConflictError) as err:
-        s.fire("HS-V", "request_supplement", actor="cv.pham", at="2024-06-05", expected_version=1)
+        s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05", expected_version=1))
     assert err.value.exit_code == 3
     assert snapshot(app, "HS-V") == before
-    assert s.fire("HS-V", "request_supplement", actor="cv.pham", at="2024-06-05", expected_version=2)["version"] == 3
+    assert s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05", expected_version=2))["version"] == 3
 
 
 def test_a_duplicate_code_and_an_unknown_division_are_refused_and_write_nothing(
@@ -224,7 +225,7 @@ def test_the_list_filters_overdue_and_due_within_on_the_open_clock(
     make_dossier(code="HS-SOON", at="2024-06-10")             # due 25/6
     make_dossier(code="HS-FAR", at="2024-06-19", group="A")   # due 24/7
     make_dossier(code="HS-HELD", at="2024-06-03")
-    app.services.fire("HS-HELD", "request_supplement", actor="cv.pham", at="2024-06-05")
+    app.services.fire(Fire(code="HS-HELD", event="request_supplement", actor="cv.pham", at="2024-06-05"))
     s = app.services
     late = s.list_dossiers(overdue=True)
     assert [d["code"] for d in late] == ["HS-LATE"]
@@ -256,7 +257,7 @@ def test_loading_the_organisation_twice_updates_and_never_duplicates(app: App, t
     assert (rows["person"], rows["division"]) == (n_people + 1, n_div)
     people = {p.id: p for p in app.services.people()}
     assert people["cv.pham"].name == "Phạm Thị Hồng (đổi tên)"
-    assert people["cv.pham"].roles == "officer,head"
+    assert people["cv.pham"].roles == {"officer", "head"}
 
 
 # -- CSV import -----------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def _race(app: App, code: str, attempts: list[tuple[str, str]]) -> list[object]:
     def worker(i: int, event: str, actor: str) -> None:
         barrier.wait()
         try:
-            results[i] = app.services.fire(code, event, actor=actor, at="2024-06-04T10:00")
+            results[i] = app.services.fire(Fire(code=code, event=event, actor=actor, at="2024-06-04T10:00"))
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             results[i] = exc
 
@@ -359,38 +360,44 @@ def test_concurrent_fires_on_one_dossier_let_exactly_one_through(
     assert len(view["history"]) == 2
 
 
-def _hold_after_reading(app: App, read_done: Any, release: Any) -> None:
-    """Make this app's next fire stop between reading the dossier and writing it."""
-    original = app.repo.load_for_fire
+def _hold_after_reading(monkeypatch: pytest.MonkeyPatch, thread: list[threading.Thread], read_done: Any,
+                        release: Any) -> None:
+    """Make a fire in ``thread`` stop between reading the dossier and writing it."""
+    from engine.store.dossiers import Dossiers
 
-    def held(*args: Any, **kwargs: Any) -> Any:
-        loaded = original(*args, **kwargs)
-        read_done.set()
-        assert release.wait(60), "never released"
+    original = Dossiers.for_fire
+
+    def held(self: Dossiers, code: str) -> Any:
+        loaded = original(self, code)
+        if threading.current_thread() in thread:
+            read_done.set()
+            assert release.wait(60), "never released"
         return loaded
 
-    app.repo.load_for_fire = held  # type: ignore[method-assign]
+    monkeypatch.setattr(Dossiers, "for_fire", held)
 
 
 def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict(
-        app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
+        app: App, make_dossier: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     make_dossier(code="HS-LOST")
     slow = App(app.settings, app.clock)  # a second process's worth of engine, same database
     read_done, release = threading.Event(), threading.Event()
-    _hold_after_reading(slow, read_done, release)
+    slow_thread: list[threading.Thread] = []
+    _hold_after_reading(monkeypatch, slow_thread, read_done, release)
     outcome: list[object] = []
 
     def late() -> None:
         try:
-            outcome.append(slow.services.fire("HS-LOST", "return", actor="tp.nguyen", at="2024-06-04T10:00"))
+            outcome.append(slow.services.fire(Fire(code="HS-LOST", event="return", actor="tp.nguyen", at="2024-06-04T10:00")))
         except Exception as exc:  # noqa: BLE001
             outcome.append(exc)
 
     t = threading.Thread(target=late)
+    slow_thread.append(t)
     t.start()
     try:
         assert read_done.wait(30)
-        app.services.fire("HS-LOST", "accept", actor="cv.pham", at="2024-06-04T09:00")
+        app.services.fire(Fire(code="HS-LOST", event="accept", actor="cv.pham", at="2024-06-04T09:00"))
     finally:
         release.set()
         t.join(60)
@@ -402,26 +409,26 @@ def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict
 
 def test_two_clerks_receiving_the_same_code_at_once_get_one_dossier_and_a_duplicate_error(
         app: App, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine.store import repo as store_repo
+    from engine.store.dossiers import Dossiers
 
     read_done, release = threading.Event(), threading.Event()
-    original = store_repo.insert_dossier
+    original = Dossiers.create
     slow_thread: list[threading.Thread] = []
 
-    def held(*args: Any, **kwargs: Any) -> int:
+    def held(self: Dossiers, values: dict[str, Any]) -> int:
         if threading.current_thread() in slow_thread:  # checked "no such code", now waits
             read_done.set()
             assert release.wait(60)
-        return original(*args, **kwargs)
+        return original(self, values)
 
-    monkeypatch.setattr(store_repo, "insert_dossier", held)
+    monkeypatch.setattr(Dossiers, "create", held)
     kw: dict[str, Any] = dict(workflow="project-appraisal", code="HS-TWICE", name="Dự án", investor="Ban",
                               group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
     outcome: list[object] = []
 
     def late() -> None:
         try:
-            outcome.append(app.services.receive(**kw))
+            outcome.append(app.services.receive(Receive(**kw)))
         except Exception as exc:  # noqa: BLE001
             outcome.append(exc)
 
@@ -430,7 +437,7 @@ def test_two_clerks_receiving_the_same_code_at_once_get_one_dossier_and_a_duplic
     t.start()
     try:
         assert read_done.wait(30)
-        first = app.services.receive(**{**kw, "officer": "cv.vo"})
+        first = app.services.receive(Receive(**{**kw, "officer": "cv.vo"}))
     finally:
         release.set()
         t.join(60)
@@ -444,18 +451,18 @@ def test_two_clerks_receiving_the_same_code_at_once_get_one_dossier_and_a_duplic
 def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, barrier: Any, read_done: Any,
                     release: Any, out: Any) -> None:
     """Runs in a spawned process: its own App, engine and connection pool."""
-    from engine.app import App as ChildApp
-    from engine.settings import Settings as ChildSettings
+    from engine.bootstrap import App as ChildApp
+    from engine.io.settings import Settings as ChildSettings
 
     child = ChildApp(ChildSettings().with_(database_url=url))
-    child.calendar, child.compiled  # noqa: B018 - warm up before the race
-    if hold:
-        _hold_after_reading(child, read_done, release)
+    child.calendar, child.rules.compiled("project-appraisal")  # noqa: B018 - warm up before the race
+    if hold:  # this whole process is the slow one
+        _hold_after_reading(pytest.MonkeyPatch(), [threading.current_thread()], read_done, release)
     try:
         barrier.wait(60)
         if not hold:
             read_done.wait(60)
-        child.services.fire(code, event, actor=actor, at="2024-06-04T10:00")
+        child.services.fire(Fire(code=code, event=event, actor=actor, at="2024-06-04T10:00"))
         out.put((actor, "ok"))
     except Exception as exc:  # noqa: BLE001
         out.put((actor, type(exc).__name__))
@@ -465,9 +472,9 @@ def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, bar
 
 def test_concurrent_fires_from_several_processes_on_sqlite_let_exactly_one_through(
         sqlite_app: App) -> None:
-    sqlite_app.services.receive(workflow="project-appraisal", code="HS-MP", name="Dự án", investor="Ban",
-                                group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
-    sqlite_app.engine.dispose()
+    sqlite_app.services.receive(Receive(workflow="project-appraisal", code="HS-MP", name="Dự án", investor="Ban",
+                                group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03"))
+    sqlite_app.close()
     url = sqlite_app.settings.database_url
     ctx = multiprocessing.get_context("spawn")
     # four officers accept the same dossier at once; the first one reads it, then waits while the others
@@ -499,7 +506,7 @@ def test_concurrent_fires_from_several_processes_on_sqlite_let_exactly_one_throu
 def test_a_settings_object_points_each_app_at_its_own_database(sqlite_app: App, tmp_path: Path) -> None:
     other = App(Settings().with_(database_url=f"sqlite:///{tmp_path / 'other.db'}"))
     try:
-        other.services.init()
+        other.init()
         assert counts(other)["person"] == 0
         assert counts(sqlite_app)["person"] > 0
     finally:

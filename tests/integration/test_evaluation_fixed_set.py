@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from test_metrics_fixed_set import build_fixed_set
 
-from engine.errors import DefinitionError
-from engine.evaluation import Movement, evaluate, load_movement, score_unit
-from engine.resources import workflows_dir
+from engine.domain.errors import DefinitionError
+from engine.domain.movement import Movement
+from engine.io.movements import load_movement
+from engine.reporting.evaluation import evaluate, score_unit
+from engine.io.resources import workflows_dir
 
 SHIPPED = workflows_dir() / "movements" / "2024-giai-ngan-dau-tu-cong.yaml"
 
@@ -46,7 +48,7 @@ def crit(row: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def test_divisions_are_scored_with_every_input_shown(fixed: Any, tmp_path: Path) -> None:
-    result = evaluate(fixed, movement_with(tmp_path, min_finished=2))
+    result = fixed.reports.evaluation(movement_with(tmp_path, min_finished=2))
     rows = {r["code"]: r for r in result["units"]["division"]}
     assert crit(rows["QLXD"]) == [("on_time", 3, 3, 100, 40, 4000), ("speed", 43, 60, 70, 30, 2100),
                                   ("open_overdue", 2, 5, 0, 20, 0), ("repeated_supplements", 0, 3, 100, 10, 1000)]
@@ -65,7 +67,7 @@ def test_divisions_are_scored_with_every_input_shown(fixed: Any, tmp_path: Path)
 
 
 def test_officers_are_scored_and_ranked(fixed: Any, tmp_path: Path) -> None:
-    result = evaluate(fixed, movement_with(tmp_path, min_finished=2))
+    result = fixed.reports.evaluation(movement_with(tmp_path, min_finished=2))
     rows = {r["code"]: r for r in result["units"]["officer"]}
     assert {k: (r["score_text"], r["rank"]) for k, r in rows.items()} == {
         "cv.pham": ("95.50", 1), "cv.ngo": ("50.00", 2), "cv.vo": ("65.00", None), "cv.duong": ("30.00", None),
@@ -79,7 +81,7 @@ def test_officers_are_scored_and_ranked(fixed: Any, tmp_path: Path) -> None:
 
 
 def test_the_shipped_threshold_marks_every_small_unit_unranked(fixed: Any) -> None:
-    result = evaluate(fixed, load_movement(SHIPPED))
+    result = fixed.reports.evaluation(load_movement(SHIPPED))
     assert all(r["rank"] is None and not r["eligible"] for u in result["units"].values() for r in u)
     assert result["movement"]["min_finished"] == 10 and result["period"]["end"] == "2025-01-31"
 
@@ -87,7 +89,7 @@ def test_the_shipped_threshold_marks_every_small_unit_unranked(fixed: Any) -> No
 def test_an_interim_review_stops_at_its_day(fixed: Any, tmp_path: Path) -> None:
     import datetime as dt
 
-    result = evaluate(fixed, movement_with(tmp_path, min_finished=0), until=dt.date(2024, 2, 29))
+    result = fixed.reports.evaluation(movement_with(tmp_path, min_finished=0), until=dt.date(2024, 2, 29))
     rows = {r["code"]: r for r in result["units"]["division"]}
     assert (rows["QLXD"]["finished"], rows["HTKT"]["finished"]) == (0, 0)
     assert result["period"]["end"] == "2024-02-29"
@@ -98,7 +100,7 @@ TOTALS = {"early": 0, "on_time": 0, "judged": 0, "used_sum": 0, "limit_sum": 0, 
 
 
 def test_ties_are_broken_by_on_time_share_then_finished_then_code(tmp_path: Path) -> None:
-    from engine.evaluation import _rank
+    from engine.reporting.evaluation import _rank
 
     mv = movement_with(tmp_path, min_finished=1)
 

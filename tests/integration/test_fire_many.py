@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from test_engine_store import counts
 
-from engine.app import App
-from engine.errors import BadInput, NotPermitted, UnknownWorkflow
+from engine.bootstrap import App
+from engine.domain.errors import BadInput, NotPermitted, UnknownWorkflow
+from engine.domain.commands import Fire, FireMany
 
 LAW_135 = "Luật 135/2025/QH15: Sở không thẩm định thiết kế sau thiết kế cơ sở từ 01/7/2026; dừng và trả hồ sơ."
 
@@ -23,20 +24,19 @@ def pending(app: App, make_dossier: Callable[..., dict[str, Any]]) -> App:
     s = app.services
     make_dossier(code="TK-1", workflow="post-basic-design", at="2026-06-01")
     make_dossier(code="TK-2", workflow="post-basic-design", at="2026-06-10")
-    s.fire("TK-2", "accept", actor="cv.pham", at="2026-06-11")
+    s.fire(Fire(code="TK-2", event="accept", actor="cv.pham", at="2026-06-11"))
     make_dossier(code="TK-3", workflow="post-basic-design", at="2026-06-15")
-    s.fire("TK-3", "request_supplement", actor="cv.pham", at="2026-06-16")
+    s.fire(Fire(code="TK-3", event="request_supplement", actor="cv.pham", at="2026-06-16"))
     make_dossier(code="TK-0", workflow="post-basic-design", at="2026-05-04")
-    s.fire("TK-0", "accept", actor="cv.pham", at="2026-05-05")
-    s.fire("TK-0", "approve", actor="tp.nguyen", at="2026-05-20")
+    s.fire(Fire(code="TK-0", event="accept", actor="cv.pham", at="2026-05-05"))
+    s.fire(Fire(code="TK-0", event="approve", actor="tp.nguyen", at="2026-05-20"))
     make_dossier(code="DA-1", at="2026-06-01")
     return app
 
 
 def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(pending: App) -> None:
     s = pending.services
-    result = s.fire_many("return", actor="gd.tran", note=LAW_135, at="2026-07-01T08:00",
-                         workflow="post-basic-design", received_before="2026-07-01")
+    result = s.fire_many(FireMany(event="return", actor="gd.tran", note=LAW_135, at="2026-07-01T08:00", workflow="post-basic-design", received_before="2026-07-01"))
     assert result["dry_run"] is False and result["count"] == 3
     assert result["dossiers"] == [{"code": "TK-1", "from": "received", "to": "returned"},
                                   {"code": "TK-2", "from": "appraising", "to": "returned"},
@@ -48,14 +48,13 @@ def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(
     assert s.show("TK-0")["state"] == "approved" and s.show("DA-1")["state"] == "received"
     # the clock of the dossier waiting for the investor was closed unjudged (paused time never counts)
     assert [c["outcome"] for c in s.show("TK-3")["clocks"]] == [None]
-    again = s.fire_many("return", actor="gd.tran", at="2026-07-01T09:00", workflow="post-basic-design")
+    again = s.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T09:00", workflow="post-basic-design"))
     assert again["count"] == 0  # nothing open is left
 
 
 def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> None:
     rows = counts(pending)
-    preview = pending.services.fire_many("return", actor="gd.tran", at="2026-07-01T08:00", dry_run=True,
-                                         workflow="post-basic-design", states=["received", "appraising"])
+    preview = pending.services.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T08:00", dry_run=True, workflow="post-basic-design", states=["received", "appraising"]))
     assert preview["dry_run"] is True
     assert [d["code"] for d in preview["dossiers"]] == ["TK-1", "TK-2"]
     assert counts(pending) == rows
@@ -65,7 +64,7 @@ def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> N
 def test_one_refusal_rolls_back_every_dossier_and_names_the_one_refused(pending: App) -> None:
     rows = counts(pending)
     with pytest.raises(NotPermitted) as err:  # an officer may not extend
-        pending.services.fire_many("extend", actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design")
+        pending.services.fire_many(FireMany(event="extend", actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design"))
     assert err.value.message.startswith("Hồ sơ TK-1: ")
     assert "Không hồ sơ nào được cập nhật." in (err.value.hint or "")
     assert counts(pending) == rows
@@ -81,6 +80,6 @@ def test_bad_filters_are_refused_before_anything_is_read(pending: App, kwargs: d
                                                          error: type[Exception], words: str) -> None:
     rows = counts(pending)
     with pytest.raises(error) as err:
-        pending.services.fire_many("return", actor="gd.tran", **kwargs)
+        pending.services.fire_many(FireMany(event="return", actor="gd.tran", **kwargs))
     assert words in str(err.value)
     assert counts(pending) == rows

@@ -32,7 +32,9 @@ from typing import Any
 
 import pytest
 
-from engine.metrics import Period, percentile_cont, session
+from engine.reporting.metrics import session
+from engine.reporting.periods import Period, percentile_cont
+from engine.domain.commands import Fire, Receive
 
 SCRIPT_NAME = "Kè <script>alert('x')</script> & cầu"
 
@@ -42,12 +44,12 @@ def build_fixed_set(app: Any) -> None:
 
     def receive(code: str, at: str, division: str, officer: str, workflow: str = "project-appraisal",
                 group: str = "C", grade: str = "III", name: str | None = None) -> None:
-        s.receive(workflow=workflow, code=code, name=name or f"Dự án {code}", investor="Ban QLDA tỉnh",
-                  group=group, grade=grade, division=division, officer=officer, at=at)
+        s.receive(Receive(workflow=workflow, code=code, name=name or f"Dự án {code}", investor="Ban QLDA tỉnh",
+                  group=group, grade=grade, division=division, officer=officer, at=at))
 
     def fire(code: str, *steps: tuple[str, str, str]) -> None:
         for event, actor, at in steps:
-            s.fire(code, event, actor=actor, at=at)
+            s.fire(Fire(code=code, event=event, actor=actor, at=at))
 
     receive("D1", "2024-03-01T08:00", "QLXD", "cv.pham")
     fire("D1", ("accept", "cv.pham", "2024-03-04"), ("pass_appraisal", "cv.pham", "2024-03-07"),
@@ -92,7 +94,7 @@ def test_the_clocks_behind_the_fixed_set_are_what_the_hand_computation_assumes(f
 
 
 def test_march_totals_follow_the_one_stop_shop_rules(fixed: Any) -> None:
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         (t,) = ms.table(Period.month("2024-03"), [])
     assert (t["received"], t["finished"], t["judged"]) == (7, 7, 6)
     assert (t["early"], t["on_time"], t["late"], t["not_judged"]) == (3, 1, 2, 1)
@@ -114,7 +116,7 @@ def test_march_totals_follow_the_one_stop_shop_rules(fixed: Any) -> None:
 
 def test_march_by_division_officer_workflow_and_stage(fixed: Any) -> None:
     march = Period.month("2024-03")
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         div = {r["division"]: r for r in ms.table(march, ["division"])}
         off = {r["officer"]: r for r in ms.table(march, ["officer"])}
         stage = {(r["workflow"], r["stage"]): r for r in ms.table(march, ["workflow", "stage"])}
@@ -142,7 +144,7 @@ def test_march_by_division_officer_workflow_and_stage(fixed: Any) -> None:
 
 
 def test_february_backlog_spans_tet_and_counts_the_extension(fixed: Any) -> None:
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         (t,) = ms.table(Period.month("2024-02"), [])
     assert (t["received"], t["finished"], t["backlog"], t["open_overdue"]) == (2, 0, 2, 0)
     assert t["age_buckets"] == [1, 1, 0, 0]  # D7: 10 working days old, D4: 11 (Tết not counted)
@@ -150,7 +152,7 @@ def test_february_backlog_spans_tet_and_counts_the_extension(fixed: Any) -> None
 
 
 def test_a_restarted_clock_under_decree_217_counts_working_days(fixed: Any) -> None:
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         (t,) = ms.table(Period.month("2026-07"), [])
     assert (t["received"], t["finished"], t["late"], t["wd_sum"], t["days_sum"]) == (1, 1, 1, 16, 22)
     assert (t["used_sum"], t["limit_sum"], t["paused_days_sum"]) == (16, 12, 6)
@@ -158,7 +160,7 @@ def test_a_restarted_clock_under_decree_217_counts_working_days(fixed: Any) -> N
 
 
 def test_a_division_filter_restricts_every_number(fixed: Any) -> None:
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         (t,) = ms.table(Period.month("2024-03"), [], division="HTKT")
     assert (t["finished"], t["early"], t["late"], t["backlog"], t["wd_median"]) == (3, 1, 2, 0, 7)
 
@@ -166,11 +168,11 @@ def test_a_division_filter_restricts_every_number(fixed: Any) -> None:
 def test_the_campaign_trend_counts_judged_stages_per_month(fixed: Any) -> None:
     import datetime as dt
 
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         trend = ms.monthly_trend(dt.date(2024, 2, 1), dt.date(2024, 4, 30))
     assert [(m["month"], m["finished"], m["judged"], m["early_or_on_time"]) for m in trend] == \
         [("2024-02", 0, 0, 0), ("2024-03", 7, 6, 4), ("2024-04", 0, 0, 0)]
-    with session(fixed) as ms:  # with a division: the plain query on every backend
+    with session(fixed.database, fixed.calendar) as ms:  # with a division: the plain query on every backend
         htkt = ms.monthly_trend(dt.date(2024, 3, 1), dt.date(2024, 3, 31), "HTKT")
     assert [(m["finished"], m["judged"], m["early_or_on_time"], m["early_or_on_time_share"]) for m in htkt] == \
         [(3, 3, 1, 1 / 3)]
@@ -185,18 +187,18 @@ def test_percentile_cont_matches_postgresql_interpolation() -> None:
 
 def test_histogram_percentiles_equal_the_databases_own_percentile_cont(fixed: Any) -> None:
     march = Period.month("2024-03")
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         for by in ([], ["division"], ["officer"], ["workflow", "stage"], ["division", "officer", "workflow", "stage"]):
             assert ms.percentiles_from_histograms(march, by) == ms.percentiles(march, by), by
 
 
 def test_the_evaluation_totals_agree_with_the_full_metrics(fixed: Any) -> None:
-    from engine.metrics import rollup
+    from engine.reporting.rollups import rollup
 
     span = Period(Period.month("2024-02").start, Period.month("2026-12").end, "")  # includes D5 (working days)
     cols = ("finished", "judged", "early", "on_time", "late", "not_judged", "repeated_supplements",
             "supplement_requests", "limit_sum", "used_sum", "backlog", "open_overdue")
-    with session(fixed) as ms:
+    with session(fixed.database, fixed.calendar) as ms:
         full = {(r["division"], r["officer"]): {c: r[c] for c in cols}
                 for r in rollup(ms.fine(span), ["division", "officer"])}
         light = {(r["division"], r["officer"]): {c: r[c] for c in cols} for r in ms.evaluation_totals(span)}

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_ORG, make_app_for
+from conftest import SAMPLE_ORG, make_app_for, transaction
 from mailtools import SmtpServer, smtp_port, smtp_server  # noqa: F401  (fixtures)
 
-from engine import alerts
-from engine.app import App
-from engine.timeutil import TZ, FixedClock
-from notifications import outbox
-from notifications.dispatcher import Dispatcher, dispatch
+from engine.bootstrap import App
+from engine.domain.clock import TZ, FixedClock
+from engine.domain.commands import Receive
+from engine.services.outbox_admin import OutboxAdmin
+from notifications.outbox import message_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,22 +50,22 @@ def overdue_dossier(app: App, clock: FixedClock, code: str = "HS-1", **kw: Any) 
                                   investor="Ban QLDA tỉnh", group="C", grade="III", division="QLXD",
                                   officer="cv.pham", at="2024-06-03")
     fields.update(kw)
-    app.services.receive(**fields)
+    app.services.receive(Receive(**fields))
     clock.set("2024-06-14T09:00")
-    alerts.scan(app)
+    app.scanner.scan()
     clock.set("2024-06-19T09:00")
-    alerts.scan(app)
+    app.scanner.scan()
 
 
 def statuses(app: App) -> list[tuple[int, str, int]]:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT id, status, tries FROM outbox_message ORDER BY id")
         return [(int(i), s, int(t)) for i, s, t in cur.fetchall()]
 
 
 def test_alerts_are_delivered_over_smtp(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
     overdue_dossier(smtp_app, clock)
-    result = dispatch(smtp_app)
+    result = smtp_app.dispatch()
     assert result.sent == 3 and result.retried == result.failed == 0
     got = smtp_server.inbox.messages
     assert sorted(str(m["To"]) for m in got) == ["hong.pt@soxaydung.example.vn", "hong.pt@soxaydung.example.vn",
@@ -78,11 +78,11 @@ def test_alerts_are_delivered_over_smtp(smtp_app: App, clock: FixedClock, smtp_s
     assert "Kính gửi Nguyễn Hữu Phước" in text and "quá 1 ngày" in text
     assert "Dự án «HS-1» &amp; cầu" in html
     assert "http://localhost:8000/ho-so/HS-1" in text
-    rows = outbox.list_messages(smtp_app, status="sent")
+    rows = OutboxAdmin(smtp_app.database, smtp_app.clock).messages(status="sent")
     assert sorted(r["message_id"] for r in rows) == sorted(smtp_server.inbox.message_ids())
-    assert all(r["message_id"] == outbox.message_id(r["id"], r["dedup_key"], smtp_app.settings.mail_from)
+    assert all(r["message_id"] == message_id(r["id"], r["dedup_key"], smtp_app.settings.mail_from)
                for r in rows)
-    assert dispatch(smtp_app).sent == 0  # nothing twice
+    assert smtp_app.dispatch().sent == 0  # nothing twice
     assert len(got) == 3
 
 
@@ -91,17 +91,17 @@ def test_server_down_then_up_is_retried_with_backoff_and_delivered_once(
         smtp_port: SmtpServer) -> None:  # noqa: F811
     app = mail_app(backend, request, tmp_path, clock, smtp_port)
     overdue_dossier(app, clock)
-    first = dispatch(app)
+    first = app.dispatch()
     assert first.sent == 0 and first.retried == 3
     assert [s for _, s, _ in statuses(app)] == ["pending"] * 3
-    assert dispatch(app).retried == 0  # backing off: not due yet
+    assert app.dispatch().retried == 0  # backing off: not due yet
     smtp_port.start()
     clock.advance(seconds=59)
-    assert dispatch(app).sent == 0  # first backoff is 60 s
+    assert app.dispatch().sent == 0  # first backoff is 60 s
     clock.advance(seconds=2)
-    assert dispatch(app).sent == 3
+    assert app.dispatch().sent == 3
     clock.advance(hours=5)
-    assert dispatch(app).sent == 0
+    assert app.dispatch().sent == 0
     assert len(smtp_port.inbox.messages) == 3
     assert len(set(smtp_port.inbox.message_ids())) == 3
     assert [(s, t) for _, s, t in statuses(app)] == [("sent", 2)] * 3
@@ -109,7 +109,7 @@ def test_server_down_then_up_is_retried_with_backoff_and_delivered_once(
 
 
 def test_backoff_is_exponential_and_capped(sqlite_app: App) -> None:
-    d = Dispatcher(sqlite_app, backoff_base=60, backoff_cap=3600)
+    d = sqlite_app.dispatcher(None, backoff_base=60, backoff_cap=3600)
     assert [d.backoff(n).total_seconds() for n in range(1, 9)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
@@ -119,16 +119,16 @@ def test_failure_is_permanent_after_max_tries_and_an_admin_can_retry(
     app = mail_app(backend, request, tmp_path, clock, smtp_port, smtp_max_tries=3)
     overdue_dossier(app, clock)
     for _ in range(3):
-        dispatch(app)
+        app.dispatch()
         clock.advance(hours=2)
     assert [(s, t) for _, s, t in statuses(app)] == [("failed", 3)] * 3
-    assert "không kết nối được máy chủ SMTP" in (outbox.get_message(app, 1) or {})["last_error"]
+    assert "không kết nối được máy chủ SMTP" in (OutboxAdmin(app.database, app.clock).message(1) or {})["last_error"]
     smtp_port.start()
-    assert dispatch(app).sent == 0  # failed rows stay failed
-    assert outbox.retry(app, [1]) == 1
-    assert dispatch(app).sent == 1
-    assert outbox.retry(app) == 2
-    assert dispatch(app).sent == 2
+    assert app.dispatch().sent == 0  # failed rows stay failed
+    assert OutboxAdmin(app.database, app.clock).retry([1]) == 1
+    assert app.dispatch().sent == 1
+    assert OutboxAdmin(app.database, app.clock).retry() == 2
+    assert app.dispatch().sent == 2
     assert len(smtp_port.inbox.messages) == 3
     app.close()
 
@@ -136,35 +136,35 @@ def test_failure_is_permanent_after_max_tries_and_an_admin_can_retry(
 def test_a_refused_recipient_fails_at_once(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
     smtp_server.inbox.refuse.add("phuoc.nh@soxaydung.example.vn")
     overdue_dossier(smtp_app, clock)
-    result = dispatch(smtp_app)
+    result = smtp_app.dispatch()
     assert (result.sent, result.failed) == (2, 1)
-    failed = outbox.list_messages(smtp_app, status="failed")
+    failed = OutboxAdmin(smtp_app.database, smtp_app.clock).messages(status="failed")
     assert [(r["recipient_id"], r["tries"]) for r in failed] == [("tp.nguyen", 1)]
 
 
 def test_without_smtp_messages_are_written_as_eml_files(app: App, clock: FixedClock) -> None:
     assert app.settings.smtp_host is None
     overdue_dossier(app, clock)
-    assert dispatch(app).sent == 3
+    assert app.dispatch().sent == 3
     files = sorted(Path(app.settings.mail_dir).glob("*.eml"))
     assert len(files) == 3
     parsed = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
     assert {str(m["Subject"]).split(":")[0] for m in parsed} == {"[Thẩm định] Sắp đến hạn", "[Thẩm định] Quá hạn"}
-    assert dispatch(app).sent == 0
+    assert app.dispatch().sent == 0
     assert len(list(Path(app.settings.mail_dir).glob("*.eml"))) == 3
 
 
 def test_a_recipient_without_e_mail_is_held_until_an_address_is_added(app: App, clock: FixedClock) -> None:
     overdue_dossier(app, clock, division="QHKT", officer="cv.do")
-    assert dispatch(app).sent == 1  # the head; cv.do's two messages are held
-    held = outbox.list_messages(app, status="no_address")
+    assert app.dispatch().sent == 1  # the head; cv.do's two messages are held
+    held = OutboxAdmin(app.database, app.clock).messages(status="no_address")
     assert [r["recipient_id"] for r in held] == ["cv.do", "cv.do"]
-    assert outbox.retry(app) == 0  # still no address
-    with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"),
+    assert OutboxAdmin(app.database, app.clock).retry() == 0  # still no address
+    with transaction(app) as cur:
+        cur.execute(("UPDATE person SET email = ? WHERE id = ?"),
                     ("khai.dv@soxaydung.example.vn", "cv.do"))
-    assert outbox.retry(app) == 2
-    assert dispatch(app).sent == 2
+    assert OutboxAdmin(app.database, app.clock).retry() == 2
+    assert app.dispatch().sent == 2
 
 
 def test_two_dispatchers_at_once_never_send_a_message_twice(smtp_app: App, clock: FixedClock,
@@ -177,7 +177,7 @@ def test_two_dispatchers_at_once_never_send_a_message_twice(smtp_app: App, clock
     results = []
 
     def run(a: App) -> None:
-        results.append(Dispatcher(a, batch=5).run_once())
+        results.append(a.dispatcher(None, batch=5).run_once())
 
     threads = [threading.Thread(target=run, args=(a,)) for a in (smtp_app, other, smtp_app)]
     for t in threads:
@@ -196,9 +196,9 @@ def test_a_monthly_report_is_queued_for_heads_and_the_director_with_its_files(
     files[0].write_text("<h1>Báo cáo</h1>", encoding="utf-8")
     files[1].write_bytes(b"PK\x03\x04 not really a workbook")
     subject = "Báo cáo tình hình giải quyết hồ sơ tháng 06/2024"
-    assert outbox.enqueue_report(smtp_app, subject=subject, attachments=files) == 4  # 3 heads, 1 director
-    assert outbox.enqueue_report(smtp_app, subject=subject, attachments=files) == 0  # once
-    assert dispatch(smtp_app).sent == 4
+    assert smtp_app.mailer.queue_report(smtp_app.database, subject=subject, attachments=files) == 4  # 3 heads, 1 director
+    assert smtp_app.mailer.queue_report(smtp_app.database, subject=subject, attachments=files) == 0  # once
+    assert smtp_app.dispatch().sent == 4
     got = smtp_server.inbox.messages
     assert sorted(str(m["To"]) for m in got)[0] == "lien.hk@soxaydung.example.vn"
     m = got[0]
@@ -212,21 +212,19 @@ def test_a_monthly_report_is_queued_for_heads_and_the_director_with_its_files(
 CHILD = """
 import datetime as dt, os, signal, sys
 sys.path.insert(0, {root!r})
-from engine.app import App
-from engine.settings import Settings
-from engine.timeutil import FixedClock, TZ
+from engine.bootstrap import App
+from engine.io.settings import Settings
+from engine.domain.clock import FixedClock, TZ
 settings = Settings().with_(database_url={url!r}, mail_dir={mail!r}, smtp_host="127.0.0.1", smtp_port={port})
 app = App(settings, FixedClock(dt.datetime.fromisoformat({now!r})))
 mode = {mode!r}
 if mode == "scan":
-    from engine import alerts
-    alerts.scan(app)
+    app.scanner.scan()
     print("committed", flush=True)
     os.kill(os.getpid(), signal.SIGKILL)  # dies between the commit and any send
 else:
-    from notifications.dispatcher import dispatch
     print("dispatching", flush=True)
-    dispatch(app)
+    app.dispatch()
 """
 
 
@@ -241,8 +239,8 @@ def child(app: App, mode: str, port: int, now: dt.datetime) -> subprocess.Popen[
 def test_a_process_killed_after_the_commit_sends_after_restart_once(
         smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
     clock.set("2024-06-03T09:00")
-    smtp_app.services.receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
-                              group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
+    smtp_app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
+                              group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03"))
     proc = child(smtp_app, "scan", smtp_server.port, dt.datetime(2024, 6, 19, 9, 0, tzinfo=TZ))
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL, err
@@ -250,8 +248,8 @@ def test_a_process_killed_after_the_commit_sends_after_restart_once(
     assert smtp_server.inbox.messages == []
     assert [s for _, s, _ in statuses(smtp_app)] == ["pending"] * 2  # officer and head: overdue
     clock.set("2024-06-19T09:01")
-    assert dispatch(smtp_app).sent == 2  # "after restart"
-    assert dispatch(smtp_app).sent == 0
+    assert smtp_app.dispatch().sent == 2  # "after restart"
+    assert smtp_app.dispatch().sent == 0
     ids = smtp_server.inbox.message_ids()
     assert len(ids) == len(set(ids)) == 2
 
@@ -275,10 +273,10 @@ def test_a_dispatcher_killed_mid_send_delivers_after_restart_once(
     time.sleep(0.2)  # let the server notice the dead connection (bounded)
     assert smtp_server.inbox.messages == []
     assert [s for _, s, _ in statuses(smtp_app)] == ["sending"] * 3  # the dead dispatcher's batch
-    assert dispatch(smtp_app).sent == 0  # claimed rows wait for the claim (5 minutes) to expire
+    assert smtp_app.dispatch().sent == 0  # claimed rows wait for the claim (5 minutes) to expire
     clock.advance(minutes=6)
-    assert dispatch(smtp_app).sent == 3
-    assert dispatch(smtp_app).sent == 0
+    assert smtp_app.dispatch().sent == 3
+    assert smtp_app.dispatch().sent == 0
     ids = smtp_server.inbox.message_ids()
     assert len(ids) == len(set(ids)) == 3
 
@@ -324,13 +322,13 @@ def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_pa
                                              smtp_user="thamdinh", smtp_password="mật-khẩu")
         overdue_dossier(sqlite_app, clock)
         # the server's certificate is signed by no CA the system knows: refused, nothing lost
-        refused = Dispatcher(sqlite_app, SmtpTransport(settings)).run_once()
+        refused = sqlite_app.dispatcher(SmtpTransport(settings)).run_once()
         assert refused.sent == 0 and inbox.messages == [] and logins == []
         assert any("CERTIFICATE_VERIFY_FAILED" in e for e in refused.errors), refused.errors
         # with the department's CA (THAMDINH_SMTP_CA_FILE) it goes through, once the retry is due
         clock.set(clock.now() + dt.timedelta(hours=2))
         trusted = settings.with_(smtp_ca_file=cert)
-        result = Dispatcher(sqlite_app, SmtpTransport(trusted)).run_once()
+        result = sqlite_app.dispatcher(SmtpTransport(trusted)).run_once()
         assert result.sent == 3, result.errors
         assert len(inbox.messages) == 3 and logins == [(b"thamdinh", "mật-khẩu".encode())]
     finally:
@@ -338,8 +336,8 @@ def test_delivery_over_tls_with_login(sqlite_app: App, clock: FixedClock, tmp_pa
 
 
 def test_an_unreadable_ca_file_is_a_clear_configuration_error(sqlite_app: App, tmp_path: Path) -> None:
-    from engine.errors import BadInput
-    from engine.settings import Settings
+    from engine.domain.errors import BadInput
+    from engine.io.settings import Settings
     from notifications.transports import SmtpTransport
 
     settings = sqlite_app.settings.with_(smtp_host="127.0.0.1", smtp_security="starttls",
@@ -356,12 +354,12 @@ def test_a_message_whose_dispatchers_keep_dying_fails_after_max_tries(
     app = make_app_for(backend, request, tmp_path, clock, smtp_max_tries=2)
     app.services.load_org(SAMPLE_ORG)
     overdue_dossier(app, clock)
-    d = Dispatcher(app)
+    d = app.dispatcher()
     for _ in range(2):  # claimed, then the process "dies" before sending
         assert len(d._claim_batch(10)) == 3
         clock.advance(minutes=6)
-    assert dispatch(app).sent == 0
-    rows = outbox.list_messages(app)
+    assert app.dispatch().sent == 0
+    rows = OutboxAdmin(app.database, app.clock).messages()
     assert {(r["status"], r["tries"]) for r in rows} == {("failed", 2)}
     assert all("bỏ sau 2 lần thử" in r["last_error"] for r in rows)
     app.close()
@@ -369,7 +367,7 @@ def test_a_message_whose_dispatchers_keep_dying_fails_after_max_tries(
 
 def test_an_unexpected_error_is_retried_not_fatal(app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
     overdue_dossier(app, clock)
-    d = Dispatcher(app)
+    d = app.dispatcher()
 
     def broken(row: dict[str, Any]) -> Any:
         raise UnicodeEncodeError("ascii", "ậ", 0, 1, "ordinal not in range(128)")

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from test_engine_store import counts, snapshot
 
-from engine.app import App
-from engine.errors import BadInput, IllegalTransition, NotPermitted, UnknownPerson
-from engine.metrics import Period, session
+from engine.bootstrap import App
+from engine.domain.errors import BadInput, IllegalTransition, NotPermitted, UnknownPerson
+from engine.reporting.metrics import session
+from engine.reporting.periods import Period
+from engine.domain.commands import Fire
 
 
 def clock_officers(app: App, code: str) -> list[tuple[str, str | None]]:
@@ -26,11 +28,10 @@ def test_a_head_hands_a_dossier_and_its_open_stage_to_another_officer(
         app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     s = app.services
     make_dossier(code="HS-G", officer="cv.pham")
-    s.fire("HS-G", "accept", actor="cv.pham", at="2024-06-04")
-    s.fire("HS-G", "pass_appraisal", actor="cv.pham", at="2024-06-10")
+    s.fire(Fire(code="HS-G", event="accept", actor="cv.pham", at="2024-06-04"))
+    s.fire(Fire(code="HS-G", event="pass_appraisal", actor="cv.pham", at="2024-06-10"))
     before = s.show("HS-G")
-    result = s.fire("HS-G", "reassign", actor="tp.nguyen", officer="cv.vo", note="Chị Hồng nghỉ phép",
-                    at="2024-06-11")
+    result = s.fire(Fire(code="HS-G", event="reassign", actor="tp.nguyen", officer="cv.vo", note="Chị Hồng nghỉ phép", at="2024-06-11"))
     assert (result["from"], result["to"], result["officer"]) == ("post_basic_design_review",) * 2 + ("cv.vo",)
     after = s.show("HS-G")
     assert after["officer"] == "cv.vo" and after["state"] == before["state"]
@@ -42,12 +43,12 @@ def test_a_head_hands_a_dossier_and_its_open_stage_to_another_officer(
     # the finished appraisal stays credited to cv.pham; the open design stage is cv.vo's now
     assert clock_officers(app, "HS-G") == [("appraisal", "cv.pham"), ("post_basic_design", "cv.vo")]
     assert [r["code"] for r in s.list_dossiers(officer="cv.vo")] == ["HS-G"]
-    with session(app) as ms:
+    with session(app.database, app.calendar) as ms:
         rows = {r["officer"]: r for r in ms.table(Period.month("2024-06"), ["officer"])}
     assert (rows["cv.pham"]["finished"], rows["cv.pham"]["backlog"]) == (1, 0)
     assert (rows["cv.vo"]["finished"], rows["cv.vo"]["backlog"]) == (0, 1)
     # and the new officer goes on with it
-    s.fire("HS-G", "approve", actor="tp.nguyen", at="2024-06-20")
+    s.fire(Fire(code="HS-G", event="approve", actor="tp.nguyen", at="2024-06-20"))
     assert clock_officers(app, "HS-G")[-1] == ("post_basic_design", "cv.vo")
 
 
@@ -55,10 +56,10 @@ def test_a_paused_dossier_can_be_handed_over_and_resumes_with_its_new_officer(
         app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     s = app.services
     make_dossier(code="HS-P", officer="cv.dang")
-    s.fire("HS-P", "accept", actor="cv.dang", at="2024-06-04")
-    s.fire("HS-P", "request_supplement", actor="cv.dang", at="2024-06-05")
-    s.fire("HS-P", "reassign", actor="gd.tran", officer="tp.nguyen", at="2024-06-06")
-    s.fire("HS-P", "receive_supplement", actor="tp.nguyen", at="2024-06-10")
+    s.fire(Fire(code="HS-P", event="accept", actor="cv.dang", at="2024-06-04"))
+    s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.dang", at="2024-06-05"))
+    s.fire(Fire(code="HS-P", event="reassign", actor="gd.tran", officer="tp.nguyen", at="2024-06-06"))
+    s.fire(Fire(code="HS-P", event="receive_supplement", actor="tp.nguyen", at="2024-06-10"))
     view = s.show("HS-P")
     assert (view["state"], view["officer"]) == ("appraising", "tp.nguyen")
     assert clock_officers(app, "HS-P") == [("appraisal", "tp.nguyen")]
@@ -79,7 +80,7 @@ def test_a_refused_handover_says_why_and_writes_nothing(
     before, rows = snapshot(app, "HS-X"), counts(app)
     kw = dict(kwargs)
     with pytest.raises(error) as err:
-        app.services.fire("HS-X", kw.pop("event"), at="2024-06-04", **kw)
+        app.services.fire(Fire(code="HS-X", event=kw.pop("event"), at="2024-06-04", **kw))
     assert words in str(err.value)
     assert snapshot(app, "HS-X") == before and counts(app) == rows
     assert app.services.show("HS-X")["officer"] == "cv.pham"
@@ -88,8 +89,8 @@ def test_a_refused_handover_says_why_and_writes_nothing(
 
 def test_a_finished_dossier_cannot_be_handed_over(app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-F", officer="cv.pham")
-    app.services.fire("HS-F", "withdraw", actor="cv.pham", at="2024-06-04")
+    app.services.fire(Fire(code="HS-F", event="withdraw", actor="cv.pham", at="2024-06-04"))
     rows = counts(app)
     with pytest.raises(IllegalTransition):
-        app.services.fire("HS-F", "reassign", actor="tp.nguyen", officer="cv.vo", at="2024-06-05")
+        app.services.fire(Fire(code="HS-F", event="reassign", actor="tp.nguyen", officer="cv.vo", at="2024-06-05"))
     assert counts(app) == rows and app.services.show("HS-F")["officer"] == "cv.pham"

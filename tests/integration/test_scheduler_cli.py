@@ -12,29 +12,30 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from conftest import transaction
 from engine import cli
-from engine.app import App
-from engine.timeutil import FixedClock
+from engine.cli.common import CliState
+from engine.bootstrap import App
+from engine.domain.clock import FixedClock
+from engine.domain.commands import Receive
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def run(app: App) -> Iterator[Any]:
-    cli._state["app"] = app
     runner = CliRunner()
 
-    def invoke(*args: str) -> Any:
-        return runner.invoke(cli.app, list(args))
+    def invoke(*args: str) -> Any:  # the test's App on Typer's context object
+        return runner.invoke(cli.app, list(args), obj=CliState(app))
 
     yield invoke
-    cli._state.pop("app", None)
 
 
 def test_scan_by_hand_raises_queues_and_writes_eml_files(app: App, clock: FixedClock, run: Any) -> None:
     clock.set("2024-06-03T09:00")
-    app.services.receive(workflow="project-appraisal", code="HS-1", name="Dự án cầu Hóa An", investor="Ban QLDA",
-                         group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
+    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án cầu Hóa An", investor="Ban QLDA",
+                         group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03"))
     clock.set("2024-06-19T10:00")
     res = run("scan", "--at", "2024-06-19T09:00", "--digest", "--json")
     assert res.exit_code == 0, res.output
@@ -51,8 +52,8 @@ def test_scan_by_hand_raises_queues_and_writes_eml_files(app: App, clock: FixedC
 
 def test_notifications_list_show_retry(app: App, clock: FixedClock, run: Any) -> None:
     clock.set("2024-06-03T09:00")
-    app.services.receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
-                         group="C", grade="III", division="QHKT", officer="cv.do", at="2024-06-03")
+    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
+                         group="C", grade="III", division="QHKT", officer="cv.do", at="2024-06-03"))
     clock.set("2024-06-19T10:00")
     assert run("scan", "--no-dispatch").exit_code == 0
     listed = run("notifications", "list", "--json")
@@ -66,8 +67,8 @@ def test_notifications_list_show_retry(app: App, clock: FixedClock, run: Any) ->
     assert run("notifications", "show", "999").exit_code == 2
     assert run("notifications", "list", "--status", "bogus").exit_code == 2
     assert "Đã đưa 0 thư" in run("notifications", "retry").output
-    with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE person SET email = ? WHERE id = ?"),
+    with transaction(app) as cur:
+        cur.execute(("UPDATE person SET email = ? WHERE id = ?"),
                     ("khai.dv@soxaydung.example.vn", "cv.do"))
     assert "Đã đưa 1 thư" in run("notifications", "retry", str(held["id"])).output
     sent = json.loads(run("notifications", "dispatch", "--json").output)
@@ -76,8 +77,8 @@ def test_notifications_list_show_retry(app: App, clock: FixedClock, run: Any) ->
 
 def test_help_does_not_import_the_scheduler_or_the_mail_stack() -> None:
     code = ("import sys, engine.cli; "
-            "print(sorted(m for m in ('apscheduler', 'jinja2', 'notifications.dispatcher', 'engine.alerts', "
-            "'engine.scheduler', 'smtplib') if m in sys.modules))")
+            "print(sorted(m for m in ('apscheduler', 'jinja2', 'notifications.dispatcher', 'engine.services.deadline_scan', "
+            "'engine.scheduler.ticker', 'smtplib', 'sqlalchemy', 'engine.bootstrap') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=False)
     assert out.returncode == 0, out.stderr

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from engine import alerts, scheduler
-from engine.app import App
-from engine.scheduler import DeadlineScheduler, acquire_lease, lease_info
-from engine.timeutil import TZ, FixedClock, SystemClock
+from conftest import transaction
+from engine.bootstrap import App
+from engine.scheduler.ticker import acquire_lease, lease_info
+from engine.services.reports import previous_month
+from engine.domain.clock import TZ, FixedClock, SystemClock
+from engine.domain.commands import Receive
 
 
 def at(text: str) -> dt.datetime:
@@ -27,23 +29,23 @@ def receive(app: App, clock: FixedClock, code: str, day: str, **kw: Any) -> None
                                   investor="Ban QLDA tỉnh", group="C", grade="III", division="QLXD",
                                   officer="cv.pham", at=day)
     fields.update(kw)
-    app.services.receive(**fields)
+    app.services.receive(Receive(**fields))
 
 
 def alert_rows(app: App) -> list[tuple[str, str]]:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT d.code, a.kind FROM alert a JOIN dossier d ON d.id = a.dossier_id ORDER BY d.code, a.id")
         return [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
 
 
 def count(app: App, table: str) -> int:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute(f"SELECT COUNT(*) FROM {table}")
         return int(cur.fetchone()[0])
 
 
 def test_jobs_live_in_the_project_database_with_coalescing_and_no_misfire_grace(app: App) -> None:
-    s = DeadlineScheduler(app, "A")
+    s = app.scheduler("A")
     s.run_due_jobs(at("2024-06-17T06:00"))
     jobs = {j.id: j for j in s.store.get_all_jobs()}
     assert set(jobs) == {"scan", "dispatch", "digest", "monthly_report"}
@@ -59,7 +61,7 @@ def test_jobs_live_in_the_project_database_with_coalescing_and_no_misfire_grace(
 def test_two_schedulers_on_one_database_run_each_job_once(app: App, clock: FixedClock) -> None:
     receive(app, clock, "HS-1", "2024-06-03")  # due 18/6
     other = App(app.settings, clock)  # a second process on the same database
-    first, second = DeadlineScheduler(app, "A"), DeadlineScheduler(other, "B")
+    first, second = app.scheduler("A"), other.scheduler("B")
     t = at("2024-06-18T07:00")
     for step in range(120):  # two hours, a tick every minute, in both orders
         clock.set(t)
@@ -86,18 +88,18 @@ def test_two_schedulers_on_one_database_run_each_job_once(app: App, clock: Fixed
     gaps = {b - a for a, b in itertools.pairwise(scans)}
     assert gaps <= {dt.timedelta(minutes=5), dt.timedelta(minutes=10)}  # at most one slot lost in the takeover
     assert alert_rows(app) == [("HS-1", "due_soon"), ("HS-1", "due_today")]
-    assert lease_info(app)["holder"] == "B"  # type: ignore[index]
+    assert lease_info(app.database)["holder"] == "B"  # type: ignore[index]
     other.close()
 
 
 def test_a_standby_never_takes_a_live_lease(app: App) -> None:
     now = at("2024-06-18T07:00")
-    assert acquire_lease(app, "A", now, 60)
-    assert not acquire_lease(app, "B", now + dt.timedelta(seconds=59), 60)
-    assert acquire_lease(app, "A", now + dt.timedelta(seconds=59), 60)  # renewed
-    assert not acquire_lease(app, "B", now + dt.timedelta(seconds=118), 60)
-    assert acquire_lease(app, "B", now + dt.timedelta(seconds=120), 60)  # expired: taken over
-    assert not acquire_lease(app, "A", now + dt.timedelta(seconds=121), 60)
+    assert acquire_lease(app.database, "A", now, 60)
+    assert not acquire_lease(app.database, "B", now + dt.timedelta(seconds=59), 60)
+    assert acquire_lease(app.database, "A", now + dt.timedelta(seconds=59), 60)  # renewed
+    assert not acquire_lease(app.database, "B", now + dt.timedelta(seconds=118), 60)
+    assert acquire_lease(app.database, "B", now + dt.timedelta(seconds=120), 60)  # expired: taken over
+    assert not acquire_lease(app.database, "A", now + dt.timedelta(seconds=121), 60)
 
 
 def test_a_three_day_outage_gives_one_catch_up_run_and_every_missed_alert_once(
@@ -106,11 +108,11 @@ def test_a_three_day_outage_gives_one_catch_up_run_and_every_missed_alert_once(
     receive(app, clock, "HS-A", "2024-05-31")  # 15 days: Sat 15/6 -> Mon 17/6
     receive(app, clock, "HS-B", "2024-06-03")  # Tue 18/6
     receive(app, clock, "HS-C", "2024-06-04")  # Wed 19/6
-    s = DeadlineScheduler(app, "A")
+    s = app.scheduler("A")
     s.run_due_jobs(at("2024-06-13T08:00"))  # Thu: due soon for HS-A falls on Thu 13/6
     assert alert_rows(app) == [("HS-A", "due_soon")]
     # the process dies on Thu 13/6 at 08:00:30 and comes back on Sun 16/6 ... make it Tue 18/6 10:00
-    restarted = DeadlineScheduler(app, "A2")
+    restarted = app.scheduler("A2")
     t = at("2024-06-18T10:00")
     wait = restarted.run_due_jobs(t)
     ran = [j for j, _ in restarted.runs]
@@ -132,25 +134,25 @@ def test_a_three_day_outage_gives_one_catch_up_run_and_every_missed_alert_once(
 
 def test_a_digest_missed_on_an_earlier_day_is_not_sent_late(app: App, clock: FixedClock) -> None:
     receive(app, clock, "HS-1", "2024-06-03")
-    s = DeadlineScheduler(app, "A")
+    s = app.scheduler("A")
     s.run_due_jobs(at("2024-06-17T08:00"))
     assert count(app, "outbox_message") > 0
     digests_before = _digests(app)
-    s2 = DeadlineScheduler(app, "A2")
+    s2 = app.scheduler("A2")
     s2.run_due_jobs(at("2024-06-20T06:00"))  # down since Mon; the last missed digest was Wed 19/6 07:30
     assert ("digest", at("2024-06-19T07:30")) in s2.runs
     assert _digests(app) == digests_before
 
 
 def _digests(app: App) -> list[str]:
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT dedup_key FROM outbox_message WHERE kind = 'digest' ORDER BY id")
         return [r[0] for r in cur.fetchall()]
 
 
 def test_daily_digest_on_working_days_only_and_only_with_something_to_say(app: App, clock: FixedClock) -> None:
     receive(app, clock, "HS-1", "2024-06-03")  # due Tue 18/6: due soon from Fri 14/6
-    s = DeadlineScheduler(app, "A")
+    s = app.scheduler("A")
     t = at("2024-06-12T07:00")
     while t < at("2024-06-19T09:00"):
         clock.set(t)
@@ -166,13 +168,13 @@ def test_a_digest_lists_the_division_most_urgent_first(app: App, clock: FixedClo
     receive(app, clock, "HS-SOON", "2024-06-04")  # due Wed 19/6
     receive(app, clock, "HS-LATER", "2024-06-10")  # due Tue 25/6: nothing to say yet
     receive(app, clock, "HS-OTHER", "2024-06-03", division="HTKT", officer="cv.ngo")
-    with app.repo.transaction() as cur:
-        cur.execute(app.repo.d.sql("UPDATE dossier SET blockers = ? WHERE code = ?"),
+    with transaction(app) as cur:
+        cur.execute(("UPDATE dossier SET blockers = ? WHERE code = ?"),
                     ("Chờ ý kiến thẩm duyệt PCCC", "HS-LATE"))
     clock.set("2024-06-18T07:30")
-    result = alerts.digest(app)
+    result = app.digests.digest()
     assert sorted((d["head"], d["items"]) for d in result.digests) == [("tp.huynh", 1), ("tp.nguyen", 3)]
-    with app.repo.transaction() as cur:
+    with transaction(app) as cur:
         cur.execute("SELECT subject, body_text FROM outbox_message WHERE recipient_id = 'tp.nguyen'")
         subject, text = cur.fetchone()
     assert subject == ("[Thẩm định] Tổng hợp ngày 18/06/2024 – Phòng Quản lý xây dựng: 1 quá hạn, "
@@ -182,29 +184,27 @@ def test_a_digest_lists_the_division_most_urgent_first(app: App, clock: FixedClo
     assert "[Quá hạn 4 ngày] HS-LATE" in text  # 14/6 to 18/6, calendar days (law 62/2020)
     assert "Vướng mắc: Chờ ý kiến thẩm duyệt PCCC" in text
     assert "chuyên viên: Võ Quốc Bảo" in text
-    again = alerts.digest(app)
+    again = app.digests.digest()
     assert not any(d["queued"] for d in again.digests)  # once per head and day
     clock.set("2024-06-22T07:30")
-    assert alerts.digest(app).working_day is False
+    assert app.digests.digest().working_day is False
 
 
 def test_the_monthly_report_job_calls_the_reports_hook(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine import reports
-
     calls = []
-    monkeypatch.setattr(reports, "send_monthly_reports", lambda a, month: calls.append(month))
-    s = DeadlineScheduler(app, "A")
+    monkeypatch.setattr(app.reports, "send_monthly", lambda month: calls.append(month))
+    s = app.scheduler("A")
     s.run_due_jobs(at("2024-06-28T09:00"))
     s.run_due_jobs(at("2024-07-01T08:00"))
     assert calls == ["2024-06"]
-    assert scheduler.previous_month(dt.date(2025, 1, 1)) == "2024-12"
+    assert previous_month(dt.date(2025, 1, 1)) == "2024-12"
 
 
 @pytest.mark.slow
 def test_two_real_scheduler_processes_share_the_work_without_doubling_it(app: App) -> None:
     """Two BlockingScheduler loops in threads, real time: one runs, the other waits and takes over."""
     live = [App(app.settings, SystemClock()) for _ in range(2)]
-    scheds = [DeadlineScheduler(a, name, lease_ttl=1.0, renew_every=0.2, scan_every=dt.timedelta(seconds=1),
+    scheds = [a.scheduler(name, lease_ttl=1.0, renew_every=0.2, scan_every=dt.timedelta(seconds=1),
                                 dispatch_every=dt.timedelta(seconds=1)) for a, name in zip(live, "AB", strict=True)]
     threads = [threading.Thread(target=s.serve, daemon=True) for s in scheds]
     threads[0].start()
@@ -234,12 +234,10 @@ def _wait(cond: Any, timeout: float = 15.0) -> None:
 
 
 def test_the_monthly_report_job_writes_and_mails_the_report(sqlite_app: App, clock: FixedClock) -> None:
-    from notifications.dispatcher import dispatch
-
     receive(sqlite_app, clock, "HS-1", "2024-06-03")
     clock.set("2024-07-01T08:00")
-    files = scheduler.monthly_report_job(sqlite_app, clock.now(), clock.now())
+    files = sqlite_app.scheduler("T").jobs["monthly_report"](clock.now(), clock.now())
     assert sorted(Path(f).name for f in files) == ["bao-cao-thang-2024-06.html", "bao-cao-thang-2024-06.xlsx"]
-    assert dispatch(sqlite_app).sent == 4  # three heads and the director, files attached
+    assert sqlite_app.dispatch().sent == 4  # three heads and the director, files attached
     emls = list(Path(sqlite_app.settings.mail_dir).glob("*.eml"))
     assert len(emls) == 4 and b"bao-cao-thang-2024-06.xlsx" in emls[0].read_bytes()

@@ -17,11 +17,11 @@ import pytest
 import sqlalchemy as sa
 from test_metrics_fixed_set import build_fixed_set
 
-from engine import deadlines
-from engine.app import App
-from engine.metrics import _wd_by_ordinal
-from engine.settings import Settings
-from engine.store.db import current_revision, head_revision, upgrade
+from engine.domain import deadlines
+from engine.bootstrap import App
+from engine.io.settings import Settings
+from engine.store.migrate import current_revision, head_revision, upgrade
+from engine.domain.commands import Fire, Receive
 
 # (code, stage) -> (paused working days, turnaround in working days, in days): see test_metrics_fixed_set
 EXPECTED = {
@@ -54,10 +54,16 @@ def stored(engine: sa.Engine) -> dict[tuple[str, str], tuple[Any, ...]]:
         return {(r[0], r[1]): tuple(r[2:]) for r in c.execute(sa.text(STORED))}
 
 
+def working_day_numbers(cal: Any) -> dict[int, int]:
+    """Day ordinal -> working days up to and including it, over the calendar's span."""
+    return {o: cal.working_day_number(dt.date.fromordinal(o)) for o in range(cal.first.toordinal(),
+                                                                             cal.last.toordinal() + 1)}
+
+
 def old_sql(app: App) -> dict[tuple[str, str], tuple[int, int]]:
     pg = app.engine.dialect.name == "postgresql"
     rows = [(dt.date.fromordinal(o) if pg else dt.date.fromordinal(o).isoformat(), o, wd)
-            for o, wd in _wd_by_ordinal(app.calendar).items()]
+            for o, wd in working_day_numbers(app.calendar).items()]
     mark = "%s" if pg else "?"
     with app.engine.connect() as c:
         c.exec_driver_sql("CREATE TEMP TABLE tmp_wd_ref (day DATE PRIMARY KEY, ord INTEGER NOT NULL, "
@@ -81,14 +87,14 @@ def test_finished_clocks_store_their_turnaround(app: Any) -> None:
 def test_the_clock_read_back_for_firing_keeps_its_paused_working_days(app: Any) -> None:
     """A pause's working days accumulate across transactions (pause, resume, pause, resume, finish)."""
     s = app.services
-    s.receive(workflow="project-appraisal", code="P1", name="Dự án P1", investor="Ban QLDA tỉnh", group="C",
-              grade="III", division="QLXD", officer="cv.pham", at="2024-03-01")
+    s.receive(Receive(workflow="project-appraisal", code="P1", name="Dự án P1", investor="Ban QLDA tỉnh", group="C",
+              grade="III", division="QLXD", officer="cv.pham", at="2024-03-01"))
     for event, at in (("request_supplement", "2024-03-04"), ("receive_supplement", "2024-03-06"),
                       ("accept", "2024-03-07"), ("request_supplement", "2024-03-08")):
-        s.fire("P1", event, actor="cv.pham", at=at)
+        s.fire(Fire(code="P1", event=event, actor="cv.pham", at=at))
     assert stored(app.engine)[("P1", "appraisal")] == (2, None, None)
-    s.fire("P1", "receive_supplement", actor="cv.pham", at="2024-03-12")
-    s.fire("P1", "pass_appraisal", actor="cv.pham", at="2024-03-14")
+    s.fire(Fire(code="P1", event="receive_supplement", actor="cv.pham", at="2024-03-12"))
+    s.fire(Fire(code="P1", event="pass_appraisal", actor="cv.pham", at="2024-03-14"))
     assert stored(app.engine)[("P1", "appraisal")] == (4, 5, 7)
     assert s.show("P1")["clocks"][0]["outcome"] == "early"
 
@@ -97,8 +103,8 @@ def test_finish_is_pure_arithmetic_on_the_calendar() -> None:
     cal = App(Settings()).calendar
     D = dt.date
     c = deadlines.start_clock("appraisal", 1, 10, "working_days", "resume", 0, D(2024, 6, 3), cal)
-    deadlines.pause(c, D(2024, 6, 6), cal)
-    deadlines.finish(c, D(2024, 6, 10), "return", cal)  # closed while paused: not judged
+    c = deadlines.pause(c, D(2024, 6, 6), cal)
+    c = deadlines.finish(c, D(2024, 6, 10), "return", cal)  # closed while paused: not judged
     assert (c.outcome, c.paused_days, c.paused_working_days) == (None, 4, 2)
     assert (c.turnaround_working_days, c.turnaround_days) == (3, 3)
 
@@ -128,26 +134,26 @@ def test_upgrade_from_0002_backfills_finished_clocks(fresh_url: str, clock: Any,
     from alembic import command
     from conftest import SAMPLE_ORG
 
-    from engine.store.db import alembic_config
+    from engine.store.migrate import alembic_config
 
     app = App(Settings().with_(database_url=fresh_url, mail_dir=tmp_path / "thu-di"), clock)
     try:
-        app.services.init()
+        app.init()
         app.services.load_org(SAMPLE_ORG)
         build_fixed_set(app)
         # the same history in a database at 0002: the columns did not exist
-        command.downgrade(alembic_config(app.engine), "0002")
-        assert current_revision(app.engine) == "0002"
+        command.downgrade(alembic_config(app.engine, app.calendar), "0002")
+        assert current_revision(app.database.url) == "0002"
         cols = {c["name"] for c in sa.inspect(app.engine).get_columns("stage_clock")}
         assert "turnaround_days" not in cols
-        assert upgrade(app.engine, "0003") == "0003"
+        assert upgrade(app.database.url, app.calendar, "0003") == "0003"
         assert stored(app.engine) == EXPECTED
         idx = {i["name"] for i in sa.inspect(app.engine).get_indexes("stage_clock")}
         assert {"ix_stage_clock_finished_cover", "ix_stage_clock_dossier_cover"} <= idx
-        assert upgrade(app.engine) == head_revision(app.engine)
+        assert upgrade(app.database.url, app.calendar) == head_revision()
         assert stored(app.engine) == EXPECTED
         # and the engine goes on from there: D2's open design stage finishes with the right figures
-        app.services.fire("D2", "approve", actor="tp.nguyen", at="2024-04-05")
+        app.services.fire(Fire(code="D2", event="approve", actor="tp.nguyen", at="2024-04-05"))
         assert stored(app.engine)[("D2", "post_basic_design")] == (0, 10, 14)
     finally:
         app.close()
@@ -157,7 +163,7 @@ def test_backfill_on_an_empty_table_is_a_no_op(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
     app = App(Settings().with_(database_url=f"sqlite:///{db}"))
     try:
-        assert upgrade(app.engine) == head_revision(app.engine)
+        assert upgrade(app.database.url, app.calendar) == head_revision()
         assert stored(app.engine) == {}
     finally:
         app.close()

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engine.app import App
+from engine.bootstrap import App
 from engine.web import create_web
+from engine.domain.commands import Fire
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_list_page_escapes_project_names(client: TestClient, make_dossier: Calla
 def test_event_form_with_a_stale_version_shows_a_conflict_and_changes_nothing(
         client: TestClient, app: App, make_dossier: Callable[..., Any]) -> None:
     make_dossier(code="WEB-2")
-    app.services.fire("WEB-2", "accept", actor="cv.pham", at="2024-06-04")
+    app.services.fire(Fire(code="WEB-2", event="accept", actor="cv.pham", at="2024-06-04"))
     r = client.post("/ho-so/WEB-2/thao-tac", data={"event": "return", "actor": "cv.pham", "note": "",
                                                     "expected_version": "1"})
     assert r.status_code == 409

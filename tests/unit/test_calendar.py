@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import deadlines
-from engine.calendar import DAYS, WORKING_DAYS, WorkingCalendar, load_calendar_spec
-from engine.errors import DefinitionError, NonWorkingDay, OutOfCalendar
-from engine.resources import workflows_dir
+from engine.domain import deadlines
+from engine.domain.calendar import DAYS, WORKING_DAYS, WorkingCalendar
+from engine.io.calendars import load_calendar, load_calendar_spec
+from engine.domain.errors import DefinitionError, NonWorkingDay, OutOfCalendar
+from engine.io.resources import workflows_dir
 
 D = dt.date
 SHIPPED = workflows_dir() / "calendars" / "vn.yaml"
@@ -18,7 +19,7 @@ SHIPPED = workflows_dir() / "calendars" / "vn.yaml"
 
 @pytest.fixture(scope="module")
 def cal() -> WorkingCalendar:
-    return WorkingCalendar(load_calendar_spec([SHIPPED]))
+    return load_calendar([SHIPPED])
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -87,13 +88,13 @@ def test_ten_days_from_3_june_2024_are_due_on_13_june(cal: WorkingCalendar) -> N
 def test_a_pause_on_6_june_and_resumption_on_10_june_give_the_due_date_of_the_policy(
         cal: WorkingCalendar, policy: str, due: dt.date) -> None:
     clock = deadlines.start_clock("appraisal", 1, 10, DAYS, policy, 0, D(2024, 6, 3), cal)
-    deadlines.pause(clock, D(2024, 6, 6), cal)
+    clock = deadlines.pause(clock, D(2024, 6, 6), cal)
     assert clock.used_before == 3  # 4, 5 and 6 June
     assert clock.due_date is None
     assert clock.paused
     assert clock.used(D(2024, 6, 9), cal) == 3  # paused time never counts
-    applied = deadlines.resume(clock, D(2024, 6, 10), cal)
-    assert applied == policy
+    clock = deadlines.resume(clock, D(2024, 6, 10), cal)
+    assert clock.policy == policy
     assert clock.due_date == due
     assert clock.paused_days == 4
 
@@ -101,9 +102,8 @@ def test_a_pause_on_6_june_and_resumption_on_10_june_give_the_due_date_of_the_po
 def test_the_resume_policy_keeps_the_used_days_and_the_restart_policy_forgets_them(cal: WorkingCalendar) -> None:
     kept = deadlines.start_clock("s", 1, 10, DAYS, "resume", 0, D(2024, 6, 3), cal)
     reset = deadlines.start_clock("s", 1, 10, DAYS, "restart", 0, D(2024, 6, 3), cal)
-    for c in (kept, reset):
-        deadlines.pause(c, D(2024, 6, 6), cal)
-        deadlines.resume(c, D(2024, 6, 10), cal)
+    kept, reset = (deadlines.resume(deadlines.pause(c, D(2024, 6, 6), cal), D(2024, 6, 10), cal)
+                   for c in (kept, reset))
     assert kept.used(D(2024, 6, 11), cal) == 4
     assert reset.used(D(2024, 6, 11), cal) == 1
     assert kept.remaining(D(2024, 6, 11), cal) == 6
@@ -196,8 +196,8 @@ def test_a_province_calendar_override_adds_a_day_off_without_editing_the_shipped
         "extra_days_off:\n  - {date: 2026-12-01, name: Nghỉ theo quyết định của UBND tỉnh}\n"
         "make_up_working_days:\n  - {date: 2026-12-05, name: Làm bù}\n",
         encoding="utf-8")
-    base = WorkingCalendar(load_calendar_spec([SHIPPED]))
-    local = WorkingCalendar(load_calendar_spec([SHIPPED, province]))
+    base = load_calendar([SHIPPED])
+    local = load_calendar([SHIPPED, province])
     assert base.is_working_day(D(2026, 12, 1))
     assert not local.is_working_day(D(2026, 12, 1))
     assert local.why_off(D(2026, 12, 1)) == "Nghỉ theo quyết định của UBND tỉnh"
@@ -230,13 +230,13 @@ def test_a_calendar_file_with_a_bad_date_names_the_file_and_the_key(tmp_path: Pa
 def test_a_province_can_declare_a_package_holiday_a_working_day(tmp_path: Path) -> None:
     province = tmp_path / "province.yaml"
     province.write_text("id: vn-public-servants\noverride: true\nnot_days_off: [2026-11-24]\n", encoding="utf-8")
-    assert not WorkingCalendar(load_calendar_spec([SHIPPED])).is_working_day(D(2026, 11, 24))
-    assert WorkingCalendar(load_calendar_spec([SHIPPED, province])).is_working_day(D(2026, 11, 24))
+    assert not load_calendar([SHIPPED]).is_working_day(D(2026, 11, 24))
+    assert load_calendar([SHIPPED, province]).is_working_day(D(2026, 11, 24))
 
 
 def test_the_app_layers_a_calendar_from_the_province_rules_path_over_the_shipped_one(tmp_path: Path) -> None:
-    from engine.app import App
-    from engine.settings import Settings
+    from engine.bootstrap import App
+    from engine.io.settings import Settings
 
     (tmp_path / "calendars").mkdir()
     (tmp_path / "calendars" / "dong-nai.yaml").write_text(

@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from engine.resources import templates_dir
+from engine.io.resources import templates_dir
 from notifications.render import TEMPLATES, one_line, render
 
 BASE = {"department_name": "SỞ XÂY DỰNG", "province_name": "TỈNH ĐỒNG NAI"}

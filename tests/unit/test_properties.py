@@ -13,14 +13,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import deadlines
-from engine.app import App
-from engine.calendar import DAYS, WORKING_DAYS
-from engine.definitions import GRADES, GROUPS, ROLES
-from engine.errors import IllegalTransition, ReceiptRefused, ThamdinhError
-from engine.runtime import CompiledWorkflow, DossierSnapshot
-from engine.settings import Settings
-from engine.timeutil import local_date
+from engine.domain import deadlines
+from engine.bootstrap import App
+from engine.domain.calendar import DAYS, WORKING_DAYS
+from engine.domain.dossier import GRADES, GROUPS
+from engine.domain.org import ROLES
+from engine.domain.errors import IllegalTransition, ReceiptRefused, ThamdinhError
+from engine.runtime.machine import CompiledWorkflow
+from engine.runtime.step import DossierSnapshot, Step
+from engine.domain.dossier import HistoryEntry
+from engine.domain.events import DossierHandedOver
+from engine.domain.org import Person
+from engine.io.settings import Settings
+from engine.domain.clock import local_date
+from engine.domain.commands import Fire, Receive
 
 SHIPPED = App(Settings())
 WORKFLOWS = sorted(SHIPPED.workflows)
@@ -35,6 +41,12 @@ fields = st.fixed_dictionaries({
 })
 steps = st.lists(st.tuples(st.sampled_from(ALL_EVENTS), st.integers(0, 6), st.sampled_from(ROLE_SETS)),
                  max_size=14)
+
+
+def apply(clocks: list[deadlines.StageClock], step: Step) -> list[deadlines.StageClock]:
+    """The clocks after a step: the one it changed replaced, the one it started added."""
+    out = [step.changed if step.changed is not None and c.seq == step.changed.seq else c for c in clocks]
+    return out + [step.opened] if step.opened is not None else out
 
 
 def check_clocks(cw: CompiledWorkflow, state: str, clocks: list[deadlines.StageClock], today: dt.date) -> None:
@@ -67,7 +79,7 @@ def check_clocks(cw: CompiledWorkflow, state: str, clocks: list[deadlines.StageC
 @given(workflow=st.sampled_from(WORKFLOWS), receipt=receipts, fields=fields, steps=steps)
 def test_random_event_sequences_stay_in_the_definition_and_never_leave_a_terminal_state(
         workflow: str, receipt: dt.date, fields: dict[str, Any], steps: list[tuple[str, int, frozenset[str]]]) -> None:
-    cw = SHIPPED.compiled[workflow]
+    cw = SHIPPED.rules.compiled(workflow)
     wf = cw.wf
     rule = wf.rule_for(receipt)
     if rule.refuse_receipt:
@@ -96,9 +108,9 @@ def test_random_event_sequences_stay_in_the_definition_and_never_leave_a_termina
                 assert isinstance(exc, IllegalTransition)
         else:
             assert not wf.states[before].terminal, f"left terminal state {before} by {event}"
-            assert step.from_state == before and step.to_state == snap.state
-            if step.opened is not None:
-                clocks.append(step.opened)
+            assert step.from_state == before and step.before == snap
+            snap, clocks = step.after, apply(clocks, step)
+            assert step.to_state == snap.state
         assert snap.state in wf.states
         if wf.states[snap.state].pauses_clock:
             assert snap.resume_state in wf.states and not wf.states[snap.resume_state].terminal
@@ -131,10 +143,16 @@ ACTORS = ["cv.pham", "cv.vo", "tp.nguyen", "gd.tran", "vp.le"]
 _codes = itertools.count(1)
 
 
+def assignee(app: App, e: HistoryEntry) -> Person | None:
+    """Whom a handover in the history handed the dossier to (its event says)."""
+    to = next((x.to_officer for x in e.effects if isinstance(x, DossierHandedOver)), None)
+    return next((p for p in app.services.people() if p.id == to), None) if to else None
+
+
 def replay(app: App, code: str) -> tuple[DossierSnapshot, list[deadlines.StageClock]]:
     """Rebuild a dossier from its history alone, through a fresh snapshot."""
     view = app.services.show(code)
-    cw = app.compiled[view["workflow"]]
+    cw = app.rules.compiled(view["workflow"])
     rule = cw.wf.rule(view["rule_version"])
     fields = {"group": view["group"], "grade": view["grade"], "capital_source": view["capital_source"],
               "division": view["division"], "officer": view["officer"]}
@@ -146,10 +164,9 @@ def replay(app: App, code: str) -> tuple[DossierSnapshot, list[deadlines.StageCl
     for e in history[1:]:
         open_clock = next((c for c in clocks if c.is_open), None)
         step = cw.fire(snap, e.event, frozenset(ROLES), rule, open_clock, local_date(e.at), app.calendar,
-                       len(clocks) + 1)
-        assert (step.from_state, step.to_state, step.clock_effect) == (e.from_state, e.to_state, e.clock_effect)
-        if step.opened is not None:
-            clocks.append(step.opened)
+                       len(clocks) + 1, assignee(app, e))
+        assert (step.from_state, step.to_state, step.events) == (e.from_state, e.to_state, e.effects)
+        snap, clocks = step.after, apply(clocks, step)
     return snap, clocks
 
 
@@ -164,8 +181,8 @@ def test_replaying_the_stored_history_through_a_fresh_snapshot_rebuilds_the_curr
     s = sqlite_app.services
     code = f"PROP-{next(_codes)}"
     try:
-        s.receive(workflow=workflow, code=code, name="Dự án", investor="Ban QLDA", group=group, grade=grade,
-                  division="QLXD", officer="cv.pham", at=receipt.isoformat())
+        s.receive(Receive(workflow=workflow, code=code, name="Dự án", investor="Ban QLDA", group=group, grade=grade,
+                  division="QLXD", officer="cv.pham", at=receipt.isoformat()))
     except ReceiptRefused:
         assert receipt >= dt.date(2026, 7, 1)
         assert not any(d["code"] == code for d in s.list_dossiers())
@@ -174,7 +191,7 @@ def test_replaying_the_stored_history_through_a_fresh_snapshot_rebuilds_the_curr
     for event, advance, actor in steps:
         day = sqlite_app.calendar.add_working_days(day, advance)
         try:
-            s.fire(code, event, actor=actor, at=f"{day.isoformat()}T09:{fired:02d}")
+            s.fire(Fire(code=code, event=event, actor=actor, at=f"{day.isoformat()}T09:{fired:02d}"))
             fired += 1
         except ThamdinhError:
             pass

@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 
-from engine import reports
-from engine.evaluation import evaluate, load_movement
-from engine.resources import workflows_dir
+from engine.io.movements import DEFAULT_MOVEMENT
+from engine.io.templating import environment
+from engine.reporting.charts import bar_chart
+from engine.reporting.render import render_evaluation_html, render_monthly_html
+from engine.io.movements import load_movement
+from engine.io.resources import workflows_dir
+from engine.domain.commands import Fire, Receive
 
 EVIL = "<script>alert('x')</script>"
 
@@ -21,12 +25,12 @@ EVIL = "<script>alert('x')</script>"
 def data_app(sqlite_app: Any) -> Any:
     """Two dossiers in March 2024, one overdue at the month's end with a hostile project name."""
     s = sqlite_app.services
-    s.receive(workflow="project-appraisal", code="HS-1", name="Trường học", investor="Ban QLDA", group="C",
-              grade="III", division="QLXD", officer="cv.pham", at="2024-03-01")
-    s.fire("HS-1", "accept", actor="cv.pham", at="2024-03-04")
-    s.fire("HS-1", "pass_appraisal", actor="cv.pham", at="2024-03-07")
-    s.receive(workflow="post-basic-design", code="HS-2", name=f"Cầu {EVIL}", investor=f"UBND {EVIL}",
-              group="B", grade="IV", division="HTKT", officer="cv.ngo", at="2024-02-15")
+    s.receive(Receive(workflow="project-appraisal", code="HS-1", name="Trường học", investor="Ban QLDA", group="C",
+              grade="III", division="QLXD", officer="cv.pham", at="2024-03-01"))
+    s.fire(Fire(code="HS-1", event="accept", actor="cv.pham", at="2024-03-04"))
+    s.fire(Fire(code="HS-1", event="pass_appraisal", actor="cv.pham", at="2024-03-07"))
+    s.receive(Receive(workflow="post-basic-design", code="HS-2", name=f"Cầu {EVIL}", investor=f"UBND {EVIL}",
+              group="B", grade="IV", division="HTKT", officer="cv.ngo", at="2024-02-15"))
     with sqlite_app.engine.begin() as c:
         c.exec_driver_sql("UPDATE division SET name = ? WHERE code = 'HTKT'", (f"Phòng {EVIL}",))
         c.exec_driver_sql("UPDATE person SET name = ? WHERE id = 'cv.pham'", (f"Chị {EVIL}",))
@@ -34,7 +38,7 @@ def data_app(sqlite_app: Any) -> Any:
 
 
 def test_the_monthly_report_escapes_what_people_typed(data_app: Any) -> None:
-    html = reports.render_monthly_html(reports.monthly_data(data_app, "2024-03"))
+    html = render_monthly_html(data_app.reports.monthly("2024-03"))
     assert "<script>" not in html
     assert "Cầu &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "Chị &lt;script&gt;" in html and "Phòng &lt;script&gt;" in html  # officer and division names
@@ -42,8 +46,8 @@ def test_the_monthly_report_escapes_what_people_typed(data_app: Any) -> None:
 
 
 def test_the_monthly_report_is_an_official_vietnamese_a4_document(data_app: Any) -> None:
-    data = reports.monthly_data(data_app, "2024-03")
-    html = reports.render_monthly_html(data)
+    data = data_app.reports.monthly("2024-03")
+    html = render_monthly_html(data)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập – Tự do – Hạnh phúc" in html
     assert data_app.settings.department_name in html and data_app.settings.province_name in html
     assert "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THẨM ĐỊNH".lower() in html.lower()
@@ -55,15 +59,15 @@ def test_the_monthly_report_is_an_official_vietnamese_a4_document(data_app: Any)
 
 
 def test_a_division_report_keeps_to_its_division(data_app: Any) -> None:
-    data = reports.monthly_data(data_app, "2024-03", "QLXD")
+    data = data_app.reports.monthly("2024-03", "QLXD")
     assert [r["division"] for r in data["by_division"]] == ["QLXD"]
     assert data["open_overdue"] == [] and data["division_name"] == "Phòng Quản lý xây dựng"
-    assert "Phòng Quản lý xây dựng" in reports.render_monthly_html(data)
+    assert "Phòng Quản lý xây dựng" in render_monthly_html(data)
 
 
 def test_the_evaluation_report_escapes_names_and_shows_how_scores_were_made(data_app: Any) -> None:
-    result = evaluate(data_app, load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT))
-    html = reports.render_evaluation_html(result, "SỞ XÂY DỰNG", "TỈNH ĐỒNG NAI")
+    result = data_app.reports.evaluation(load_movement(workflows_dir() / "movements" / DEFAULT_MOVEMENT))
+    html = render_evaluation_html(result, "SỞ XÂY DỰNG", "TỈNH ĐỒNG NAI")
     assert "<script>" not in html and "Phòng &lt;script&gt;" in html
     assert "Hoàn thành xuất sắc nhiệm vụ" in html and "Quyết định 766/QĐ-TTg" in html
     assert "Tổng: " in html and "không xếp hạng" in html
@@ -71,7 +75,7 @@ def test_the_evaluation_report_escapes_names_and_shows_how_scores_were_made(data
 
 
 def test_the_json_report_is_plain_data(data_app: Any, tmp_path: Path) -> None:
-    out = reports.write_monthly(data_app, "2024-03", "json", tmp_path / "m.json")
+    out = data_app.reports.write_monthly("2024-03", "json", tmp_path / "m.json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["total"]["finished"] == 1 and data["total"]["early"] == 1
     assert data["open_overdue"][0]["project_name"] == f"Cầu {EVIL}"
@@ -80,7 +84,7 @@ def test_the_json_report_is_plain_data(data_app: Any, tmp_path: Path) -> None:
 def test_the_monthly_xlsx_has_numbers_as_numbers_and_frozen_headers(data_app: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    out = reports.write_monthly(data_app, "2024-03", "xlsx", tmp_path / "m.xlsx")
+    out = data_app.reports.write_monthly("2024-03", "xlsx", tmp_path / "m.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Theo phòng", "Theo cán bộ", "Theo quy trình, bước", "Tồn theo tuổi",
                              "Phân bố thời gian", "Xu hướng", "Tồn quá hạn"]
@@ -100,8 +104,8 @@ def test_the_monthly_xlsx_has_numbers_as_numbers_and_frozen_headers(data_app: An
 def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    result = evaluate(data_app, load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT))
-    out = reports.write_evaluation(data_app, result, "xlsx", tmp_path / "e.xlsx")
+    result = data_app.reports.evaluation(load_movement(workflows_dir() / "movements" / DEFAULT_MOVEMENT))
+    out = data_app.reports.write_evaluation(result, "xlsx", tmp_path / "e.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Xếp hạng phòng", "Xếp hạng cán bộ", "Tiêu chí"]
     ws = wb["Xếp hạng phòng"]
@@ -116,7 +120,7 @@ def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Pat
 
 
 def test_bar_chart_geometry_stays_inside_the_picture() -> None:
-    chart = reports.bar_chart([("T2", 0.5), ("T3", None), ("T4", 1.0)])
+    chart = bar_chart([("T2", 0.5), ("T3", None), ("T4", 1.0)])
     assert [b["value"] for b in chart["bars"]] == ["50%", "—", "100%"]
     for b in chart["bars"]:
         assert 0 <= b["y"] <= chart["base"] and b["x"] + b["w"] <= chart["right"]
@@ -126,21 +130,21 @@ def test_templates_refuse_undefined_values() -> None:
     from jinja2 import UndefinedError
 
     with pytest.raises(UndefinedError):
-        reports.jinja_env().get_template("monthly.html").render(r={}, charts={}, columns=[])
+        environment("reports").get_template("monthly.html").render(r={}, charts={}, columns=[])
 
 
 def test_a_bad_month_is_refused_clearly(sqlite_app: Any) -> None:
-    from engine.errors import BadInput
+    from engine.domain.errors import BadInput
 
     with pytest.raises(BadInput, match="YYYY-MM"):
-        reports.monthly_data(sqlite_app, "03/2024")
+        sqlite_app.reports.monthly("03/2024")
     with pytest.raises(BadInput, match="Không có phòng"):
-        reports.monthly_data(sqlite_app, "2024-03", "NOPE")
+        sqlite_app.reports.monthly("2024-03", "NOPE")
 
 
 def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the_director(
         data_app: Any, tmp_path: Path) -> None:
-    files = reports.send_monthly_reports(data_app, "2024-03", tmp_path / "bao-cao")
+    files = data_app.reports.send_monthly("2024-03", tmp_path / "bao-cao")
     assert [f.name for f in files] == ["bao-cao-thang-2024-03.html", "bao-cao-thang-2024-03.xlsx"]
     assert all(f.stat().st_size > 1000 for f in files)
     assert re.search(r"<h1>", files[0].read_text(encoding="utf-8"))
@@ -149,6 +153,6 @@ def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the
                                  "WHERE kind = 'report' ORDER BY recipient_id").fetchall()
     assert [r[0] for r in rows] == ["gd.tran", "tp.hoang", "tp.huynh", "tp.nguyen"]
     assert all("tháng 03/2024" in r[1] and "bao-cao-thang-2024-03.xlsx" in r[2] for r in rows)
-    reports.send_monthly_reports(data_app, "2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
+    data_app.reports.send_monthly("2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
     with data_app.engine.connect() as c:
         assert c.exec_driver_sql("SELECT COUNT(*) FROM outbox_message WHERE kind = 'report'").scalar() == 4

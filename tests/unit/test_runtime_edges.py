@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.calendar import WorkingCalendar, load_calendar_spec
-from engine.definitions import load_workflows
-from engine.errors import DefinitionError, GuardFailed
-from engine.resources import workflows_dir
-from engine.runtime import CompiledWorkflow, DossierSnapshot
+from engine.domain.calendar import WorkingCalendar
+from engine.io.calendars import load_calendar, load_calendar_spec
+from engine.io.workflow_files import load_workflows
+from engine.domain.errors import DefinitionError, GuardFailed
+from engine.io.resources import workflows_dir
+from engine.runtime.machine import CompiledWorkflow
+from engine.runtime.step import DossierSnapshot
 
 SHIPPED_CALENDAR = workflows_dir() / "calendars" / "vn.yaml"
 
@@ -30,8 +32,9 @@ def test_a_refused_extension_leaves_the_snapshot_as_it_was(tmp_path: Path) -> No
     folder.mkdir()
     text = (workflows_dir() / "post-basic-design.yaml").read_text(encoding="utf-8")
     (folder / "post-basic-design.yaml").write_text(text.replace("extension: same", "extension: ~"), encoding="utf-8")
-    cw = CompiledWorkflow(load_workflows([folder])["post-basic-design"])
-    cal = WorkingCalendar(load_calendar_spec([SHIPPED_CALENDAR]))
+    (wf,) = load_workflows([folder])
+    cw = CompiledWorkflow(wf)
+    cal = load_calendar([SHIPPED_CALENDAR])
     rule = cw.wf.rule_for(dt.date(2024, 3, 4))
     snap = DossierSnapshot("appraising", {"group": "C", "grade": "III"})
     clock = cw.open_clock("design_appraisal", rule, snap.fields, dt.date(2024, 3, 4), cal, 1)

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.app import App
-from engine.definitions import ROLES, load_workflow_file, load_workflows
-from engine.errors import DefinitionError
-from engine.resources import workflows_dir
-from engine.runtime import CompiledWorkflow
-from engine.settings import Settings
+from engine.bootstrap import App
+from engine.domain.org import ROLES
+from engine.io.workflow_files import load_workflow_file, load_workflows
+from engine.domain.errors import DefinitionError
+from engine.io.resources import workflows_dir
+from engine.runtime.machine import CompiledWorkflow
+from engine.io.settings import Settings
 
 SHIPPED_DIR = workflows_dir()
 SHIPPED = sorted(SHIPPED_DIR.glob("*.yaml"))
@@ -164,7 +165,7 @@ def test_malformed_yaml_is_refused_naming_the_file_and_the_line(tmp_path: Path) 
         load_workflow_file(path)
     assert str(path) in err.value.message
     assert "YAML" in err.value.message
-    assert "line 3" in err.value.message
+    assert "dòng 3" in err.value.message
 
 
 def test_a_yaml_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
@@ -249,7 +250,7 @@ def test_a_province_folder_shortens_group_c_under_law_62_2020_without_editing_sh
     assert wf.rule(rule_217).stages["appraisal"].limits == base.rule(rule_217).stages["appraisal"].limits
     assert set(local.workflows) == set(shipped_app.workflows)
     # and the compiled workflow opens clocks with the province's limit
-    clock = local.compiled["project-appraisal"].open_clock(
+    clock = local.rules.compiled("project-appraisal").open_clock(
         "appraisal", rule, c, dt.date(2024, 6, 3), local.calendar, 1)
     assert clock.limit == 12 and clock.due_date == dt.date(2024, 6, 17)
     assert _digest(SHIPPED_DIR) == before

@@ -1,0 +1,137 @@
+"""The composition root: builds settings, clock, database, calendar and workflows once, and hands each
+part what it needs. Nothing connects at import time, and nothing is built before it is asked for.
+
+Entry points (the CLI, the web app, the demo) and tests each build one ``App`` with their settings and
+clock; every other module receives its parts as arguments.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .domain.calendar import WorkingCalendar
+from .domain.clock import Clock, SystemClock
+from .domain.workflow import WorkflowDef
+from .io.calendars import load_calendar
+from .io.resources import workflows_dir
+from .io.settings import Settings
+from .io.workflow_files import load_workflows
+from .runtime.rulebook import Rulebook
+from .services import Services
+from .store.database import Database
+
+if TYPE_CHECKING:
+    from notifications.dispatcher import DispatchResult, Dispatcher
+    from notifications.outbox import Mailer
+    from notifications.transports import Transport
+
+    from .reporting.monthly import ReportHeading
+    from .scheduler.ticker import DeadlineScheduler
+    from .services.deadline_scan import DeadlineScan
+    from .services.digest import Digest
+    from .services.reports import Reports
+
+
+class App:
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.clock: Clock = clock or SystemClock()
+
+    # -- rules ---------------------------------------------------------------------------------
+    def rule_dirs(self, sub: str = "") -> list[Path]:
+        """The shipped rule folder and the province's (THAMDINH_RULES_PATH), in that order."""
+        dirs = [workflows_dir() / sub if sub else workflows_dir()]
+        dirs.extend(folder for extra in self.settings.rules_path
+                    if (folder := extra / sub if sub else extra).is_dir())
+        return dirs
+
+    @cached_property
+    def rules(self) -> Rulebook:
+        files = [p for folder in self.rule_dirs("calendars") for p in sorted(folder.glob("*.yaml"))]
+        return Rulebook.of(load_calendar(files), load_workflows(self.rule_dirs()))
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.rules.calendar
+
+    @property
+    def workflows(self) -> dict[str, WorkflowDef]:
+        return self.rules.workflows
+
+    # -- storage -------------------------------------------------------------------------------
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.database_url)
+
+    @cached_property
+    def engine(self) -> Any:
+        """A SQLAlchemy engine on the same database (the scheduler's job store; tests that look inside)."""
+        from .store.migrate import sqlalchemy_engine
+
+        return sqlalchemy_engine(self.database.url)
+
+    def init(self) -> str | None:
+        """Create or upgrade the schema; returns the revision now in the database."""
+        from .store.migrate import upgrade
+
+        return upgrade(self.database.url, self.calendar)
+
+    # -- use cases -----------------------------------------------------------------------------
+    @cached_property
+    def services(self) -> Services:
+        return Services(self.database, self.rules, self.clock)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        from notifications.outbox import Letterhead, Mailer
+
+        return Mailer(Letterhead(self.settings.department_name, self.settings.province_name), self.clock)
+
+    @cached_property
+    def scanner(self) -> DeadlineScan:
+        from .services.deadline_scan import DeadlineScan
+
+        return DeadlineScan(self.database, self.rules, self.clock, self.mailer, self.settings.base_url)
+
+    @cached_property
+    def digests(self) -> Digest:
+        from .services.digest import Digest
+
+        return Digest(self.database, self.rules, self.clock, self.mailer, self.settings.base_url)
+
+    @property
+    def heading(self) -> ReportHeading:
+        from .reporting.monthly import ReportHeading
+
+        return ReportHeading(self.settings.department_name, self.settings.province_name)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from .services.reports import Reports
+
+        return Reports(self.database, self.rules, self.clock, self.heading, self.mailer, self.settings.mail_dir)
+
+    def dispatcher(self, transport: Transport | None = None, **options: Any) -> Dispatcher:
+        from notifications.dispatcher import Dispatcher
+
+        return Dispatcher(self.database, self.settings, self.clock, transport, **options)
+
+    def dispatch(self, **options: Any) -> DispatchResult:
+        """Send every due message once with the configured transport."""
+        return self.dispatcher().run_once(**options)
+
+    def scheduler(self, holder: str | None = None, **options: Any) -> DeadlineScheduler:
+        from .scheduler.ticker import DeadlineScheduler
+        from .services.jobs import scheduler_jobs
+
+        jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.reports)
+        return DeadlineScheduler(self.database, self.engine, self.clock, jobs, self.settings.digest_at, holder,
+                                 **options)
+
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()

@@ -1,0 +1,113 @@
+"""``thamdinh report monthly|metrics`` and ``thamdinh evaluate``: reports, metrics and the emulation
+evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .common import app_of, command, emit
+
+FORMAT_HELP = "html, xlsx hoặc json."
+JSON_HELP = "Như --format json; lỗi cũng in thành một tài liệu JSON."
+report_group = typer.Typer(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.", no_args_is_help=True,
+                           rich_markup_mode=None)
+
+
+def _written(target: Path, text: str, as_json: bool) -> None:
+    emit({"file": str(target)}, as_json, text)
+
+
+def monthly(
+    ctx: typer.Context,
+    month: str = typer.Option(..., "--month", help="Tháng báo cáo, YYYY-MM."),
+    division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
+    fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
+    out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
+                                                        "bao-cao-thang-YYYY-MM.xlsx)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn."""
+    from ..reporting import files
+    from ..reporting.render import render_monthly_html
+
+    fmt = "json" if as_json else files.check_format(fmt)
+    reports = app_of(ctx).reports
+    if out is None and fmt != "xlsx":
+        data = reports.monthly(month, division)
+        typer.echo(render_monthly_html(data) if fmt == "html" else files.to_json(data))
+        return
+    target = out or Path(f"bao-cao-thang-{month}{'-' + division if division else ''}.xlsx")
+    reports.write_monthly(month, fmt, target, division)
+    _written(target, f"Đã ghi báo cáo tháng {month}: {target}", as_json)
+
+
+def _metrics_text(label: str, dims: list[str], rows: list[dict[str, Any]]) -> str:
+    from ..domain.formatting import vn_number, vn_percent
+
+    head = (f"{'Nhóm':<34} {'Nhận':>6} {'Xong':>6} {'Sớm':>5} {'Đúng':>5} {'Trễ':>5} {'Đúng+sớm':>9} "
+            f"{'TV(ngày LV)':>11} {'Tồn':>5} {'Quá hạn':>7}")
+    lines = [f"Kỳ {label}", head]
+    for r in rows:
+        name = " / ".join(str(r[d]) for d in dims) or "Toàn Sở"
+        lines.append(f"{name[:34]:<34} {r['received']:>6} {r['finished']:>6} {r['early']:>5} {r['on_time']:>5} "
+                     f"{r['late']:>5} {vn_percent(r['early_or_on_time_share']):>9} {vn_number(r['wd_median'], 1):>11} "
+                     f"{r['backlog']:>5} {r['open_overdue']:>7}")
+    return "\n".join(lines)
+
+
+def metrics(
+    ctx: typer.Context,
+    date_from: str = typer.Option(..., "--from", help="Ngày đầu kỳ, YYYY-MM-DD."),
+    date_to: str = typer.Option(..., "--to", help="Ngày cuối kỳ, YYYY-MM-DD."),
+    by: str = typer.Option("division", "--by", help="Nhóm theo, cách nhau bởi dấu phẩy: division, officer, "
+                                                    "workflow, stage (để trống: toàn Sở)."),
+    division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
+    as_json: bool = typer.Option(False, "--json", help="In một tài liệu JSON."),
+) -> None:
+    """Chỉ số của một kỳ bất kỳ: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn cuối kỳ."""
+    from ..domain.clock import parse_date
+    from ..domain.formatting import vn_date
+
+    start, end = parse_date(date_from, "ngày đầu kỳ"), parse_date(date_to, "ngày cuối kỳ")
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    rows = app_of(ctx).reports.metrics(start, end, dims, division)
+    emit({"period": {"start": start.isoformat(), "end": end.isoformat()}, "by": dims, "rows": rows}, as_json,
+         lambda d: _metrics_text(f"{vn_date(start)} – {vn_date(end)}", dims, d["rows"]))
+
+
+def evaluate(
+    ctx: typer.Context,
+    movement: Path | None = typer.Option(None, "--movement", help="Tệp YAML phong trào thi đua (mặc định: phong "
+                                                                  "trào 2024 đi kèm phần mềm; xem: thamdinh samples)."),
+    fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
+    out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
+                                                        "cham-diem-thi-dua.xlsx)."),
+    until: str | None = typer.Option(None, "--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
+    from ..domain.clock import parse_date
+    from ..reporting import files
+    from ..reporting.render import render_evaluation_html
+
+    fmt = "json" if as_json else files.check_format(fmt)
+    a = app_of(ctx)
+    reports = a.reports
+    data = reports.evaluation(reports.movement(movement), until=parse_date(until) if until else None)
+    if out is None and fmt != "xlsx":
+        typer.echo(render_evaluation_html(data, a.settings.department_name, a.settings.province_name)
+                   if fmt == "html" else files.to_json(data))
+        return
+    target = out or Path("cham-diem-thi-dua.xlsx")
+    reports.write_evaluation(data, fmt, target)
+    _written(target, f"Đã ghi kết quả chấm điểm thi đua: {target}", as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_group, name="report")
+    report_group.command("monthly")(command(monthly))
+    report_group.command("metrics")(command(metrics))
+    app.command("evaluate")(command(evaluate))

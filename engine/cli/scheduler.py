@@ -1,0 +1,77 @@
+"""``thamdinh scheduler`` (long-lived) and ``thamdinh scan`` (one scan by hand, the same code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ..domain.alert_rules import KIND_LABELS
+from ..domain.formatting import vn_date
+from .common import JsonOpt, app_of, command, emit
+
+
+def _scan_text(r: dict[str, Any]) -> str:
+    if not r["working_day"]:
+        return f"Ngày {vn_date(r['day'])} không phải ngày làm việc: không tính cảnh báo."
+    lines = [(f"Quét thời hạn ngày {vn_date(r['day'])}: {r['candidates']} hồ sơ cần xét, {len(r['raised'])} cảnh báo mới, "
+              f"{r['messages']} thư đưa vào hàng đợi.")]
+    for a in r["raised"]:
+        lines.append(f"  {a['code']:<16} {KIND_LABELS.get(a['kind'], a['kind']):<26} hạn {vn_date(a['due_date'])}")
+    for p in r["problems"]:
+        lines.append(f"  Lưu ý: {p}")
+    if "digest" in r:
+        d = r["digest"]
+        lines.append(f"Bản tổng hợp cho trưởng phòng: {sum(1 for x in d['digests'] if x['queued'])} thư mới.")
+        lines.extend(f"  Lưu ý: {p}" for p in d["problems"])
+    if "dispatch" in r:
+        x = r["dispatch"]
+        lines.append(f"Gửi thư: {x['sent']} đã gửi, {x['retried']} chờ gửi lại, {x['failed']} hỏng.")
+    return "\n".join(lines)
+
+
+def scheduler(
+    ctx: typer.Context,
+    holder: str | None = typer.Option(None, "--id", help="Tên của tiến trình này (mặc định: máy:pid)."),
+    scan_every: int = typer.Option(5, "--scan-every", help="Quét thời hạn mỗi N phút."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Chạy bộ lập lịch (quét thời hạn, gửi thư, tổng hợp hằng ngày, báo cáo tháng) đến khi dừng.
+
+    Chỉ một bộ lập lịch hoạt động trên một cơ sở dữ liệu; bộ thứ hai chờ và tiếp quản khi bộ thứ nhất dừng.
+    """
+    import datetime as dt
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    sched = app_of(ctx).scheduler(holder, scan_every=dt.timedelta(minutes=max(1, scan_every)))
+    typer.echo(f"Bộ lập lịch {sched.holder} khởi động (múi giờ Asia/Ho_Chi_Minh); Ctrl+C để dừng.")
+    sched.serve()
+    typer.echo("Bộ lập lịch đã dừng.")
+
+
+def scan(
+    ctx: typer.Context,
+    at: str | None = typer.Option(None, "--at", help="Quét như vào thời điểm này (ISO 8601)."),
+    with_digest: bool = typer.Option(False, "--digest", help="Lập luôn bản tổng hợp cho trưởng phòng."),
+    no_dispatch: bool = typer.Option(False, "--no-dispatch", help="Chỉ đưa thư vào hàng đợi, không gửi."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Quét thời hạn một lần bằng tay (cùng mã với bộ lập lịch): ghi cảnh báo, xếp thư, gửi thư."""
+    from ..domain.clock import parse_at
+
+    a = app_of(ctx)
+    when = parse_at(at) if at else None
+    result = a.scanner.scan(when).as_dict()
+    if with_digest:
+        result["digest"] = a.digests.digest(when).as_dict()
+    if not no_dispatch:
+        result["dispatch"] = a.dispatch().as_dict()
+    emit(result, as_json, _scan_text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scheduler")(command(scheduler))
+    app.command("scan")(command(scan))

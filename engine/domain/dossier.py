@@ -1,0 +1,64 @@
+"""A dossier as the domain sees it, and one row of its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import DomainEvent
+
+GROUPS = ("A", "B", "C", "national")
+GRADES = ("special", "I", "II", "III", "IV")
+#: dossier fields a guard or a limit rule may look at
+DOSSIER_FIELDS = ("group", "grade", "capital_source", "division", "officer")
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One dossier as stored: its project, who holds it, and where it stands in its workflow."""
+
+    id: int
+    code: str
+    project_name: str
+    investor: str
+    group: str
+    grade: str | None
+    capital_source: str | None
+    division: str
+    officer: str | None
+    workflow_id: str
+    workflow_version: int
+    rule_version: str
+    state: str
+    received_on: dt.date
+    last_event_at: dt.datetime
+    version: int
+    resume_state: str | None = None
+    counters: Mapping[str, int] = field(default_factory=dict)
+    supplement_requests: int = 0
+    open_clock_id: int | None = None
+    blockers: str | None = None
+    received_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """What guards and limit rules may look at (DOSSIER_FIELDS)."""
+        return {"group": self.group, "grade": self.grade, "capital_source": self.capital_source,
+                "division": self.division, "officer": self.officer}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a dossier's append-only history (the receipt is the first)."""
+
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: dt.datetime
+    note: str | None
+    effects: tuple[DomainEvent, ...] = ()

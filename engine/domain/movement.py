@@ -1,0 +1,105 @@
+"""An emulation (thi đua) movement as data: its period, units, criteria with their point scales and
+weights, outcome bands, and the metrics a criterion may name.
+
+Law 06/2022/QH15 Arts 16–18 leave criteria to each movement's plan; there is no national formula, so
+every criterion is read from the movement file (engine.io.movements) and scored by
+engine.reporting.evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+UNIT_LABELS = {"division": "Phòng", "officer": "Cán bộ"}
+Totals = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    label: str
+    numerator_label: str
+    numerator: Callable[[Totals], int]
+    denominator_label: str
+    denominator: Callable[[Totals], int]
+
+
+#: the metrics a criterion may name: value = numerator / denominator of a unit's period totals
+METRICS: dict[str, MetricDef] = {
+    "early_or_on_time_share": MetricDef(
+        "Tỷ lệ trước hạn và đúng hạn", "Số bước trước hạn + đúng hạn", lambda r: r["early"] + r["on_time"],
+        "Số bước đã giải quyết được đánh giá", lambda r: r["judged"]),
+    "turnaround_vs_limit": MetricDef(
+        "Thời gian thực tế / thời hạn luật định", "Tổng thời gian giải quyết thực tế (đơn vị của thời hạn)",
+        lambda r: r["used_sum"], "Tổng thời hạn luật định", lambda r: r["limit_sum"]),
+    "open_overdue_rate": MetricDef(
+        "Tỷ lệ tồn quá hạn cuối kỳ", "Số bước đang giải quyết đã quá hạn cuối kỳ", lambda r: r["open_overdue"],
+        "Số bước đã giải quyết + đang giải quyết cuối kỳ", lambda r: r["finished"] + r["backlog"]),
+    "repeated_supplement_share": MetricDef(
+        "Tỷ lệ yêu cầu bổ sung quá một lần", "Số bước có hơn một lần yêu cầu bổ sung",
+        lambda r: r["repeated_supplements"], "Số bước đã giải quyết", lambda r: r["finished"]),
+    "late_share": MetricDef(
+        "Tỷ lệ quá hạn", "Số bước quá hạn", lambda r: r["late"], "Số bước đã giải quyết được đánh giá",
+        lambda r: r["judged"]),
+}
+TIE_KEYS = {*METRICS, "finished", "code"}
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    bound: Fraction | None  # None: the catch-all last step
+    points: int
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    metric: str
+    direction: str  # higher | lower
+    weight: int
+    source: str
+    scale: tuple[ScaleStep, ...]
+
+    def points(self, value: Fraction | None) -> int:
+        """Points of ``value`` on the scale: the first step it reaches; no value scores 0."""
+        if value is None:
+            return 0
+        for step in self.scale:
+            if step.bound is None:
+                return step.points
+            if (value >= step.bound) if self.direction == "higher" else (value <= step.bound):
+                return step.points
+        return 0
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    min: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Movement:
+    id: str
+    name: str
+    source: str
+    start: dt.date
+    end: dt.date
+    units: tuple[str, ...]
+    min_finished: int
+    tie_break: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    bands: tuple[Band, ...]
+    path: str
+
+    def band(self, score: Decimal) -> Band:
+        for b in self.bands:
+            if score >= b.min:
+                return b
+        return self.bands[-1]

@@ -1,0 +1,141 @@
+"""Settings: one frozen object, read once from the environment (THAMDINH_*) and validated then.
+
+A value the software cannot use is refused when it is read, naming the variable and what it accepts
+(SettingsError, exit 2): an SMTP security mode other than ``none``, ``starttls`` or ``ssl``; a port
+outside 1–65535; a time that is not HH:MM; an empty path. SMTP AUTH is never sent over an unencrypted
+connection unless ``THAMDINH_SMTP_ALLOW_PLAIN_AUTH=yes`` says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..domain.errors import SettingsError
+
+DEFAULT_DB = "sqlite:///thamdinh.db"
+SECURITY = ("none", "starttls", "ssl")
+_TRUE, _FALSE = ("1", "yes", "true", "on", "có"), ("0", "no", "false", "off", "không")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB
+    #: extra folders of province rule files (workflows, calendars) layered over the shipped ones
+    rules_path: tuple[Path, ...] = ()
+    base_url: str = "http://localhost:8000"
+    mail_dir: Path = Path("thu-di")
+    mail_from: str = "thamdinh@soxaydung.local"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | ssl
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_allow_plain_auth: bool = False
+    smtp_max_tries: int = 8
+    #: PEM file of the CA(s) that signed the SMTP server's certificate (a department's own CA); default:
+    #: the system's CAs
+    smtp_ca_file: Path | None = None
+    digest_time: str = "07:30"
+    department_name: str = "SỞ XÂY DỰNG"
+    province_name: str = "TỈNH ĐỒNG NAI"
+
+    def __post_init__(self) -> None:
+        if self.smtp_security not in SECURITY:
+            raise SettingsError(f"THAMDINH_SMTP_SECURITY «{self.smtp_security}» không hợp lệ.",
+                                hint="Chọn một trong: none, starttls, ssl.")
+        if not 1 <= self.smtp_port <= 65535:
+            raise SettingsError(f"THAMDINH_SMTP_PORT {self.smtp_port} nằm ngoài 1–65535.")
+        if self.smtp_max_tries < 1:
+            raise SettingsError(f"THAMDINH_SMTP_MAX_TRIES {self.smtp_max_tries} phải từ 1 trở lên.")
+        parse_hhmm(self.digest_time, "THAMDINH_DIGEST_TIME")
+        if self.smtp_user and self.smtp_host and self.smtp_security == "none" and not self.smtp_allow_plain_auth:
+            raise SettingsError(
+                "Không gửi tên đăng nhập và mật khẩu SMTP qua kết nối không mã hóa (THAMDINH_SMTP_SECURITY=none).",
+                hint="Đặt THAMDINH_SMTP_SECURITY=starttls hoặc ssl; nếu máy chủ thư chỉ nghe trong mạng nội bộ "
+                     "và cố ý như vậy, đặt THAMDINH_SMTP_ALLOW_PLAIN_AUTH=yes.")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise SettingsError(f"THAMDINH_BASE_URL «{self.base_url}» phải bắt đầu bằng http:// hoặc https://.")
+
+    @property
+    def digest_at(self) -> dt.time:
+        return parse_hhmm(self.digest_time, "THAMDINH_DIGEST_TIME")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings in ``env`` (default: the process environment); raises SettingsError."""
+        env = os.environ if env is None else env
+        updates: dict[str, Any] = {}
+        for name, (key, parse) in _READERS.items():
+            raw = env.get(name, "").strip()
+            if raw:
+                updates[key] = parse(raw, name)
+        return replace(cls(), **updates)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def parse_hhmm(raw: str, name: str) -> dt.time:
+    try:
+        hour, minute = (int(x) for x in raw.split(":"))
+        return dt.time(hour, minute)
+    except ValueError:
+        raise SettingsError(f"{name} «{raw}» không phải giờ dạng HH:MM.", hint="Ví dụ: 07:30") from None
+
+
+def _text(raw: str, name: str) -> str:
+    return raw
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} «{raw}» không phải số nguyên.") from None
+
+
+def _bool(raw: str, name: str) -> bool:
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise SettingsError(f"{name} «{raw}» không hợp lệ.", hint="Dùng yes hoặc no.")
+
+
+def _path(raw: str, name: str) -> Path:
+    if "\x00" in raw:
+        raise SettingsError(f"{name} chứa ký tự NUL.")
+    return Path(raw).expanduser()
+
+
+def _paths(raw: str, name: str) -> tuple[Path, ...]:
+    return tuple(_path(p, name) for p in raw.split(os.pathsep) if p.strip())
+
+
+def _security(raw: str, name: str) -> str:
+    return raw.lower()
+
+
+_READERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "THAMDINH_DATABASE_URL": ("database_url", _text),
+    "THAMDINH_RULES_PATH": ("rules_path", _paths),
+    "THAMDINH_BASE_URL": ("base_url", _text),
+    "THAMDINH_MAIL_DIR": ("mail_dir", _path),
+    "THAMDINH_MAIL_FROM": ("mail_from", _text),
+    "THAMDINH_SMTP_HOST": ("smtp_host", _text),
+    "THAMDINH_SMTP_PORT": ("smtp_port", _int),
+    "THAMDINH_SMTP_SECURITY": ("smtp_security", _security),
+    "THAMDINH_SMTP_USER": ("smtp_user", _text),
+    "THAMDINH_SMTP_PASSWORD": ("smtp_password", _text),
+    "THAMDINH_SMTP_ALLOW_PLAIN_AUTH": ("smtp_allow_plain_auth", _bool),
+    "THAMDINH_SMTP_MAX_TRIES": ("smtp_max_tries", _int),
+    "THAMDINH_SMTP_CA_FILE": ("smtp_ca_file", _path),
+    "THAMDINH_DIGEST_TIME": ("digest_time", _text),
+    "THAMDINH_DEPARTMENT_NAME": ("department_name", _text),
+    "THAMDINH_PROVINCE_NAME": ("province_name", _text),
+}

@@ -1,0 +1,46 @@
+"""Writing a report to a file in one of its formats (HTML, XLSX, JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..domain.errors import BadInput
+from .columns import FORMATS
+from .render import render_evaluation_html, render_monthly_html
+from .workbooks import write_evaluation_xlsx, write_monthly_xlsx
+
+
+def check_format(fmt: str) -> str:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise BadInput(f"Định dạng «{fmt}» không hỗ trợ.", hint="Chọn: html, xlsx hoặc json.")
+    return fmt
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def write_monthly(data: dict[str, Any], fmt: str, out: Path) -> Path:
+    """Write a month's report data in ``fmt`` to ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        out.write_text(render_monthly_html(data), encoding="utf-8")
+    elif fmt == "xlsx":
+        write_monthly_xlsx(data, out)
+    else:
+        out.write_text(to_json(data), encoding="utf-8")
+    return out
+
+
+def write_evaluation(data: dict[str, Any], fmt: str, out: Path, department_name: str, province_name: str) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        out.write_text(render_evaluation_html(data, department_name, province_name), encoding="utf-8")
+    elif fmt == "xlsx":
+        write_evaluation_xlsx(data, out)
+    else:
+        out.write_text(to_json(data), encoding="utf-8")
+    return out

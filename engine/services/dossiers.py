@@ -1,0 +1,159 @@
+"""Receiving dossiers and firing events: the write use cases.
+
+A walk of ``thamdinh fire CODE accept``: the entry point builds a ``Fire`` command; ``fire`` opens a
+unit of work, reads the dossier, its open clock and the actor, checks the time, asks the runtime for
+the step, records it through the dossier repository and commits. Anything raised on the way rolls the
+unit of work back: nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.clock import Clock
+from ..domain.commands import Fire, FireMany, Receive
+from ..domain.dossier import Dossier
+from ..domain.errors import BadInput, ConflictError, ThamdinhError, UnknownPerson
+from ..domain.events import compact
+from ..domain.org import Person
+from ..runtime.rulebook import Rulebook
+from ..runtime.step import DossierSnapshot
+from ..store.database import Database, UnitOfWork
+from ..store.dossiers import duplicate
+from . import timing
+
+SYSTEM_ACTOR = "system"
+
+
+def _unknown_person(who: str) -> UnknownPerson:
+    return UnknownPerson(f"Không có cán bộ «{who}» (hoặc đã thôi công tác) trong tổ chức.",
+                         hint="Xem danh sách bằng: thamdinh org show")
+
+
+def snapshot(d: Dossier) -> DossierSnapshot:
+    return DossierSnapshot(d.state, d.fields, d.resume_state, d.counters, d.supplement_requests)
+
+
+@dataclass
+class DossierWrites:
+    database: Database
+    rules: Rulebook
+    clock: Clock
+
+    # -- receive -------------------------------------------------------------------------------
+    def receive(self, cmd: Receive) -> str:
+        """Receive a dossier in one unit of work; returns its code."""
+        with self.database.unit_of_work() as uow:
+            self.receive_in(uow, cmd)
+            uow.commit()
+        return cmd.code
+
+    def receive_in(self, uow: UnitOfWork, cmd: Receive) -> int:
+        """Create the dossier, start its first stage clock, record the receipt; returns its id."""
+        cw = self.rules.compiled(cmd.workflow)
+        wf = cw.wf
+        if uow.people.division(cmd.division) is None:
+            raise BadInput(f"Không có phòng «{cmd.division}».",
+                           hint="Kiểm tra mã phòng, hoặc nạp tổ chức bằng: thamdinh org load TỆP.yaml")
+        for who in sorted({p for p in (cmd.officer, cmd.actor) if p and p != SYSTEM_ACTOR}):
+            person = uow.people.get(who)
+            if person is None or not person.active:
+                raise _unknown_person(who)
+        if uow.dossiers.exists(cmd.code):
+            raise duplicate(cmd.code)
+        when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
+        rule = wf.rule_for(day)
+        fields = {"group": cmd.group, "grade": cmd.grade, "capital_source": cmd.capital_source,
+                  "division": cmd.division, "officer": cmd.officer}
+        step = cw.receive(fields, rule, day, self.rules.calendar)
+        values: dict[str, Any] = {
+            "code": cmd.code, "project_name": cmd.name, "investor": cmd.investor, "project_group": cmd.group,
+            "grade": cmd.grade, "capital_source": cmd.capital_source, "division": cmd.division,
+            "officer": cmd.officer, "workflow_id": wf.id, "workflow_version": wf.version, "rule_version": rule.id,
+            "state": step.to_state, "counters": {}, "supplement_requests": 0, "received_on": day,
+            "received_at": when, "last_event_at": when, "version": 1}
+        dossier_id = uow.dossiers.create(values)
+        dims = {"division": cmd.division, "officer": cmd.officer, "workflow_id": wf.id}
+        uow.dossiers.record_receipt(dossier_id, dims, step, cmd.actor or cmd.officer or SYSTEM_ACTOR, when,
+                                    self.clock.now(), cmd.note)
+        return dossier_id
+
+    # -- fire ----------------------------------------------------------------------------------
+    def fire(self, cmd: Fire) -> dict[str, Any]:
+        """Fire one event in one unit of work.
+
+        Raises UnknownDossier, UnknownPerson, UnknownEvent, NotPermitted, IllegalTransition,
+        GuardFailed, TimeOrderError, NonWorkingDay, BadInput, or ConflictError if another edit won.
+        """
+        with self.database.unit_of_work() as uow:
+            result = self.fire_in(uow, cmd)
+            uow.commit()
+        return result
+
+    def _assignee(self, uow: UnitOfWork, officer: str | None, assigns: bool) -> Person | None:
+        if officer is None:
+            return None
+        person = uow.people.get(officer)
+        if person is not None and person.active:
+            return person
+        if assigns:
+            raise _unknown_person(officer)
+        return Person(officer, officer, active=False)  # the runtime refuses an officer for this event
+
+    def fire_in(self, uow: UnitOfWork, cmd: Fire) -> dict[str, Any]:
+        d, open_clock, n_clocks = uow.dossiers.for_fire(cmd.code)
+        actor = uow.people.get(cmd.actor)
+        if actor is None or not actor.active:
+            raise _unknown_person(cmd.actor)
+        if cmd.expected_version is not None and cmd.expected_version != d.version:
+            raise ConflictError(
+                f"Hồ sơ «{d.code}» vừa được người khác cập nhật (phiên bản {d.version}, "
+                f"bạn đang xem phiên bản {cmd.expected_version}).",
+                hint="Tải lại hồ sơ rồi thực hiện lại nếu vẫn cần.")
+        when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
+        timing.not_before(when, d.last_event_at)
+        cw = self.rules.compiled(d.workflow_id, d.workflow_version)
+        edef = cw.wf.events.get(cmd.event)
+        assignee = self._assignee(uow, cmd.officer, bool(edef and edef.assigns_officer))
+        step = cw.fire(snapshot(d), cmd.event, actor.roles, cw.wf.rule(d.rule_version), open_clock, day,
+                       self.rules.calendar, n_clocks + 1, assignee)
+        note = cmd.note
+        if step.handed_to is not None:
+            handed = f"Giao hồ sơ từ «{d.officer or 'chưa phân công'}» sang «{step.handed_to}»."
+            note = f"{handed} {note}" if note else handed
+        version = uow.dossiers.record(d, step, actor.id, when, self.clock.now(), note)
+        return {"code": d.code, "event": cmd.event, "from": step.from_state, "to": step.to_state,
+                "version": version, "clock_effect": compact(step.events), "officer": step.after.officer}
+
+    # -- many dossiers at once -----------------------------------------------------------------
+    def fire_many(self, cmd: FireMany) -> dict[str, Any]:
+        """Fire ``cmd.event`` on every open dossier that matches, in one unit of work: all or none,
+        the first refusal named with its dossier. A dry run does it all and does not commit, so the
+        result is exactly what would happen.
+
+        For instance the transition of Law 135/2025: the department stops and returns the
+        post-basic-design dossiers pending on 01/7/2026 (``return`` on ``post-basic-design`` received
+        before that day).
+        """
+        if cmd.workflow is not None:
+            self.rules.latest(cmd.workflow)  # raises UnknownWorkflow with the list
+        known = {st for (wid, _), wf in self.rules.definitions.items() if cmd.workflow in (None, wid)
+                 for st in wf.states}
+        unknown = [st for st in cmd.states if st not in known]
+        if unknown:
+            raise BadInput(f"Không có trạng thái «{unknown[0]}».", hint="Các trạng thái: " + ", ".join(sorted(known)))
+        fired: list[dict[str, Any]] = []
+        with self.database.unit_of_work() as uow:
+            for code in uow.dossiers.open_codes(workflow=cmd.workflow, division=cmd.division, states=cmd.states,
+                                                received_before=cmd.before):
+                try:
+                    r = self.fire_in(uow, cmd.one(code))
+                except ThamdinhError as exc:
+                    exc.message = f"Hồ sơ {code}: {exc.message}"
+                    exc.hint = ((exc.hint or "") + " Không hồ sơ nào được cập nhật.").strip()
+                    raise
+                fired.append({"code": code, "from": r["from"], "to": r["to"]})
+            if not cmd.dry_run:
+                uow.commit()
+        return {"event": cmd.event, "dry_run": cmd.dry_run, "count": len(fired), "dossiers": fired}

@@ -1,0 +1,105 @@
+"""How values are stored, on each backend: the one place for the placeholder style and the
+date/time formats, and for the JSON of counters and of a history row's events.
+
+The project's SQL is written once, with ``?`` (positional) or ``:name`` (named) placeholders; on
+PostgreSQL (psycopg) they become ``%s`` / ``%(name)s``. Timestamps are UTC: ``timestamptz`` on
+PostgreSQL, on SQLite the text SQLAlchemy's DateTime type stores (``YYYY-MM-DD HH:MM:SS.ffffff``, no
+offset); calendar days are ``date`` on PostgreSQL and ``YYYY-MM-DD`` text on SQLite.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from ..domain.events import EVENT_TYPES, DomainEvent
+
+UTC = dt.UTC
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<!:):([A-Za-z_][A-Za-z0-9_]*)|%")
+
+
+@lru_cache(maxsize=512)
+def _pyformat(sql: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token.startswith("'"):
+            return token.replace("%", "%%")
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        return f"%({m.group(1)})s"
+    return _TOKENS.sub(sub, sql)
+
+
+class Codec:
+    """Parameter style and value formats of one backend."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+
+    def sql(self, text: str) -> str:
+        return text if self.sqlite else _pyformat(text)
+
+    def ts(self, value: dt.datetime | None) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        if not self.sqlite:
+            return value
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+    @staticmethod
+    def read_ts(value: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def day(self, value: dt.date | None) -> Any:
+        return None if value is None else (value.isoformat() if self.sqlite else value)
+
+    @staticmethod
+    def read_day(value: Any) -> dt.date | None:
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
+        return dt.date.fromisoformat(str(value)[:10])
+
+    @staticmethod
+    def counters(value: Mapping[str, int] | None) -> str:
+        return json.dumps(dict(value or {}), sort_keys=True)
+
+    @staticmethod
+    def read_counters(value: str | None) -> dict[str, int]:
+        return {str(k): int(v) for k, v in json.loads(value or "{}").items()}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def encode_events(events: Iterable[DomainEvent]) -> str | None:
+    """A history row's events as JSON: ``[{"type": "clock_started", "stage": …}, …]`` (None if none)."""
+    out = [{"type": e.kind, **{f.name: _plain(getattr(e, f.name)) for f in dataclasses.fields(e)}} for e in events]
+    return json.dumps(out, ensure_ascii=False, sort_keys=True) if out else None
+
+
+def decode_events(text: str | None) -> tuple[DomainEvent, ...]:
+    if not text:
+        return ()
+    out = []
+    for item in json.loads(text):
+        cls = EVENT_TYPES[item.pop("type")]
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            value = item.get(f.name)
+            kwargs[f.name] = dt.date.fromisoformat(value) if isinstance(value, str) and "date" in str(f.type) \
+                else value
+        out.append(cls(**kwargs))
+    return tuple(out)

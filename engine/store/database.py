@@ -1,0 +1,202 @@
+"""The database: connections (SQLite through ``sqlite3``, PostgreSQL through psycopg and its pool),
+and the unit of work every use case runs in.
+
+**The unit of work rolls back unless ``commit()`` was called**, so a dry run is a unit of work that
+is not committed, and a use case that raises leaves the database as it was. A failure of the driver
+(unreachable server, no schema yet, a locked file) becomes ``DatabaseUnavailable`` with a Vietnamese
+message and a hint: callers never see a driver's exception.
+
+SQLite runs in WAL mode with ``synchronous=NORMAL``, foreign keys on and a 30 s busy timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from ..domain.errors import DatabaseUnavailable, ThamdinhError
+from .alerts import Alerts
+from .codecs import Codec
+from .dossiers import Dossiers
+from .lease import Leases
+from .outbox import Outbox
+from .people import People
+from .read_model import ReadModel
+from .urls import DatabaseUrl, parse_url
+
+log = logging.getLogger(__name__)
+_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000")
+_IDLE = 8
+
+
+def _unavailable(exc: BaseException, where: str) -> DatabaseUnavailable:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return DatabaseUnavailable(
+        f"Không truy cập được cơ sở dữ liệu hoặc cơ sở dữ liệu chưa được khởi tạo ({where}): {first}",
+        hint="Chạy: thamdinh init (và kiểm tra THAMDINH_DATABASE_URL).")
+
+
+class Database:
+    """Connections to one database; thread-safe; nothing connects before the first unit of work."""
+
+    def __init__(self, url: str | DatabaseUrl) -> None:
+        self.url = parse_url(url) if isinstance(url, str) else url
+        self.codec = Codec(self.url.sqlite)
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+        self._pool: Any = None
+        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        self._integrity: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
+        if not self.url.sqlite:
+            import psycopg
+
+            self._errors = (psycopg.Error,)
+            self._integrity = (psycopg.IntegrityError,)
+
+    @property
+    def backend(self) -> str:
+        return self.url.backend
+
+    def is_integrity_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._integrity)
+
+    def is_driver_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._errors)
+
+    # -- connections ---------------------------------------------------------------------------
+    def _connect_sqlite(self) -> sqlite3.Connection:
+        path = self.url.path
+        if path != ":memory:":
+            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        for pragma in _PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    def _pg_pool(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from psycopg_pool import ConnectionPool
+
+                self._pool = ConnectionPool(kwargs=dict(self.url.params), min_size=1, max_size=10, open=True,
+                                            check=ConnectionPool.check_connection, name="thamdinh")
+            return self._pool
+
+    def acquire(self) -> Any:
+        """A connection with no transaction open; raises DatabaseUnavailable."""
+        try:
+            if not self.url.sqlite:
+                return self._pg_pool().getconn(timeout=30)
+            with self._lock:
+                if self._idle:
+                    return self._idle.pop()
+            return self._connect_sqlite()
+        except ThamdinhError:
+            raise
+        except Exception as exc:
+            raise _unavailable(exc, self.url.display()) from exc
+
+    def release(self, conn: Any, *, broken: bool = False) -> None:
+        if not self.url.sqlite:
+            self._pg_pool().putconn(conn)
+            return
+        with self._lock:
+            if not broken and len(self._idle) < _IDLE and self.url.path != ":memory:":
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A unit of work for reads only (rolled back when done)."""
+        with self.unit_of_work() as uow:
+            yield uow
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+            pool, self._pool = self._pool, None
+        for conn in idle:
+            conn.close()
+        if pool is not None:
+            pool.close()
+
+
+class UnitOfWork:
+    """One transaction on one connection: ``commit()`` makes it stick; leaving without it rolls back.
+
+    ``execute`` takes the project's SQL (``?`` or ``:name`` placeholders) and the values already
+    encoded by ``codec``. The repositories are its attributes: ``uow.dossiers``, ``uow.people``,
+    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.read_model``.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.codec = db.codec
+        self.committed = False
+        self._conn: Any = None
+        self.cur: Any = None
+
+    def __enter__(self) -> Self:
+        self._conn = self.db.acquire()
+        self.cur = self._conn.cursor()
+        return self
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        """Run one statement; returns the cursor (``fetchone``, ``fetchall``, ``rowcount``)."""
+        self.cur.execute(self.codec.sql(sql), params)
+        return self.cur
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        self.cur.executemany(self.codec.sql(sql), rows)
+
+    @cached_property
+    def dossiers(self) -> Dossiers:
+        return Dossiers(self)
+
+    @cached_property
+    def people(self) -> People:
+        return People(self)
+
+    @cached_property
+    def alerts(self) -> Alerts:
+        return Alerts(self)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self)
+
+    @cached_property
+    def leases(self) -> Leases:
+        return Leases(self)
+
+    @cached_property
+    def read_model(self) -> ReadModel:
+        return ReadModel(self)
+
+    def commit(self) -> None:
+        self._conn.commit()
+        self.committed = True
+
+    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        broken = False
+        try:
+            self.cur.close()
+            self._conn.rollback()  # a no-op after commit()
+        except self.db._errors:
+            broken = True
+        finally:
+            self.db.release(self._conn, broken=broken)
+            self._conn = self.cur = None
+        if exc is not None and self.db.is_driver_error(exc) and not self.db.is_integrity_error(exc):
+            raise _unavailable(exc, self.db.url.display()) from exc

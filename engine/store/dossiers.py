@@ -1,0 +1,215 @@
+"""The dossier repository: dossiers, their stage clocks, pauses and history, on a unit of work.
+
+Recording a step is always in this order: insert the clock a stage started; update the dossier
+``WHERE version = <read>`` (zero rows: someone else won, ConflictError, and the unit of work rolls
+back); update the clock that changed; record pauses; move the open clock with a handover; append the
+history row with the step's events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..domain import events as ev
+from ..domain.deadlines import StageClock
+from ..domain.dossier import Dossier, HistoryEntry
+from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
+from . import mappers as m
+from .codecs import encode_events
+
+if TYPE_CHECKING:
+    from ..runtime.step import Step
+    from .database import UnitOfWork
+
+SELECT_FOR_FIRE = (
+    f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, "
+    "(SELECT COUNT(*) FROM stage_clock x WHERE x.dossier_id = d.id) "
+    "FROM dossier d LEFT JOIN stage_clock c ON c.id = d.open_clock_id WHERE d.code = ?")
+SELECT_BY_CODE = f"SELECT {m.columns('d', m.DOSSIER_COLS)} FROM dossier d WHERE d.code = ?"
+SELECT_CLOCKS = f"SELECT {m.columns('c', m.CLOCK_COLS)} FROM stage_clock c WHERE c.dossier_id = ? ORDER BY c.seq"
+SELECT_HISTORY = (f"SELECT {', '.join(m.EVENT_COLS)} FROM dossier_event WHERE dossier_id = ? ORDER BY seq")
+INSERT_DOSSIER_COLS = ("code", "project_name", "investor", "project_group", "grade", "capital_source",
+                       "division", "officer", "workflow_id", "workflow_version", "rule_version", "state",
+                       "resume_state", "counters", "supplement_requests", "open_clock_id", "blockers",
+                       "received_on", "received_at", "last_event_at", "closed_at", "version")
+INSERT_DOSSIER = (f"INSERT INTO dossier ({', '.join(INSERT_DOSSIER_COLS)}) "
+                  f"VALUES ({', '.join('?' * len(INSERT_DOSSIER_COLS))}) RETURNING id")
+SET_OPEN_CLOCK = "UPDATE dossier SET open_clock_id = ? WHERE id = ?"
+UPDATE_DOSSIER = ("UPDATE dossier SET state = ?, resume_state = ?, counters = ?, supplement_requests = ?, "
+                  "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ? "
+                  "WHERE id = ? AND version = ?")
+INSERT_CLOCK = (f"INSERT INTO stage_clock (dossier_id, {', '.join(m.CLOCK_DIMS)}, {', '.join(m.CLOCK_COLS[1:])}) "
+                f"VALUES ({', '.join('?' * (1 + len(m.CLOCK_DIMS) + len(m.CLOCK_COLS) - 1))}) RETURNING id")
+UPDATE_CLOCK = "UPDATE stage_clock SET " + ", ".join(f"{c} = ?" for c in m.CLOCK_COLS[1:]) + " WHERE id = ?"
+ASSIGN_CLOCK = "UPDATE stage_clock SET officer = ? WHERE id = ?"
+INSERT_PAUSE = "INSERT INTO clock_pause (clock_id, paused_on) VALUES (?, ?)"
+END_PAUSE = "UPDATE clock_pause SET resumed_on = ?, resumed_how = ? WHERE clock_id = ? AND resumed_on IS NULL"
+INSERT_EVENT = ("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, "
+                "note, effects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+SELECT_LIST = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)} FROM dossier d "
+               "LEFT JOIN stage_clock c ON c.id = d.open_clock_id WHERE {where} "
+               "ORDER BY CASE WHEN c.due_date IS NULL THEN 1 ELSE 0 END, c.due_date, d.code LIMIT ?")
+SELECT_OPEN_CODES = "SELECT code FROM dossier WHERE closed_at IS NULL{filters} ORDER BY code"
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What a list of dossiers may be narrowed to (every given filter must hold)."""
+
+    state: str | None = None
+    division: str | None = None
+    officer: str | None = None
+    workflow: str | None = None
+    overdue_before: dt.date | None = None  # open clock due before this day
+    due_between: tuple[dt.date, dt.date] | None = None  # open clock due within these days
+
+
+def _not_found(code: str) -> UnknownDossier:
+    return UnknownDossier(f"Không có hồ sơ «{code}».", hint="Xem danh sách bằng: thamdinh list")
+
+
+class Dossiers:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.codec = uow.codec
+
+    # -- reading -------------------------------------------------------------------------------
+    def for_fire(self, code: str) -> tuple[Dossier, StageClock | None, int]:
+        """The dossier, its open clock and how many clocks it has; raises UnknownDossier."""
+        row = self.uow.execute(SELECT_FOR_FIRE, (code,)).fetchone()
+        if row is None:
+            raise _not_found(code)
+        n, k = len(m.DOSSIER_COLS), len(m.CLOCK_COLS)
+        clock_row = row[n:n + k]
+        return (m.dossier(self.codec, row[:n]), m.clock(self.codec, clock_row) if clock_row[0] is not None else None,
+                int(row[-1]))
+
+    def get(self, code: str) -> Dossier:
+        row = self.uow.execute(SELECT_BY_CODE, (code,)).fetchone()
+        if row is None:
+            raise _not_found(code)
+        return m.dossier(self.codec, row)
+
+    def exists(self, code: str) -> bool:
+        return self.uow.execute("SELECT 1 FROM dossier WHERE code = ?", (code,)).fetchone() is not None
+
+    def clocks(self, dossier_id: int) -> list[StageClock]:
+        return [m.clock(self.codec, r) for r in self.uow.execute(SELECT_CLOCKS, (dossier_id,)).fetchall()]
+
+    def history(self, dossier_id: int) -> list[HistoryEntry]:
+        return [m.history_entry(self.codec, r) for r in self.uow.execute(SELECT_HISTORY, (dossier_id,)).fetchall()]
+
+    def search(self, f: DossierFilter, limit: int) -> list[tuple[Dossier, StageClock | None]]:
+        conds: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        for column, value in (("d.state", f.state), ("d.division", f.division), ("d.officer", f.officer),
+                              ("d.workflow_id", f.workflow)):
+            if value:
+                conds.append(f"{column} = ?")
+                params.append(value)
+        if f.overdue_before is not None or f.due_between is not None:
+            conds.append("c.finished_on IS NULL")  # the partial index of open clocks
+        if f.overdue_before is not None:
+            conds.append("c.due_date < ?")
+            params.append(self.codec.day(f.overdue_before))
+        if f.due_between is not None:
+            conds.append("c.due_date >= ? AND c.due_date <= ?")
+            params.extend(self.codec.day(d) for d in f.due_between)
+        rows = self.uow.execute(SELECT_LIST.format(where=" AND ".join(conds)), (*params, limit)).fetchall()
+        n = len(m.DOSSIER_COLS)
+        return [(m.dossier(self.codec, r[:n]), m.clock(self.codec, r[n:]) if r[n] is not None else None)
+                for r in rows]
+
+    def open_codes(self, *, workflow: str | None, division: str | None, states: tuple[str, ...],
+                   received_before: dt.date | None) -> list[str]:
+        filters, params = "", []
+        for column, value in (("workflow_id", workflow), ("division", division)):
+            if value:
+                filters += f" AND {column} = ?"
+                params.append(value)
+        if states:
+            filters += f" AND state IN ({', '.join('?' * len(states))})"
+            params.extend(states)
+        if received_before is not None:
+            filters += " AND received_on < ?"
+            params.append(self.codec.day(received_before))
+        return [r[0] for r in self.uow.execute(SELECT_OPEN_CODES.format(filters=filters), params).fetchall()]
+
+    # -- writing -------------------------------------------------------------------------------
+    def create(self, values: dict[str, Any]) -> int:
+        """Insert a dossier (INSERT_DOSSIER_COLS by name); raises DuplicateDossier if its code is taken."""
+        c = self.codec
+        encoders = {"received_at": c.ts, "last_event_at": c.ts, "closed_at": c.ts, "received_on": c.day,
+                    "counters": c.counters}
+        row = [encoders.get(col, _same)(values.get(col)) for col in INSERT_DOSSIER_COLS]
+        try:
+            return int(self.uow.execute(INSERT_DOSSIER, row).fetchone()[0])
+        except Exception as exc:
+            if self.uow.db.is_integrity_error(exc):  # received by someone else meanwhile
+                raise duplicate(values["code"]) from None
+            raise
+
+    def insert_clock(self, dossier_id: int, dims: dict[str, Any], clock: StageClock) -> int:
+        """Insert ``clock``, copying the dossier's CLOCK_DIMS; returns the new id."""
+        params = [dossier_id, *(dims[k] for k in m.CLOCK_DIMS), *m.clock_values(self.codec, clock)]
+        return int(self.uow.execute(INSERT_CLOCK, params).fetchone()[0])
+
+    def record_receipt(self, dossier_id: int, dims: dict[str, Any], step: Step, actor: str, at: dt.datetime,
+                       recorded_at: dt.datetime, note: str | None) -> None:
+        if step.opened is not None:
+            clock_id = self.insert_clock(dossier_id, dims, step.opened)
+            self.uow.execute(SET_OPEN_CLOCK, (clock_id, dossier_id))
+        self._history(dossier_id, 1, step, actor, at, recorded_at, note)
+
+    def record(self, d: Dossier, step: Step, actor: str, at: dt.datetime, recorded_at: dt.datetime,
+               note: str | None) -> int:
+        """Record a fired step on dossier ``d`` as read; returns the new version; raises ConflictError."""
+        c = self.codec
+        after = step.after
+        open_id = d.open_clock_id
+        if step.opened is not None:
+            dims = {"division": d.division, "officer": after.officer, "workflow_id": d.workflow_id}
+            open_id = self.insert_clock(d.id, dims, step.opened)
+        elif step.closes_clock:
+            open_id = None
+        closed = at if step.terminal else None
+        updated = self.uow.execute(UPDATE_DOSSIER, (
+            after.state, after.resume_state, c.counters(after.counters), after.supplement_requests, open_id,
+            c.ts(at), c.ts(closed), after.officer, d.version + 1, d.id, d.version))
+        if updated.rowcount != 1:
+            raise ConflictError(f"Hồ sơ «{d.code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
+                                hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")
+        if step.changed is not None:
+            self.uow.execute(UPDATE_CLOCK, (*m.clock_values(c, step.changed), step.changed.id))
+            self._pauses(step.changed, step.events)
+        if step.handed_to is not None and open_id is not None:
+            self.uow.execute(ASSIGN_CLOCK, (step.handed_to, open_id))
+        self._history(d.id, d.version + 1, step, actor, at, recorded_at, note)
+        return d.version + 1
+
+    def _pauses(self, clock: StageClock, events: tuple[ev.DomainEvent, ...]) -> None:
+        day = self.codec.day
+        for e in events:
+            match e:
+                case ev.ClockPaused(on=on):
+                    self.uow.execute(INSERT_PAUSE, (clock.id, day(on)))
+                case ev.ClockResumed(on=on, policy=policy):
+                    self.uow.execute(END_PAUSE, (day(on), policy, clock.id))
+                case ev.StageFinished(on=on):
+                    self.uow.execute(END_PAUSE, (day(on), "closed", clock.id))
+
+    def _history(self, dossier_id: int, seq: int, step: Step, actor: str, at: dt.datetime,
+                 recorded_at: dt.datetime, note: str | None) -> None:
+        c = self.codec
+        self.uow.execute(INSERT_EVENT, (dossier_id, seq, step.event, step.from_state, step.to_state, actor,
+                                        c.ts(at), c.ts(recorded_at), note, encode_events(step.events)))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def duplicate(code: str) -> DuplicateDossier:
+    return DuplicateDossier(f"Hồ sơ «{code}» đã có.", hint="Dùng mã khác, hoặc xem: thamdinh show " + code)

@@ -1,0 +1,155 @@
+"""The metrics' read model: every SQL statement the reports and the evaluation run, over
+``stage_clock`` alone (the clock carries the division, officer and workflow it ran under, revision 0004).
+
+Every query reads the covering index ``ix_stage_clock_finished_dims`` (finishing day, then the
+dimensions and the turnaround) and groups by the finishing day first: the index's own order, so
+SQLite groups the rows as it reads them, with no sort; an outer query then sums the per-day groups.
+Named parameters (``:start``, ``:end``, ``:division``…) hold days in the codec's format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .database import UnitOfWork
+
+#: The SQL of the additive columns summed over finished stage cases (``c`` = stage_clock), by name. A
+#: judged stage with more than one supplement request counts as late, as the national portal counts it.
+EVALUATION_SUMS = {
+    "finished": "COUNT(*)",
+    "judged": "SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END)",
+    "early": "SUM(CASE WHEN c.outcome = 'early' AND c.pause_count <= 1 THEN 1 ELSE 0 END)",
+    "on_time": "SUM(CASE WHEN c.outcome = 'on_time' AND c.pause_count <= 1 THEN 1 ELSE 0 END)",
+    "late": "SUM(CASE WHEN c.outcome = 'late' OR (c.outcome IS NOT NULL AND c.pause_count > 1) THEN 1 ELSE 0 END)",
+    "repeated_supplements": "SUM(CASE WHEN c.pause_count > 1 THEN 1 ELSE 0 END)",
+    "supplement_requests": "SUM(c.pause_count)",
+    "limit_sum": "SUM(c.limit_units)",
+    "used_sum": "SUM(CASE WHEN c.unit = 'working_days' THEN c.turnaround_working_days ELSE c.turnaround_days END)",
+}
+#: ... and those the monthly tables add (``received`` here: stage cases both started and finished in it)
+MONTH_SUMS = {
+    **EVALUATION_SUMS,
+    "received": "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END)",
+    "paused_cases": "SUM(CASE WHEN c.pause_count > 0 THEN 1 ELSE 0 END)",
+    "paused_days_sum": "SUM(c.paused_days)",
+    "elapsed_days_sum": "SUM(c.turnaround_days + c.paused_days)",
+}
+DIMS = "c.division AS division, c.officer AS officer, c.workflow_id AS workflow, c.stage AS stage"
+
+
+def _aliased(sums: Mapping[str, str]) -> str:
+    return ", ".join(f"{expr} AS {name}" for name, expr in sums.items())
+
+
+def where_division(division: str | None) -> str:
+    # not a plain ``c.division = :division``: SQLite would then sort rows that the index already gives in
+    # GROUP BY order (an equality on a column it does not search by); same result
+    return " AND COALESCE(c.division, '') = :division" if division else ""
+
+
+def grouped_by_day(inner: str, keys: Sequence[str], sums: Sequence[str]) -> str:
+    """Sum the per-day groups of ``inner`` over the days (a sort of a few thousand groups, not every row)."""
+    return (f"SELECT {', '.join(keys)}, {', '.join(f'SUM({x})' for x in sums)} "
+            f"FROM ({inner}) g GROUP BY {', '.join(keys)}")
+
+
+def finished_sql(division: str | None) -> str:
+    """The stage cases finished in the period, per dimension and turnaround: every sum and histogram."""
+    inner = (f"SELECT {DIMS}, c.turnaround_working_days AS wd, c.turnaround_days AS days, {_aliased(MONTH_SUMS)} "
+             "FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end" + where_division(division)
+             + " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage, "
+             "c.turnaround_working_days, c.turnaround_days")
+    return grouped_by_day(inner, ("division", "officer", "workflow", "stage", "wd", "days"), list(MONTH_SUMS))
+
+
+def open_at_end(select: str, division: str | None, group: str = "", where: str = "") -> str:
+    """``select`` over the stage cases open at the period's end (started by it, not finished by it):
+    those finished after it, then those still open (``finished_on`` NULL: the front of the index)."""
+    cond = "c.start_date <= :end" + where_division(division) + (f" AND {where}" if where else "")
+    return (f"{select} FROM stage_clock c WHERE c.finished_on > :end AND {cond}{group} UNION ALL "
+            f"{select} FROM stage_clock c WHERE c.finished_on IS NULL AND {cond}{group}")
+
+
+def backlog_sql(division: str | None, age_buckets: int) -> tuple[str, list[str]]:
+    """Open stage cases at the period's end per dimension: backlog, received in it, open overdue, and
+    the age buckets (``:age_lo1``… are the bucket bounds as start days); returns the SQL and the names."""
+    sums = ["COUNT(*) AS backlog", "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS received",
+            "SUM(CASE WHEN c.due_date < :end THEN 1 ELSE 0 END) AS open_overdue"]
+    for i in range(age_buckets):
+        conds = ([f"c.start_date < :age_lo{i}"] if i > 0 else []) + \
+            ([f"c.start_date >= :age_lo{i + 1}"] if i < age_buckets - 1 else [])
+        sums.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
+    names = [x.rsplit(" AS ", 1)[1] for x in sums]
+    inner = open_at_end(f"SELECT {DIMS}, " + ", ".join(sums), division,
+                        " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage")
+    return grouped_by_day(inner, ("division", "officer", "workflow", "stage"), names), names
+
+
+def evaluation_sql() -> str:
+    inner = ("SELECT c.division AS division, c.officer AS officer, " + _aliased(EVALUATION_SUMS)
+             + " FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end "
+             "GROUP BY c.finished_on, c.division, c.officer")
+    return grouped_by_day(inner, ("division", "officer"), list(EVALUATION_SUMS))
+
+
+def trend_sql(division: str | None) -> str:
+    return ("SELECT c.finished_on, COUNT(*), SUM(CASE WHEN c.outcome IS NOT NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
+            "FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end" + where_division(division)
+            + " GROUP BY c.finished_on")
+
+
+def open_overdue_sql(division: str | None) -> str:
+    cases = open_at_end("SELECT c.dossier_id, c.division, c.officer, c.workflow_id, c.stage, c.start_date, "
+                        "c.due_date", division, where="c.due_date < :end")
+    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow_id, o.stage, "
+            f"o.start_date, o.due_date FROM ({cases}) o JOIN dossier d ON d.id = o.dossier_id "
+            "ORDER BY o.due_date, d.code LIMIT :limit")
+
+
+def finished_base_sql(division: str | None) -> str:
+    """The stage cases finished in the period: dimensions and turnaround (the percentiles' input)."""
+    return (f"SELECT {DIMS}, c.turnaround_working_days AS wd, c.turnaround_days AS days FROM stage_clock c "
+            "WHERE c.finished_on BETWEEN :start AND :end" + where_division(division))
+
+
+def percentile_sql(division: str | None, by: Sequence[str]) -> str:
+    """PostgreSQL's ``percentile_cont`` of both turnarounds, grouped ``by``."""
+    cols = ", ".join(f"b.{k}" for k in by)
+    return ("SELECT " + (cols + ", " if cols else "")
+            + ", ".join(f"percentile_cont({f}) WITHIN GROUP (ORDER BY b.{col})"
+                        for col in ("wd", "days") for f in (0.5, 0.9))
+            + f" FROM ({finished_base_sql(division)}) b" + (f" GROUP BY {cols}" if cols else ""))
+
+
+def durations_sql(division: str | None, by: Sequence[str]) -> str:
+    cols = ", ".join(f"b.{k}" for k in by)
+    return "SELECT " + (cols + ", " if cols else "") + f"b.wd, b.days FROM ({finished_base_sql(division)}) b"
+
+
+NAMES = {"divisions": "SELECT code, name FROM division", "people": "SELECT id, name FROM person",
+         "people_divisions": "SELECT id, name, division FROM person"}
+
+
+class ReadModel:
+    """The read model's queries on one unit of work (read only)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.codec = uow.codec
+
+    def rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.uow.execute(sql, dict(params)).fetchall()]
+
+    def stream(self, sql: str, params: Mapping[str, Any], size: int = 20000) -> Any:
+        cur = self.uow.execute(sql, dict(params))
+        while True:
+            chunk = cur.fetchmany(size)
+            if not chunk:
+                return
+            yield from chunk
+
+    def names(self, which: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.uow.execute(NAMES[which]).fetchall()]

@@ -23,7 +23,7 @@ from .services import Services
 from .store.database import Database
 
 if TYPE_CHECKING:
-    from notifications.dispatcher import DispatchResult, Dispatcher
+    from notifications.dispatcher import Dispatcher, DispatchResult
     from notifications.outbox import Mailer
     from notifications.transports import Transport
 

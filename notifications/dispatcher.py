@@ -195,8 +195,8 @@ class Dispatcher:
         permanent = isinstance(exc, PermanentError) or tries >= self.settings.smtp_max_tries
         now = self.clock.now()
         with self.database.unit_of_work() as uow:
-            uow.outbox.mark_failed(row["id"], permanent=permanent, next_at=now if permanent else now + self.backoff(tries),
-                                   message_id=mid, error=str(exc))
+            next_at = now if permanent else now + self.backoff(tries)
+            uow.outbox.mark_failed(row["id"], permanent=permanent, next_at=next_at, message_id=mid, error=str(exc))
             uow.commit()
         with result.lock:
             result.failed += int(permanent)

@@ -21,7 +21,8 @@ from engine.store.outbox import FAILED, NO_ADDRESS, PENDING, SENDING, SENT, STAT
 
 from .render import render
 
-STATUS_LABELS = {PENDING: "chờ gửi", SENDING: "đang gửi", SENT: "đã gửi", FAILED: "gửi hỏng", NO_ADDRESS: "thiếu e-mail"}
+STATUS_LABELS = {PENDING: "chờ gửi", SENDING: "đang gửi", SENT: "đã gửi", FAILED: "gửi hỏng",
+                 NO_ADDRESS: "thiếu e-mail"}
 __all__ = ["STATUSES", "STATUS_LABELS", "Letterhead", "Mailer", "message_id"]
 
 

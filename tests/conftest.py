@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from engine.bootstrap import App
+from engine.domain.clock import TZ, FixedClock
 from engine.domain.commands import Receive
 from engine.io.resources import workflows_dir
 from engine.io.settings import Settings
-from engine.domain.clock import TZ, FixedClock
 
 PG_URL = os.environ.get("THAMDINH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SAMPLE_ORG = workflows_dir() / "org" / "sample-department.yaml"

@@ -14,7 +14,8 @@ from .common import JsonOpt, app_of, command, emit
 def _scan_text(r: dict[str, Any]) -> str:
     if not r["working_day"]:
         return f"Ngày {vn_date(r['day'])} không phải ngày làm việc: không tính cảnh báo."
-    lines = [(f"Quét thời hạn ngày {vn_date(r['day'])}: {r['candidates']} hồ sơ cần xét, {len(r['raised'])} cảnh báo mới, "
+    lines = [(f"Quét thời hạn ngày {vn_date(r['day'])}: {r['candidates']} hồ sơ cần xét, "
+              f"{len(r['raised'])} cảnh báo mới, "
               f"{r['messages']} thư đưa vào hàng đợi.")]
     for a in r["raised"]:
         lines.append(f"  {a['code']:<16} {KIND_LABELS.get(a['kind'], a['kind']):<26} hạn {vn_date(a['due_date'])}")

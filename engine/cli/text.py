@@ -35,7 +35,8 @@ def timeline(v: dict[str, Any]) -> str:
             lines.append(f"        Thời hạn: {e['effects_text']}")
     for c in v["clocks"]:
         if c["finished_on"]:
-            lines.append(f"  Bước «{c['stage_label']}»: hạn {vn_date(c['due_date'])}, xong {vn_date(c['finished_on'])}: "
+            lines.append(f"  Bước «{c['stage_label']}»: hạn {vn_date(c['due_date'])}, "
+                         f"xong {vn_date(c['finished_on'])}: "
                          f"{c['outcome_label']}")
     if v.get("allowed_events"):
         lines.append("  Thao tác được phép: " + ", ".join(v["allowed_events"]))

@@ -103,26 +103,46 @@ def _stage(rng: random.Random, plan: Plan, t: int, limit_days: int, speed: float
     return t + budget
 
 
+def _team(people: list[Person]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The officers (not heads) and the head of each division."""
+    officers: dict[str, list[str]] = defaultdict(list)
+    heads: dict[str, str] = {}
+    for p in people:
+        if "head" in p.roles and p.division:
+            heads[p.division] = p.id
+        if "officer" in p.roles and "head" not in p.roles and p.division:
+            officers[p.division].append(p.id)
+    return officers, heads
+
+
+def _lifecycle(rng: random.Random, plan: Plan, workflow: str, group: str, grade: str, speed: float,
+               officer: str, head: str) -> None:
+    """The stages of one dossier, from receipt to the head's approval (if it gets there)."""
+    flags: dict[str, Any] = {"supp": 0, "extended": False, "review_supp": False}
+    if workflow == "project-appraisal":
+        t = _stage(rng, plan, 0, APPRAISAL_DAYS[group], speed, officer, head, True, 0.18, flags)
+        if t is not None:
+            plan.events.append((t, "pass_appraisal", officer))
+            flags["extended"] = False
+            t2 = _stage(rng, plan, t, DESIGN_DAYS[grade], speed, officer, head, False, 0.10, flags)
+            if t2 is not None:
+                plan.events.append((t2 + rng.randint(0, 2), "approve", head))
+    else:
+        t = _stage(rng, plan, 0, DESIGN_DAYS[grade], speed, officer, head, True, 0.15, flags)
+        if t is not None:
+            plan.events.append((t + rng.randint(0, 2), "approve", head))
+
+
 def make_plans(cal: WorkingCalendar, people: list[Person], size: int, start: dt.date, end: dt.date,
                seed: int = SEED) -> list[tuple[dt.date, Plan]]:
     """Receipts and event plans of ``size`` dossiers over the working days from ``start`` to ``end``."""
     rng = random.Random(seed)
     days = list(cal.working_days_in(start, end))
     weights = [_receipt_weight(d) for d in days]
-    officers: dict[str, list[str]] = defaultdict(list)
-    heads: dict[str, str] = {}
-    for p in people:
-        roles = p.roles
-        if "head" in roles and p.division:
-            heads[p.division] = p.id
-        if "officer" in roles and "head" not in roles and p.division:
-            officers[p.division].append(p.id)
+    officers, heads = _team(people)
     speed = {pid: rng.uniform(0.45, 0.9) for ids in officers.values() for pid in ids}
     # one notably slow officer and one notably fast one make the ranking interesting
-    if "cv.vo" in speed:
-        speed["cv.vo"] = 1.05
-    if "cv.ngo" in speed:
-        speed["cv.ngo"] = 0.4
+    speed.update({pid: value for pid, value in (("cv.vo", 1.05), ("cv.ngo", 0.4)) if pid in speed})
     receipts = sorted(rng.choices(range(len(days)), weights=weights, k=size))
     out = []
     for n, i in enumerate(receipts, 1):
@@ -132,26 +152,12 @@ def make_plans(cal: WorkingCalendar, people: list[Person], size: int, start: dt.
         head = heads[division]
         workflow = "project-appraisal" if rng.random() < 0.7 else "post-basic-design"
         group, grade = _pick(rng, GROUPS), _pick(rng, GRADES)
-        prefix = "BCNCKT" if workflow == "project-appraisal" else "TKXD"
-        code = f"{prefix}-{day.year}-{n:05d}"
+        code = f"{'BCNCKT' if workflow == 'project-appraisal' else 'TKXD'}-{day.year}-{n:05d}"
         name = f"{rng.choice(KINDS)} {rng.choice(PLACES)}"
         plan = Plan(code, dict(workflow=workflow, code=code, name=name, investor=rng.choice(INVESTORS),
                                group=group, grade=grade, division=division, officer=officer,
                                capital_source="Ngân sách tỉnh"))
-        flags: dict[str, Any] = {"supp": 0, "extended": False, "review_supp": False}
-        s = speed[officer]
-        if workflow == "project-appraisal":
-            t = _stage(rng, plan, 0, APPRAISAL_DAYS[group], s, officer, head, True, 0.18, flags)
-            if t is not None:
-                plan.events.append((t, "pass_appraisal", officer))
-                flags["extended"] = False
-                t2 = _stage(rng, plan, t, DESIGN_DAYS[grade], s, officer, head, False, 0.10, flags)
-                if t2 is not None:
-                    plan.events.append((t2 + rng.randint(0, 2), "approve", head))
-        else:
-            t = _stage(rng, plan, 0, DESIGN_DAYS[grade], s, officer, head, True, 0.15, flags)
-            if t is not None:
-                plan.events.append((t + rng.randint(0, 2), "approve", head))
+        _lifecycle(rng, plan, workflow, group, grade, speed[officer], officer, head)
         if rng.random() < HANDOVER_P and len(officers[division]) > 1:
             _hand_over(rng, plan, officer, rng.choice([o for o in officers[division] if o != officer]), head)
         out.append((day, plan))

@@ -28,7 +28,8 @@ from .checks import Ctx
 from .yaml_files import read_mapping
 
 log = logging.getLogger(__name__)
-_KEYS = {"id", "version", "title", "timezone", "override", "source", "weekend", "years", "holidays_package", "extra_days_off",
+_KEYS = {"id", "version", "title", "timezone", "override", "source", "weekend", "years", "holidays_package",
+         "extra_days_off",
          "make_up_working_days", "not_days_off"}
 
 

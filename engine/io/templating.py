@@ -4,8 +4,8 @@ Templates live in ``templates/<folder>`` (``email``, ``reports``, ``web``); HTML
 undefined variables are errors (StrictUndefined), each template is compiled once per process.
 
 Filters, the same everywhere: ``vndate`` (dd/mm/yyyy), ``vndatetime``, ``num`` (1.234,5; ``num(0)``:
-1.234), ``pct`` (89,5%), ``outcome`` (Trước hạn / Đúng hạn / Quá hạn), ``role`` (chuyên viên…), ``alert_kind`` and ``alert_status``
-(Sắp đến hạn…),
+1.234), ``pct`` (89,5%), ``outcome`` (Trước hạn / Đúng hạn / Quá hạn), ``role`` (chuyên viên…),
+``alert_kind`` and ``alert_status`` (Sắp đến hạn…),
 ``state_label`` and ``event_label`` (a state's or event's Vietnamese label, given its workflow), and
 ``effects`` (what an event did to the clocks, in Vietnamese).
 """

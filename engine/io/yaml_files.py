@@ -71,7 +71,9 @@ def _where(exc: yaml.MarkedYAMLError) -> str:
         return ""
     if problem is not None and context is not None and context.line != problem.line:
         return f"dòng {problem.line + 1} (mở từ dòng {context.line + 1}): "
-    return f"dòng {(problem or context).line + 1}: "  # type: ignore[union-attr]
+    mark = problem or context
+    assert mark is not None
+    return f"dòng {mark.line + 1}: "
 
 
 def read_yaml(path: Path) -> Any:

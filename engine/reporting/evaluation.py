@@ -1,6 +1,7 @@
 """The emulation (thi đua) evaluation: score divisions and officers on a movement's criteria.
 
-A movement is data (``workflows/movements/*.yaml``, read by engine.io.movements): its name, period, criteria (a metric, a direction,
+A movement is data (``workflows/movements/*.yaml``, read by engine.io.movements): its name, period,
+criteria (a metric, a direction,
 a weight and a point scale, each with its source), outcome bands, the minimum number of finished stage
 cases for a unit to be ranked, and the tie-break order. Law 06/2022/QH15 Arts 16–18 leave criteria to
 each movement's plan; there is no national formula, so nothing here is hard-coded.

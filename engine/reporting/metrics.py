@@ -56,7 +56,14 @@ from ..store import read_model as sql
 from ..store.database import Database, UnitOfWork
 from .periods import Period, hist_percentile, percentile_cont
 from .rollups import (
-    AGE_BUCKETS, DIMENSIONS, TURNAROUND_BUCKETS, bucket_of, derive, empty_row, rollup, share,
+    AGE_BUCKETS,
+    DIMENSIONS,
+    TURNAROUND_BUCKETS,
+    bucket_of,
+    derive,
+    empty_row,
+    rollup,
+    share,
 )
 
 BacklogRows = list[tuple[tuple[Any, ...], dict[str, int]]]

@@ -57,7 +57,8 @@ def clock_effects(wf: WorkflowDef, t: TransitionDef, before: str, after: str, ru
         resumed = deadlines.resume(clock, day, cal)
         assert resumed.due_date is not None
         return ClockEffect(resumed, None, (ev.ClockResumed(clock.stage, day, clock.policy, resumed.due_date),))
-    changed, opened, events = None, None, []
+    changed, opened = None, None
+    events: list[ev.DomainEvent] = []
     if clock is not None and clock.stage != dst.stage:
         changed = deadlines.finish(clock, day, event, cal)
         events.append(ev.StageFinished(clock.stage, day, changed.outcome))

@@ -27,7 +27,7 @@ class Rulebook:
     def workflows(self) -> dict[str, WorkflowDef]:
         """The newest version of each workflow, by id (what new dossiers are received under)."""
         out: dict[str, WorkflowDef] = {}
-        for (wid, version), wf in sorted(self.definitions.items()):
+        for (wid, _), wf in sorted(self.definitions.items()):
             out[wid] = wf
         return out
 

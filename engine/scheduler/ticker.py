@@ -175,30 +175,36 @@ class DeadlineScheduler(BlockingScheduler):
             self.leader = True
             self.ensure_jobs(now)
         for job in self.store.get_due_jobs(now):
-            run_times = job._get_run_times(now)
-            if not run_times:
-                continue
-            run_time = run_times[-1]  # coalesce: however many were missed, run once
-            if len(run_times) > 1:
-                log.info("job %s missed %d runs; running once for %s", job.id, len(run_times) - 1, run_time)
-            if not acquire_lease(self.database, self.holder, now, self.lease_ttl):
-                self.leader = False
+            if not self._run(job, now):
                 return self.renew_every
-            try:
-                self.jobs[job.id](run_time, now)
-            except Exception:
-                log.exception("job %s (%s) failed", job.id, run_time)
-            self.runs.append((job.id, run_time))
-            next_run = job.trigger.get_next_fire_time(run_time, now)
-            if next_run is None:
-                self.store.remove_job(job.id)
-            else:
-                job._modify(next_run_time=next_run)
-                self.store.update_job(job)
         upcoming = self.store.get_next_run_time()
         if upcoming is None:
             return self.renew_every
         return max(0.0, min(self.renew_every, (upcoming - now).total_seconds()))
+
+    def _run(self, job: Job, now: dt.datetime) -> bool:
+        """Run one due job once (coalesced) and store its next run time; False if the lease was lost."""
+        run_times = job._get_run_times(now)
+        if not run_times:
+            return True
+        run_time = run_times[-1]  # coalesce: however many were missed, run once
+        if len(run_times) > 1:
+            log.info("job %s missed %d runs; running once for %s", job.id, len(run_times) - 1, run_time)
+        if not acquire_lease(self.database, self.holder, now, self.lease_ttl):
+            self.leader = False
+            return False
+        try:
+            self.jobs[job.id](run_time, now)
+        except Exception:
+            log.exception("job %s (%s) failed", job.id, run_time)
+        self.runs.append((job.id, run_time))
+        next_run = job.trigger.get_next_fire_time(run_time, now)
+        if next_run is None:
+            self.store.remove_job(job.id)
+        else:
+            job._modify(next_run_time=next_run)
+            self.store.update_job(job)
+        return True
 
     def _process_jobs(self) -> float:  # called by APScheduler's loop; it then waits what we return
         try:

@@ -43,7 +43,7 @@ from ..domain.alert_rules import (
 )
 from ..domain.calendar import UNIT_LABELS
 from ..domain.clock import Clock, local_date
-from ..domain.org import Directory
+from ..domain.org import Directory, Person
 from ..runtime.rulebook import Rulebook
 from ..store.alerts import OpenClock
 from ..store.database import Database, UnitOfWork
@@ -161,32 +161,37 @@ class DeadlineScan(Alerting):
         """Whom to tell: person → (the most severe kind for them, audience)."""
         wanted: dict[str, tuple[str, str]] = {}
 
-        def want(person_id: str, kind: str, audience: str) -> None:
-            old = wanted.get(person_id)
-            if old is None or SEVERITY[kind] > SEVERITY[old[0]]:
-                wanted[person_id] = (kind, audience)
+        def want(persons: list[Person], kind: str, audience: str) -> None:
+            for p in persons:
+                old = wanted.get(p.id)
+                if old is None or SEVERITY[kind] > SEVERITY[old[0]]:
+                    wanted[p.id] = (kind, audience)
 
         worst = max(raised, key=SEVERITY.__getitem__)
+        officer = people.by_id.get(c.officer) if c.officer else None
         for kind in raised:
-            if c.officer and c.officer in people.by_id:
-                want(c.officer, kind, "officer")
+            if officer is not None:
+                want([officer], kind, "officer")
             elif kind == worst:
                 who = (f"cán bộ «{c.officer}» không có hoặc đã thôi công tác" if c.officer
                        else "chưa phân công chuyên viên")
                 result.problems.append(f"Hồ sơ {c.code}: {who}; cảnh báo «{KIND_LABELS[kind]}» "
                                        "không gửi được cho chuyên viên.")
             if kind in (OVERDUE, ANSWER_OVERDUE):
-                heads = people.heads.get(c.division, [])
-                if not heads:
-                    result.problems.append(f"Hồ sơ {c.code}: phòng {c.division} không có trưởng phòng để báo quá hạn.")
-                for h in heads:
-                    want(h.id, kind, "head")
+                want(self._told(people.heads.get(c.division, []), result,
+                                f"Hồ sơ {c.code}: phòng {c.division} không có trưởng phòng để báo quá hạn."),
+                     kind, "head")
             if kind == ESCALATION:
-                if not people.directors:
-                    result.problems.append(f"Hồ sơ {c.code}: không có Giám đốc (vai trò director) để báo cáo.")
-                for d in people.directors:
-                    want(d.id, kind, "director")
+                want(self._told(people.directors, result,
+                                f"Hồ sơ {c.code}: không có Giám đốc (vai trò director) để báo cáo."),
+                     kind, "director")
         return wanted
+
+    @staticmethod
+    def _told(persons: list[Person], result: ScanResult, nobody: str) -> list[Person]:
+        if not persons:
+            result.problems.append(nobody)
+        return persons
 
     def _notify(self, uow: UnitOfWork, people: Directory, c: OpenClock, raised: dict[str, int], today: dt.date,
                 result: ScanResult) -> int:

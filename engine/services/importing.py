@@ -58,7 +58,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
         reader.fieldnames = header
         missing = [c for c in IMPORT_REQUIRED if c not in header]
         if missing:
-            raise BadInput(f"{path}: thiếu cột {', '.join(missing)}.", hint="Các cột: " + ", ".join(IMPORT_COLUMNS) + ".")
+            raise BadInput(f"{path}: thiếu cột {', '.join(missing)}.",
+                           hint="Các cột: " + ", ".join(IMPORT_COLUMNS) + ".")
         for row in reader:
             if None in row:
                 raise BadInput(f"{path}, dòng {reader.line_num}: nhiều ô hơn số cột của dòng tiêu đề.",

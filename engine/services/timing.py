@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..domain.calendar import WorkingCalendar
-from ..domain.clock import Clock, local_date
+from ..domain.clock import TZ, Clock, local_date
 from ..domain.errors import TimeOrderError
 from ..domain.formatting import vn_datetime
-from ..domain.clock import TZ
 
 #: how far ahead of the clock an explicit time may be (clocks of two machines differ a little)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

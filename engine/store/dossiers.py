@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..domain import events as ev
@@ -141,8 +142,8 @@ class Dossiers:
     def create(self, values: dict[str, Any]) -> int:
         """Insert a dossier (INSERT_DOSSIER_COLS by name); raises DuplicateDossier if its code is taken."""
         c = self.codec
-        encoders = {"received_at": c.ts, "last_event_at": c.ts, "closed_at": c.ts, "received_on": c.day,
-                    "counters": c.counters}
+        encoders: dict[str, Callable[[Any], Any]] = {"received_at": c.ts, "last_event_at": c.ts,
+                                                     "closed_at": c.ts, "received_on": c.day, "counters": c.counters}
         row = [encoders.get(col, _same)(values.get(col)) for col in INSERT_DOSSIER_COLS]
         try:
             return int(self.uow.execute(INSERT_DOSSIER, row).fetchone()[0])

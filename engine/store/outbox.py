@@ -104,7 +104,8 @@ class Outbox:
         return n
 
     # -- the dispatcher ------------------------------------------------------------------------
-    def claim(self, n: int, now: dt.datetime, until: dt.datetime, max_tries: int, give_up_note: str) -> list[dict[str, Any]]:
+    def claim(self, n: int, now: dt.datetime, until: dt.datetime, max_tries: int,
+              give_up_note: str) -> list[dict[str, Any]]:
         """Claim up to ``n`` due rows until ``until``; rows left ``sending`` by a dead dispatcher after
         ``max_tries`` attempts are failed first."""
         ts = self.codec.ts

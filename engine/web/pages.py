@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -28,7 +29,6 @@ def status_for(exc: ThamdinhError) -> int:
 
 def add_pages(api: FastAPI, app: App) -> None:
     env = environment("web", app.rules)
-    svc = app.services
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("title", "Hồ sơ thẩm định")
@@ -39,6 +39,14 @@ def add_pages(api: FastAPI, app: App) -> None:
     def index() -> Response:
         return RedirectResponse("/ho-so", status_code=303)
 
+    _list_page(api, app, page)
+    _dossier_pages(api, app, page)
+
+
+Page = Callable[..., HTMLResponse]
+
+
+def _list_page(api: FastAPI, app: App, page: Page) -> None:
     @api.get("/ho-so", response_class=HTMLResponse, include_in_schema=False)
     def list_page(state: str = "", division: str = "", officer: str = "", overdue: str = "",
                   due_within: str = "") -> HTMLResponse:
@@ -46,8 +54,8 @@ def add_pages(api: FastAPI, app: App) -> None:
         found: dict[str, Any] = {"rows": [], "truncated": False, "limit": 500}
         try:
             within = int(due_within) if due_within.strip() else None
-            found = svc.find(state=state or None, division=division or None, officer=officer or None,
-                             overdue=bool(overdue), due_within=within)
+            found = app.services.find(state=state or None, division=division or None, officer=officer or None,
+                                      overdue=bool(overdue), due_within=within)
         except ValueError:
             error = f"«{due_within}» không phải số ngày làm việc."
         except ThamdinhError as exc:
@@ -56,6 +64,10 @@ def add_pages(api: FastAPI, app: App) -> None:
                    "due_within": due_within}
         return page("list.html", 422 if error else 200, rows=found["rows"], truncated=found["truncated"],
                     limit=found["limit"], filters=filters, error=error, title="Danh sách hồ sơ thẩm định")
+
+
+def _dossier_pages(api: FastAPI, app: App, page: Page) -> None:
+    svc = app.services
 
     def detail(code: str, request: Request, status: int = 200, error: str | None = None,
                done: str | None = None, note: str = "") -> HTMLResponse:

@@ -52,8 +52,8 @@ def test_events_only_fall_on_working_days(small_year: tuple[Path, dict[str, Any]
     import datetime as dt
 
     from engine.bootstrap import App
-    from engine.io.settings import Settings
     from engine.domain.clock import TZ
+    from engine.io.settings import Settings
 
     out, _ = small_year
     app = App(Settings().with_(database_url=f"sqlite:///{out / 'thamdinh.db'}"))

@@ -17,8 +17,8 @@ import pytest
 import uvicorn
 
 from engine.bootstrap import App
-from engine.web import create_web
 from engine.domain.commands import Receive
+from engine.web import create_web
 
 CHROMIUM = os.environ.get("THAMDINH_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 

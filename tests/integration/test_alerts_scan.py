@@ -7,15 +7,15 @@ import threading
 from typing import Any
 
 import pytest
-
 from conftest import transaction
+
+from engine.bootstrap import App
 from engine.domain import alert_rules
+from engine.domain.clock import FixedClock
+from engine.domain.commands import Fire, Receive
 from engine.services import deadline_scan
 from engine.services.deadline_scan import ScanResult
 from engine.store.alerts import CANDIDATES
-from engine.bootstrap import App
-from engine.domain.clock import FixedClock
-from engine.domain.commands import Fire, Receive
 
 
 def receive(app: App, clock: FixedClock, code: str, day: str, **kw: Any) -> dict[str, Any]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import transaction
 from test_alerts_scan import alert_rows, fire, kinds, outbox_rows, receive, scan_on
 
-from conftest import transaction
+from engine.bootstrap import App
 from engine.domain import alert_rules
 from engine.domain.alert_rules import answer_cutoff
-from engine.store.alerts import ANSWER_CANDIDATES
-from engine.bootstrap import App
 from engine.domain.clock import FixedClock
+from engine.store.alerts import ANSWER_CANDIDATES
 
 
 def bodies(app: App, kind: str = "alert") -> list[tuple[str, str, str]]:
@@ -28,10 +28,12 @@ def test_the_window_is_twenty_working_days_after_the_request(app: App) -> None:
     assert rule.supplement_answer is not None and rule.supplement_answer.value == 20
     # requested Wed 5/6/2024: the 20th working day after it is Wed 3/7; the alert falls due Thu 4/7
     assert alert_rules.answer_deadline(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 3)
-    assert alert_rules.answer_overdue_on(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7, 4)
+    assert alert_rules.answer_overdue_on(dt.date(2024, 6, 5), rule.supplement_answer, app.calendar) == dt.date(2024, 7,
+                                                                                                               4)
     # across Tết 2025 (25/1–2/2 off): requested Wed 22/1/2025, working days 23, 24/1 then 3/2 onwards:
     # the 20th is Wed 26/2
-    assert alert_rules.answer_deadline(dt.date(2025, 1, 22), rule.supplement_answer, app.calendar) == dt.date(2025, 2, 26)
+    assert alert_rules.answer_deadline(dt.date(2025, 1, 22), rule.supplement_answer, app.calendar) == dt.date(2025, 2,
+                                                                                                              26)
 
 
 def test_an_unanswered_request_raises_one_alert_to_the_officer_and_the_head(app: App, clock: FixedClock) -> None:

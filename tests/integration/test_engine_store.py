@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from engine.bootstrap import App
+from engine.domain.clock import FixedClock
+from engine.domain.commands import Fire, Receive
 from engine.domain.errors import (
     BadInput,
     ConflictError,
@@ -29,8 +31,6 @@ from engine.domain.errors import (
     UnknownPerson,
 )
 from engine.io.settings import Settings
-from engine.domain.clock import FixedClock
-from engine.domain.commands import Fire, Receive
 
 SAMPLE_ORG_PATH = Path(__file__).resolve().parents[2] / "workflows" / "org" / "sample-department.yaml"
 
@@ -75,7 +75,8 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     r = s.fire(Fire(code="HS-P", event="accept", actor="cv.pham", at="2024-06-04T10:00"))
     assert r == {"code": "HS-P", "event": "accept", "from": "received", "to": "appraising", "version": 2,
                  "clock_effect": None, "officer": "cv.pham"}
-    r = s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.pham", at="2024-06-06T15:00", note="Thiếu bản vẽ"))
+    r = s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.pham", at="2024-06-06T15:00",
+                    note="Thiếu bản vẽ"))
     assert r["clock_effect"] == "pause:appraisal"
     paused = s.show("HS-P")
     c = paused["clock"]
@@ -164,7 +165,8 @@ def test_an_event_dated_in_the_future_is_refused(
         app: App, clock: FixedClock, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="HS-FUT")
     with pytest.raises(TimeOrderError):
-        app.services.fire(Fire(code="HS-FUT", event="accept", actor="cv.pham", at=(clock.now() + dt.timedelta(days=1)).isoformat()))
+        app.services.fire(Fire(code="HS-FUT", event="accept", actor="cv.pham",
+                               at=(clock.now() + dt.timedelta(days=1)).isoformat()))
     assert app.services.show("HS-FUT")["version"] == 1
 
 
@@ -201,7 +203,8 @@ def test_a_stale_expected_version_is_a_conflict_and_writes_nothing(
         s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05", expected_version=1))
     assert err.value.exit_code == 3
     assert snapshot(app, "HS-V") == before
-    assert s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05", expected_version=2))["version"] == 3
+    assert s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05",
+                       expected_version=2))["version"] == 3
 
 
 def test_a_duplicate_code_and_an_unknown_division_are_refused_and_write_nothing(
@@ -388,7 +391,8 @@ def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict
 
     def late() -> None:
         try:
-            outcome.append(slow.services.fire(Fire(code="HS-LOST", event="return", actor="tp.nguyen", at="2024-06-04T10:00")))
+            outcome.append(slow.services.fire(Fire(code="HS-LOST", event="return", actor="tp.nguyen",
+                                                   at="2024-06-04T10:00")))
         except Exception as exc:  # noqa: BLE001
             outcome.append(exc)
 

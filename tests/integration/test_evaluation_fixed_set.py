@@ -20,8 +20,8 @@ from test_metrics_fixed_set import build_fixed_set
 from engine.domain.errors import DefinitionError
 from engine.domain.movement import Movement
 from engine.io.movements import load_movement
-from engine.reporting.evaluation import evaluate, score_unit
 from engine.io.resources import workflows_dir
+from engine.reporting.evaluation import score_unit
 
 SHIPPED = workflows_dir() / "movements" / "2024-giai-ngan-dau-tu-cong.yaml"
 

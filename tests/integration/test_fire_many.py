@@ -11,8 +11,8 @@ import pytest
 from test_engine_store import counts
 
 from engine.bootstrap import App
-from engine.domain.errors import BadInput, NotPermitted, UnknownWorkflow
 from engine.domain.commands import Fire, FireMany
+from engine.domain.errors import BadInput, NotPermitted, UnknownWorkflow
 
 LAW_135 = "Luật 135/2025/QH15: Sở không thẩm định thiết kế sau thiết kế cơ sở từ 01/7/2026; dừng và trả hồ sơ."
 
@@ -36,7 +36,8 @@ def pending(app: App, make_dossier: Callable[..., dict[str, Any]]) -> App:
 
 def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(pending: App) -> None:
     s = pending.services
-    result = s.fire_many(FireMany(event="return", actor="gd.tran", note=LAW_135, at="2026-07-01T08:00", workflow="post-basic-design", received_before="2026-07-01"))
+    result = s.fire_many(FireMany(event="return", actor="gd.tran", note=LAW_135, at="2026-07-01T08:00",
+                                  workflow="post-basic-design", received_before="2026-07-01"))
     assert result["dry_run"] is False and result["count"] == 3
     assert result["dossiers"] == [{"code": "TK-1", "from": "received", "to": "returned"},
                                   {"code": "TK-2", "from": "appraising", "to": "returned"},
@@ -54,7 +55,8 @@ def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(
 
 def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> None:
     rows = counts(pending)
-    preview = pending.services.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T08:00", dry_run=True, workflow="post-basic-design", states=["received", "appraising"]))
+    preview = pending.services.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T08:00", dry_run=True,
+                                                  workflow="post-basic-design", states=["received", "appraising"]))
     assert preview["dry_run"] is True
     assert [d["code"] for d in preview["dossiers"]] == ["TK-1", "TK-2"]
     assert counts(pending) == rows
@@ -64,7 +66,8 @@ def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> N
 def test_one_refusal_rolls_back_every_dossier_and_names_the_one_refused(pending: App) -> None:
     rows = counts(pending)
     with pytest.raises(NotPermitted) as err:  # an officer may not extend
-        pending.services.fire_many(FireMany(event="extend", actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design"))
+        pending.services.fire_many(FireMany(event="extend", actor="cv.pham", at="2026-07-01T08:00",
+                                            workflow="post-basic-design"))
     assert err.value.message.startswith("Hồ sơ TK-1: ")
     assert "Không hồ sơ nào được cập nhật." in (err.value.hint or "")
     assert counts(pending) == rows

@@ -32,9 +32,9 @@ from typing import Any
 
 import pytest
 
+from engine.domain.commands import Fire, Receive
 from engine.reporting.metrics import session
 from engine.reporting.periods import Period, percentile_cont
-from engine.domain.commands import Fire, Receive
 
 SCRIPT_NAME = "Kè <script>alert('x')</script> & cầu"
 

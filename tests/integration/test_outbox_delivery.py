@@ -63,7 +63,8 @@ def statuses(app: App) -> list[tuple[int, str, int]]:
         return [(int(i), s, int(t)) for i, s, t in cur.fetchall()]
 
 
-def test_alerts_are_delivered_over_smtp(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_alerts_are_delivered_over_smtp(smtp_app: App, clock: FixedClock,
+                                        smtp_server: SmtpServer) -> None:  # noqa: F811
     overdue_dossier(smtp_app, clock)
     result = smtp_app.dispatch()
     assert result.sent == 3 and result.retried == result.failed == 0
@@ -133,7 +134,8 @@ def test_failure_is_permanent_after_max_tries_and_an_admin_can_retry(
     app.close()
 
 
-def test_a_refused_recipient_fails_at_once(smtp_app: App, clock: FixedClock, smtp_server: SmtpServer) -> None:  # noqa: F811
+def test_a_refused_recipient_fails_at_once(smtp_app: App, clock: FixedClock,
+                                           smtp_server: SmtpServer) -> None:  # noqa: F811
     smtp_server.inbox.refuse.add("phuoc.nh@soxaydung.example.vn")
     overdue_dossier(smtp_app, clock)
     result = smtp_app.dispatch()
@@ -196,7 +198,8 @@ def test_a_monthly_report_is_queued_for_heads_and_the_director_with_its_files(
     files[0].write_text("<h1>Báo cáo</h1>", encoding="utf-8")
     files[1].write_bytes(b"PK\x03\x04 not really a workbook")
     subject = "Báo cáo tình hình giải quyết hồ sơ tháng 06/2024"
-    assert smtp_app.mailer.queue_report(smtp_app.database, subject=subject, attachments=files) == 4  # 3 heads, 1 director
+    assert smtp_app.mailer.queue_report(smtp_app.database, subject=subject,
+                                        attachments=files) == 4  # 3 heads, 1 director
     assert smtp_app.mailer.queue_report(smtp_app.database, subject=subject, attachments=files) == 0  # once
     assert smtp_app.dispatch().sent == 4
     got = smtp_server.inbox.messages

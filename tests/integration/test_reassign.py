@@ -11,10 +11,10 @@ import pytest
 from test_engine_store import counts, snapshot
 
 from engine.bootstrap import App
+from engine.domain.commands import Fire
 from engine.domain.errors import BadInput, IllegalTransition, NotPermitted, UnknownPerson
 from engine.reporting.metrics import session
 from engine.reporting.periods import Period
-from engine.domain.commands import Fire
 
 
 def clock_officers(app: App, code: str) -> list[tuple[str, str | None]]:
@@ -31,7 +31,8 @@ def test_a_head_hands_a_dossier_and_its_open_stage_to_another_officer(
     s.fire(Fire(code="HS-G", event="accept", actor="cv.pham", at="2024-06-04"))
     s.fire(Fire(code="HS-G", event="pass_appraisal", actor="cv.pham", at="2024-06-10"))
     before = s.show("HS-G")
-    result = s.fire(Fire(code="HS-G", event="reassign", actor="tp.nguyen", officer="cv.vo", note="Chị Hồng nghỉ phép", at="2024-06-11"))
+    result = s.fire(Fire(code="HS-G", event="reassign", actor="tp.nguyen", officer="cv.vo", note="Chị Hồng nghỉ phép",
+                         at="2024-06-11"))
     assert (result["from"], result["to"], result["officer"]) == ("post_basic_design_review",) * 2 + ("cv.vo",)
     after = s.show("HS-G")
     assert after["officer"] == "cv.vo" and after["state"] == before["state"]

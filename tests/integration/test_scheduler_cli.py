@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import transaction
 from typer.testing import CliRunner
 
-from conftest import transaction
 from engine import cli
-from engine.cli.common import CliState
 from engine.bootstrap import App
+from engine.cli.common import CliState
 from engine.domain.clock import FixedClock
 from engine.domain.commands import Receive
 
@@ -34,7 +34,8 @@ def run(app: App) -> Iterator[Any]:
 
 def test_scan_by_hand_raises_queues_and_writes_eml_files(app: App, clock: FixedClock, run: Any) -> None:
     clock.set("2024-06-03T09:00")
-    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án cầu Hóa An", investor="Ban QLDA",
+    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án cầu Hóa An",
+                                 investor="Ban QLDA",
                          group="C", grade="III", division="QLXD", officer="cv.pham", at="2024-06-03"))
     clock.set("2024-06-19T10:00")
     res = run("scan", "--at", "2024-06-19T09:00", "--digest", "--json")
@@ -77,8 +78,9 @@ def test_notifications_list_show_retry(app: App, clock: FixedClock, run: Any) ->
 
 def test_help_does_not_import_the_scheduler_or_the_mail_stack() -> None:
     code = ("import sys, engine.cli; "
-            "print(sorted(m for m in ('apscheduler', 'jinja2', 'notifications.dispatcher', 'engine.services.deadline_scan', "
-            "'engine.scheduler.ticker', 'smtplib', 'sqlalchemy', 'engine.bootstrap') if m in sys.modules))")
+            "print(sorted(m for m in ('apscheduler', 'jinja2', 'notifications.dispatcher', "
+            "'engine.services.deadline_scan', 'engine.scheduler.ticker', 'smtplib', 'sqlalchemy', 'engine.bootstrap') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=False)
     assert out.returncode == 0, out.stderr

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import transaction
+
 from engine.bootstrap import App
-from engine.scheduler.ticker import acquire_lease, lease_info
-from engine.services.reports import previous_month
 from engine.domain.clock import TZ, FixedClock, SystemClock
 from engine.domain.commands import Receive
+from engine.scheduler.ticker import acquire_lease, lease_info
+from engine.services.reports import previous_month
 
 
 def at(text: str) -> dt.datetime:

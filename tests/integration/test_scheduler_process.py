@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from conftest import transaction
+
 from engine.bootstrap import App
-from engine.scheduler.ticker import lease_info
 from engine.domain.clock import TZ
 from engine.domain.commands import Receive
+from engine.scheduler.ticker import lease_info
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,8 @@ def _jobs(app: App) -> int:
 
 def test_the_scheduler_process_runs_and_stops_cleanly(sqlite_app: App) -> None:
     app = sqlite_app
-    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA", group="C",
+    app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
+                                 group="C",
                          grade="III", division="QLXD", officer="cv.pham", at="2026-10-01"))  # long overdue
     env = {**os.environ, "PYTHONPATH": str(ROOT), "THAMDINH_DATABASE_URL": app.settings.database_url,
            "THAMDINH_MAIL_DIR": str(app.settings.mail_dir)}

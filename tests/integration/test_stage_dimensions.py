@@ -17,10 +17,10 @@ from test_metrics_fixed_set import build_fixed_set
 from test_stage_turnaround import fresh_url  # noqa: F401  (a fixture)
 
 from engine.bootstrap import App
-from engine.store.database import UnitOfWork
+from engine.io.settings import Settings
 from engine.reporting.metrics import session
 from engine.reporting.periods import Period
-from engine.io.settings import Settings
+from engine.store.database import UnitOfWork
 from engine.store.migrate import current_revision, head_revision, upgrade
 
 DIMS_SQL = ("SELECT d.code, c.stage, c.division, c.officer, c.workflow_id, d.division, d.officer, d.workflow_id "

@@ -17,11 +17,11 @@ import pytest
 import sqlalchemy as sa
 from test_metrics_fixed_set import build_fixed_set
 
-from engine.domain import deadlines
 from engine.bootstrap import App
+from engine.domain import deadlines
+from engine.domain.commands import Fire, Receive
 from engine.io.settings import Settings
 from engine.store.migrate import current_revision, head_revision, upgrade
-from engine.domain.commands import Fire, Receive
 
 # (code, stage) -> (paused working days, turnaround in working days, in days): see test_metrics_fixed_set
 EXPECTED = {

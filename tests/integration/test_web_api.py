@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engine.bootstrap import App
-from engine.web import create_web
 from engine.domain.commands import Fire
+from engine.web import create_web
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.domain.alert_rules import DUE_SOON, DUE_TODAY, ESCALATION, KINDS, OVERDUE, alert_days, due_alerts, status_on
 from engine.bootstrap import App
+from engine.domain.alert_rules import DUE_SOON, DUE_TODAY, ESCALATION, KINDS, OVERDUE, alert_days, due_alerts, status_on
 from engine.domain.calendar import WorkingCalendar
-from engine.io.calendars import load_calendar
 from engine.domain.workflow import AlertThresholds
 
 D = dt.date

@@ -9,8 +9,8 @@ import pytest
 
 from engine.domain import deadlines
 from engine.domain.calendar import DAYS, WORKING_DAYS, WorkingCalendar
-from engine.io.calendars import load_calendar, load_calendar_spec
 from engine.domain.errors import DefinitionError, NonWorkingDay, OutOfCalendar
+from engine.io.calendars import load_calendar, load_calendar_spec
 from engine.io.resources import workflows_dir
 
 D = dt.date

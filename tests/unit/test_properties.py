@@ -13,20 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.domain import deadlines
 from engine.bootstrap import App
+from engine.domain import deadlines
 from engine.domain.calendar import DAYS, WORKING_DAYS
-from engine.domain.dossier import GRADES, GROUPS
-from engine.domain.org import ROLES
-from engine.domain.errors import IllegalTransition, ReceiptRefused, ThamdinhError
-from engine.runtime.machine import CompiledWorkflow
-from engine.runtime.step import DossierSnapshot, Step
-from engine.domain.dossier import HistoryEntry
-from engine.domain.events import DossierHandedOver
-from engine.domain.org import Person
-from engine.io.settings import Settings
 from engine.domain.clock import local_date
 from engine.domain.commands import Fire, Receive
+from engine.domain.dossier import GRADES, GROUPS, HistoryEntry
+from engine.domain.errors import IllegalTransition, ReceiptRefused, ThamdinhError
+from engine.domain.events import DossierHandedOver
+from engine.domain.org import ROLES, Person
+from engine.io.settings import Settings
+from engine.runtime.machine import CompiledWorkflow
+from engine.runtime.step import DossierSnapshot, Step
 
 SHIPPED = App(Settings())
 WORKFLOWS = sorted(SHIPPED.workflows)

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from engine.io.movements import DEFAULT_MOVEMENT
+from engine.domain.commands import Fire, Receive
+from engine.io.movements import DEFAULT_MOVEMENT, load_movement
+from engine.io.resources import workflows_dir
 from engine.io.templating import environment
 from engine.reporting.charts import bar_chart
 from engine.reporting.render import render_evaluation_html, render_monthly_html
-from engine.io.movements import load_movement
-from engine.io.resources import workflows_dir
-from engine.domain.commands import Fire, Receive
 
 EVIL = "<script>alert('x')</script>"
 

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from engine.domain import deadlines
 from engine.bootstrap import App
+from engine.domain import deadlines
 from engine.domain.calendar import DAYS, WORKING_DAYS
-from engine.domain.org import ROLES
+from engine.domain.commands import Fire, Receive
 from engine.domain.errors import BadInput, GuardFailed, IllegalTransition, ReceiptRefused
+from engine.domain.org import ROLES
+from engine.io.settings import Settings
 from engine.runtime.machine import CompiledWorkflow
 from engine.runtime.step import DossierSnapshot
-from engine.io.settings import Settings
-from engine.domain.commands import Fire, Receive
 
 D = dt.date
 ALL_ROLES = frozenset(ROLES)

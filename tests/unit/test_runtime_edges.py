@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.domain.calendar import WorkingCalendar
-from engine.io.calendars import load_calendar, load_calendar_spec
-from engine.io.workflow_files import load_workflows
 from engine.domain.errors import DefinitionError, GuardFailed
+from engine.io.calendars import load_calendar, load_calendar_spec
 from engine.io.resources import workflows_dir
+from engine.io.workflow_files import load_workflows
 from engine.runtime.machine import CompiledWorkflow
 from engine.runtime.step import DossierSnapshot
 

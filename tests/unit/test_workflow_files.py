@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from engine.bootstrap import App
-from engine.domain.org import ROLES
-from engine.io.workflow_files import load_workflow_file, load_workflows
 from engine.domain.errors import DefinitionError
+from engine.domain.org import ROLES
 from engine.io.resources import workflows_dir
-from engine.runtime.machine import CompiledWorkflow
 from engine.io.settings import Settings
+from engine.io.workflow_files import load_workflow_file, load_workflows
+from engine.runtime.machine import CompiledWorkflow
 
 SHIPPED_DIR = workflows_dir()
 SHIPPED = sorted(SHIPPED_DIR.glob("*.yaml"))

@@ -76,7 +76,8 @@ def _events(code: str, day: dt.date, clocks: dict[int, _Clock], state: dict[str,
     if kind in ("resume", "restart"):
         c.seg, c.paused = day, False
         c.used = 0 if kind == "restart" else c.used
-        return [{"type": "clock_resumed", "stage": stage, "on": day.isoformat(), "policy": kind, "due_date": c.due(cal)}]
+        return [{"type": "clock_resumed", "stage": stage, "on": day.isoformat(), "policy": kind,
+                 "due_date": c.due(cal)}]
     if kind == "extend":
         c.ext += int(rest[0].lstrip("+"))
         return [{"type": "clock_extended", "stage": stage, "units": int(rest[0].lstrip("+")), "unit": c.unit,

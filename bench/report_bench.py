@@ -5,7 +5,7 @@
     python bench/report_bench.py --pg postgresql+psycopg://postgres@localhost:5432/thamdinh_bench
 
 The database holds dossiers, their stage clocks and pauses (no event history, which no metric reads;
-each finished clock with the turnaround the engine stores when it closes it, engine/deadlines.py),
+each finished clock with the turnaround the engine stores when it closes it, engine/domain/deadlines.py),
 receipts spread over ten months (Feb–Nov 2024), so each month holds about a tenth of the dossiers:
 100,000 at the default size. One generator (``generate``, fixed seed) makes the rows for both
 backends, so both hold the same data. The schema is the project's own migrations. SQLite is loaded
@@ -369,24 +369,28 @@ def peak_mb(fn: Callable[[], Any]) -> float:
 
 def pg_plans(app: Any, fn: Callable[[], Any]) -> str:
     """How PostgreSQL plans the statements on ``stage_clock`` that ``fn`` sends (EXPLAIN of each, after
-    one run): how many read ix_stage_clock_finished_dims alone (index-only), how many scan the table."""
-    from sqlalchemy import event
+    one run): how many read ix_stage_clock_finished_dims alone (index-only), how many scan the table.
+    The statements are caught on their way through the units of work (``UnitOfWork.execute``, wrapped
+    for the run: the reports may run them on two threads)."""
+    from engine.store.database import UnitOfWork
 
     sent: list[tuple[str, Any]] = []
+    execute = UnitOfWork.execute
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    def record(uow: UnitOfWork, statement: str, params: Any = ()) -> Any:
         if "stage_clock" in statement:
-            sent.append((statement, parameters))
+            sent.append((statement, params))
+        return execute(uow, statement, params)
 
-    event.listen(app.engine, "before_cursor_execute", record)
+    UnitOfWork.execute = record  # type: ignore[method-assign,assignment]
     try:
         fn()
     finally:
-        event.remove(app.engine, "before_cursor_execute", record)
+        UnitOfWork.execute = execute  # type: ignore[method-assign]
     kinds: dict[str, int] = defaultdict(int)
-    with app.engine.connect() as conn:
+    with app.database.reading() as uow:
         for statement, parameters in sent:
-            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+            plan = "\n".join(r[0] for r in uow.execute("EXPLAIN " + statement, parameters).fetchall())
             if "Seq Scan on stage_clock" in plan:
                 kinds["quét tuần tự stage_clock"] += 1
             elif "Index Only Scan using ix_stage_clock_finished_dims" in plan:
@@ -403,18 +407,21 @@ def rss_mb() -> float:
 def _at_head(url: str, dossiers: int | None = None) -> bool:
     """Whether a database built earlier has the current schema (else it is built again), and, if
     ``dossiers`` is given, that many dossiers."""
-    from engine.store.db import head_revision, make_engine
+    from engine.store.database import Database
+    from engine.store.migrate import current_revision, head_revision
 
-    engine = make_engine(url)
+    database = Database(url)
     try:
-        with engine.connect() as conn:
-            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            held = conn.exec_driver_sql("SELECT COUNT(*) FROM dossier").scalar() if dossiers is not None else None
-        return bool(current == head_revision(engine)) and held == dossiers
+        if current_revision(database.url) != head_revision():
+            return False
+        if dossiers is None:
+            return True
+        with database.reading() as uow:
+            return bool(uow.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == dossiers)
     except Exception:
         return False
     finally:
-        engine.dispose()
+        database.close()
 
 
 def _shown(url: str) -> str:
@@ -462,17 +469,15 @@ def main() -> None:
 
     from sqlalchemy.engine import make_url
 
-    from engine import reports
     from engine.bootstrap import App
-    from engine.io.movements import load_movement
-    from engine.reporting.evaluation import evaluate
-    from engine.reporting.periods import Period
-    from engine.io.resources import workflows_dir
     from engine.io.settings import Settings
+    from engine.reporting.metrics import session
+    from engine.reporting.periods import Period
+    from engine.reporting.render import render_monthly_html
 
     app = App(Settings().with_(database_url=url))
     _ = app.calendar  # built once, as in any long-running process
-    movement = load_movement(workflows_dir() / "movements" / reports.DEFAULT_MOVEMENT)
+    movement = app.reports.movement(None)  # the shipped movement (2024)
     month = Period.month(args.month)
     con = Reader(url)
     in_month = con.rows("SELECT COUNT(*) FROM dossier WHERE received_on BETWEEN ? AND ?",
@@ -482,20 +487,18 @@ def main() -> None:
         else db.with_suffix(".xlsx")
 
     def monthly(month_: str = args.month) -> str:
-        return reports.render_monthly_html(reports.monthly_data(app, month_))
+        return render_monthly_html(app.reports.monthly(month_))
 
     def monthly_xlsx() -> Path:
-        return reports.write_monthly(app, args.month, "xlsx", xlsx)
+        return app.reports.write_monthly(args.month, "xlsx", xlsx)
 
     def year() -> dict[str, Any]:
-        return evaluate(app, movement)
+        return app.reports.evaluation(movement)
 
     rows: list[tuple[str, float, float, float | None, float | None, str]] = []
 
     def month_metrics() -> Any:
-        from engine.metrics import session
-
-        with session(app) as ms:
+        with session(app.database, app.calendar) as ms:
             return [ms.table(month, by) for by in ([], ["division"], ["division", "officer"], ["workflow", "stage"])]
 
     mm_s, _ = timed(month_metrics, args.repeat)
@@ -522,9 +525,7 @@ def main() -> None:
         ny_s, ny = timed(naive_year)
         ny_mb = max(0.0, rss_mb() - before)
         # the same numbers both ways
-        from engine.metrics import session
-
-        with session(app) as ms:
+        with session(app.database, app.calendar) as ms:
             (total,) = ms.table(month, [], with_percentiles=True)
         t = nm[()][()]
         keys = ("finished", "early", "late", "wd_sum", "backlog", "open_overdue")

@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine import alerts
 from engine.bootstrap import App
+from engine.domain.clock import TZ, FixedClock
 from engine.io.resources import workflows_dir
 from engine.io.settings import Settings
-from engine.domain.clock import TZ, FixedClock
+from engine.store.alerts import CANDIDATES
 
 TODAY = dt.date(2025, 3, 12)  # a Wednesday
 OFFICERS = {"QLXD": ["cv.pham", "cv.vo", "cv.dang"], "QHKT": ["cv.bui", "tp.hoang"], "HTKT": ["cv.ngo", "cv.duong"]}
@@ -112,37 +112,40 @@ def bench_scan(app: App, clock: FixedClock) -> list[tuple[str, str, str]]:
     rows = []
     at = dt.datetime.combine(TODAY, dt.time(6, 0), TZ)
     clock.set(at)
-    params = alerts.candidate_params(app, TODAY)
-    sql = alerts.open_clock_sql(app, alerts._CANDIDATES)
+    # the scan's own candidate query and parameters (engine.services.deadline_scan, engine.store.alerts)
+    cal, rules, day = app.calendar, app.rules, app.database.codec.day
+    horizon = cal.add_working_days(TODAY, rules.widest_due_soon())
+    escalated_by = cal.add_working_days(TODAY, -rules.smallest_escalate_after())
+    params = (day(horizon), day(TODAY), day(TODAY), day(escalated_by))
 
     def query() -> int:
-        with app.repo.transaction() as cur:
-            cur.execute(sql, params)
-            return len(cur.fetchall())
+        with app.database.reading() as uow:
+            return len(uow.execute(uow.alerts.indexed(CANDIDATES), params).fetchall())
 
     def naive() -> int:  # the baseline: read every open clock and decide in Python
-        with app.repo.transaction() as cur:
-            cur.execute("SELECT c.id, c.due_date, d.code FROM stage_clock c "
-                        "JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id WHERE c.finished_on IS NULL")
-            return len(cur.fetchall())
+        with app.database.reading() as uow:
+            return len(uow.execute(
+                "SELECT c.id, c.due_date, d.code FROM stage_clock c "
+                "JOIN dossier d ON d.id = c.dossier_id AND d.open_clock_id = c.id WHERE c.finished_on IS NULL"
+            ).fetchall())
 
     ms, n = timed(query, 5)
     rows.append(("candidate query (indexed, before the first scan)", f"{ms:8.1f} ms", f"{n} clocks"))
     ms, n = timed(naive, 3)
     rows.append(("baseline: load every open clock", f"{ms:8.1f} ms", f"{n} clocks"))
-    ms, r = timed(lambda: alerts.scan(app, at))
+    ms, r = timed(lambda: app.scanner.scan(at))
     rows.append(("first scan (catch-up: records + renders + queues)", f"{ms:8.1f} ms",
                  f"{len(r.raised)} alerts, {r.messages} messages"))
-    ms, r = timed(lambda: alerts.scan(app, at + dt.timedelta(minutes=5)), 5)
+    ms, r = timed(lambda: app.scanner.scan(at + dt.timedelta(minutes=5)), 5)
     rows.append(("steady scan, same day (nothing new)", f"{ms:8.1f} ms",
                  f"{r.candidates} candidates, {len(r.raised)} alerts"))
     nxt = dt.datetime.combine(app.calendar.next_working_day(TODAY, include_self=False), dt.time(6, 0), TZ)
     clock.set(nxt)
-    ms, r = timed(lambda: alerts.scan(app, nxt))
+    ms, r = timed(lambda: app.scanner.scan(nxt))
     rows.append(("next working day's first scan", f"{ms:8.1f} ms", f"{len(r.raised)} alerts, {r.messages} messages"))
-    ms, r = timed(lambda: alerts.scan(app, nxt + dt.timedelta(minutes=5)), 5)
+    ms, r = timed(lambda: app.scanner.scan(nxt + dt.timedelta(minutes=5)), 5)
     rows.append(("steady scan, next day", f"{ms:8.1f} ms", f"{r.candidates} candidates, {len(r.raised)} alerts"))
-    ms, r = timed(lambda: alerts.digest(app, nxt + dt.timedelta(hours=1, minutes=30)))
+    ms, r = timed(lambda: app.digests.digest(nxt + dt.timedelta(hours=1, minutes=30)))
     rows.append(("daily digest (3 heads)", f"{ms:8.1f} ms", f"{sum(d['items'] for d in r.digests)} lines"))
     return rows
 
@@ -169,8 +172,6 @@ def bench_dispatch(app: App, n_messages: int) -> list[tuple[str, str, str]]:
     import socket
     import subprocess
 
-    from notifications.dispatcher import Dispatcher
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -178,19 +179,20 @@ def bench_dispatch(app: App, n_messages: int) -> list[tuple[str, str, str]]:
                               stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        with app.repo.transaction() as cur:
-            cur.execute("UPDATE outbox_message SET status = 'sent' WHERE status <> 'sent'")
-            cur.execute("SELECT subject, body_text, body_html FROM outbox_message LIMIT 1")
-            subject, text, html = cur.fetchone()
-            now = app.repo.d.ts(app.clock.now())
-            cur.executemany(
+        with app.database.unit_of_work() as uow:
+            uow.execute("UPDATE outbox_message SET status = 'sent' WHERE status <> 'sent'")
+            subject, text, html = uow.execute("SELECT subject, body_text, body_html FROM outbox_message LIMIT 1"
+                                              ).fetchone()
+            now = uow.codec.ts(app.clock.now())
+            uow.executemany(
                 "INSERT INTO outbox_message (dedup_key, kind, recipient_id, recipient_email, subject, body_text,"
                 " body_html, status, tries, next_attempt_at, created_at) VALUES (?, 'alert', 'cv.pham', ?, ?, ?, ?,"
                 " 'pending', 0, ?, ?)",
                 [(f"bench:{i}", f"nguoi{i}@soxaydung.example.vn", subject, text, html, now, now)
                  for i in range(n_messages)])
+            uow.commit()
         smtp_app = App(app.settings.with_(smtp_host="127.0.0.1", smtp_port=port), app.clock)
-        dispatcher = Dispatcher(smtp_app)  # 4 SMTP connections
+        dispatcher = smtp_app.dispatcher()  # the configured transport: 4 SMTP connections
         t0 = time.perf_counter()
         result = dispatcher.run_once()
         secs = time.perf_counter() - t0

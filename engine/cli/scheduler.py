@@ -6,12 +6,13 @@ from typing import Any
 
 import typer
 
-from ..domain.alert_rules import KIND_LABELS
-from ..domain.formatting import vn_date
 from .common import JsonOpt, app_of, command, emit
 
 
 def _scan_text(r: dict[str, Any]) -> str:
+    from ..domain.alert_rules import KIND_LABELS
+    from ..domain.formatting import vn_date
+
     if not r["working_day"]:
         return f"Ngày {vn_date(r['day'])} không phải ngày làm việc: không tính cảnh báo."
     lines = [(f"Quét thời hạn ngày {vn_date(r['day'])}: {r['candidates']} hồ sơ cần xét, "

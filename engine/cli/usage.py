@@ -20,16 +20,28 @@ def _param(exc: Any) -> str:
     hint = getattr(exc, "param_hint", None)
     param = getattr(exc, "param", None)
     if hint is None and param is not None:
-        hint = " / ".join(getattr(param, "opts", []) or [param.name or ""])
+        opts = [o for o in getattr(param, "opts", []) or [] if o.startswith("-")]
+        hint = " / ".join(opts) if opts else (param.name or "").upper()
     if isinstance(hint, (list, tuple)):
         hint = " / ".join(hint)
     return str(hint or "").replace('"', "").replace("'", "")
 
 
+def _typed(exc: Any) -> Any:
+    """The value typed, when the type check (pydantic, under Typer) kept it."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    try:
+        return errors()[0].get("input") if callable(errors) else None
+    except (IndexError, TypeError, AttributeError):
+        return None
+
+
 def _bad_value(exc: Any) -> str:
     text = str(getattr(exc, "message", exc))
     values = _QUOTED.findall(text)
-    shown = f"«{values[0]}»" if values else "đã nhập"
+    typed = _typed(exc)
+    shown = f"«{typed}»" if typed is not None else f"«{values[0]}»" if values else "đã nhập"
     for word, vi in _TYPES.items():
         if f"valid {word}" in text:
             return f"Giá trị {shown} của {_param(exc)} không hợp lệ: cần {vi}."

@@ -102,8 +102,7 @@ class DossierWrites:
         return Person(officer, officer, active=False)  # the runtime refuses an officer for this event
 
     def fire_in(self, uow: UnitOfWork, cmd: Fire) -> dict[str, Any]:
-        d, open_clock, n_clocks = uow.dossiers.for_fire(cmd.code)
-        actor = uow.people.get(cmd.actor)
+        d, open_clock, n_clocks, actor = uow.dossiers.for_fire(cmd.code, cmd.actor)
         if actor is None or not actor.active:
             raise _unknown_person(cmd.actor)
         if cmd.expected_version is not None and cmd.expected_version != d.version:

@@ -83,9 +83,13 @@ class Database:
     def _pg_pool(self) -> Any:
         with self._lock:
             if self._pool is None:
+                import psycopg
                 from psycopg_pool import ConnectionPool
 
-                self._pool = ConnectionPool(kwargs=dict(self.url.params), min_size=1, max_size=10, open=True,
+                params = {"connect_timeout": "10", **self.url.params}
+                conninfo = psycopg.conninfo.make_conninfo(**params)
+                psycopg.connect(conninfo).close()  # an unreachable server fails now, not after the pool's wait
+                self._pool = ConnectionPool(kwargs=params, min_size=1, max_size=10, open=True,
                                             check=ConnectionPool.check_connection, name="thamdinh")
             return self._pool
 

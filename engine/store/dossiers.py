@@ -9,14 +9,15 @@ history row with the step's events.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain import events as ev
 from ..domain.deadlines import StageClock
 from ..domain.dossier import Dossier, HistoryEntry
 from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
+from ..domain.org import Person
 from . import mappers as m
 from .codecs import encode_events
 
@@ -24,10 +25,13 @@ if TYPE_CHECKING:
     from ..runtime.step import Step
     from .database import UnitOfWork
 
+#: the dossier, its open clock, how many clocks it has, and the actor (one statement on the hot path)
 SELECT_FOR_FIRE = (
     f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, "
-    "(SELECT COUNT(*) FROM stage_clock x WHERE x.dossier_id = d.id) "
-    "FROM dossier d LEFT JOIN stage_clock c ON c.id = d.open_clock_id WHERE d.code = ?")
+    "(SELECT COUNT(*) FROM stage_clock x WHERE x.dossier_id = d.id), "
+    f"{m.columns('p', m.PERSON_COLS)} "
+    "FROM dossier d LEFT JOIN stage_clock c ON c.id = d.open_clock_id LEFT JOIN person p ON p.id = ? "
+    "WHERE d.code = ?")
 SELECT_BY_CODE = f"SELECT {m.columns('d', m.DOSSIER_COLS)} FROM dossier d WHERE d.code = ?"
 SELECT_CLOCKS = f"SELECT {m.columns('c', m.CLOCK_COLS)} FROM stage_clock c WHERE c.dossier_id = ? ORDER BY c.seq"
 SELECT_HISTORY = (f"SELECT {', '.join(m.EVENT_COLS)} FROM dossier_event WHERE dossier_id = ? ORDER BY seq")
@@ -77,15 +81,16 @@ class Dossiers:
         self.codec = uow.codec
 
     # -- reading -------------------------------------------------------------------------------
-    def for_fire(self, code: str) -> tuple[Dossier, StageClock | None, int]:
-        """The dossier, its open clock and how many clocks it has; raises UnknownDossier."""
-        row = self.uow.execute(SELECT_FOR_FIRE, (code,)).fetchone()
+    def for_fire(self, code: str, actor: str) -> tuple[Dossier, StageClock | None, int, Person | None]:
+        """The dossier, its open clock, how many clocks it has, and the person ``actor`` (None if no one
+        has that id); raises UnknownDossier."""
+        row = self.uow.execute(SELECT_FOR_FIRE, (actor, code)).fetchone()
         if row is None:
             raise _not_found(code)
         n, k = len(m.DOSSIER_COLS), len(m.CLOCK_COLS)
-        clock_row = row[n:n + k]
+        clock_row, person_row = row[n:n + k], row[n + k + 1:]
         return (m.dossier(self.codec, row[:n]), m.clock(self.codec, clock_row) if clock_row[0] is not None else None,
-                int(row[-1]))
+                int(row[n + k]), m.person(person_row) if person_row[0] is not None else None)
 
     def get(self, code: str) -> Dossier:
         row = self.uow.execute(SELECT_BY_CODE, (code,)).fetchone()

@@ -370,8 +370,8 @@ def _hold_after_reading(monkeypatch: pytest.MonkeyPatch, thread: list[threading.
 
     original = Dossiers.for_fire
 
-    def held(self: Dossiers, code: str) -> Any:
-        loaded = original(self, code)
+    def held(self: Dossiers, code: str, actor: str) -> Any:
+        loaded = original(self, code, actor)
         if threading.current_thread() in thread:
             read_done.set()
             assert release.wait(60), "never released"

@@ -133,3 +133,29 @@ def test_the_dossier_page_offers_the_divisions_officers_and_the_form_hands_over(
     assert r.status_code == 303
     view = app.services.show("WEB-4")
     assert (view["state"], view["officer"], view["version"]) == ("appraising", "cv.vo", 3)
+
+
+def test_api_a_code_with_surrounding_spaces_is_received_found_and_not_duplicated(client: TestClient) -> None:
+    body = dict(workflow="project-appraisal", code="  API-SP  ", name="Dự án", investor="Ban QLDA", group="C",
+                grade="III", division="QLXD", officer="cv.pham", at="2024-06-03")
+    r = client.post("/api/dossiers", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["code"] == "API-SP"
+    assert client.get("/api/dossiers/%20API-SP%20").json()["code"] == "API-SP"
+    again = client.post("/api/dossiers", json={**body, "code": "API-SP"})
+    assert again.status_code == 422 and again.json()["error"] == "duplicate_dossier"
+    assert len(client.get("/api/dossiers").json()) == 1
+
+
+def test_api_a_handover_while_a_supplement_is_awaited_is_not_a_second_request(
+        client: TestClient, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="API-HO")
+    client.post("/api/dossiers/API-HO/events", json={"event": "request_supplement", "actor": "cv.pham",
+                                                     "at": "2024-06-04"})
+    r = client.post("/api/dossiers/API-HO/events", json={"event": "reassign", "actor": "tp.nguyen",
+                                                         "officer": "cv.vo", "at": "2024-06-05"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["officer"], r.json()["supplement_requests"]) == ("cv.vo", 1)
+    effects = [e["type"] for e in r.json()["history"][-1]["effects"]]
+    assert effects == ["dossier_handed_over"]
+    assert r.json()["history"][-1]["effects_text"] == "Giao hồ sơ từ Phạm Thị Hồng sang Võ Quốc Bảo"

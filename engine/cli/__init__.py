@@ -1,5 +1,5 @@
-"""The ``thamdinh`` command line (Typer): one module per command group, each command thin (build a
-command or a question, call a use case, print). The application lives on Typer's context object.
+"""The ``thamdinh`` command line (Click): one module per command group, each command thin (build a
+command or a question, call a use case, print). The application lives on Click's context object.
 
 Heavy modules are imported inside the commands, so a command imports only what it uses.
 """
@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import sys
 
-import typer
+import click
 
 from . import calendar, demo, dossiers, notifications, org, reports, samples, scheduler, web, workflow
 from .common import CliState, emit, fail, wants_json
 from .usage import describe
 
-app = typer.Typer(help="thamdinh — quản lý hồ sơ thẩm định của Sở Xây dựng.", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-
-@app.callback()
-def _root(ctx: typer.Context) -> None:
+@click.group(help="thamdinh — quản lý hồ sơ thẩm định của Sở Xây dựng.",
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.pass_context
+def app(ctx: click.Context) -> None:
     if not isinstance(ctx.obj, CliState):
         ctx.obj = CliState(ctx.obj)
 
@@ -27,7 +26,7 @@ def _root(ctx: typer.Context) -> None:
 for module in (dossiers, reports, scheduler, demo, web, samples):
     module.register(app)
 for module in (org, workflow, calendar, notifications):
-    app.add_typer(module.group, name=module.NAME)
+    app.add_command(module.group, name=module.NAME)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,16 +34,18 @@ def main(argv: list[str] | None = None) -> None:
     document under ``--json``) and an exit code, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = app(args=args, prog_name="thamdinh", standalone_mode=False)
+        code = app.main(args=args, prog_name="thamdinh", standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(130)
-    except typer.Abort:
+    except click.Abort:
         sys.exit(1)
-    except typer.TyperException as exc:  # Click's usage errors (vendored by Typer)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as exc:  # usage errors
         doc = describe(exc)
         try:
             fail(doc, f"{doc['message']} {doc['hint']}", 2, wants_json(args))
-        except typer.Exit as done:
+        except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 NAME = "calendar"
-group = typer.Typer(help="Lịch ngày làm việc và tính hạn.", no_args_is_help=True, rich_markup_mode=None)
+
+
+@click.group(help="Lịch ngày làm việc và tính hạn.")
+def group() -> None:
+    pass
 
 
 @group.command("due")
+@click.argument("start")
+@click.argument("n", type=int)
+@click.option("--unit", default="working-days", show_default=True, help="days hoặc working-days.")
+@json_option
+@click.pass_context
 @command
-def due(
-    ctx: typer.Context,
-    start: str = typer.Argument(..., help="Ngày bắt đầu (không tính), YYYY-MM-DD."),
-    n: int = typer.Argument(..., help="Số ngày."),
-    unit: str = typer.Option("working-days", "--unit", help="days hoặc working-days."),
-    as_json: bool = JsonOpt,
-) -> None:
-    """Tính hạn: N ngày (hoặc ngày làm việc) kể từ sau ngày bắt đầu."""
+def due(ctx: click.Context, start: str, n: int, unit: str, as_json: bool) -> None:
+    """Tính hạn: N ngày (hoặc ngày làm việc) kể từ sau ngày START (YYYY-MM-DD, không tính)."""
     from ..domain.clock import parse_date
     from ..domain.formatting import vn_date
 
@@ -28,9 +31,12 @@ def due(
 
 
 @group.command("check")
+@click.argument("day")
+@json_option
+@click.pass_context
 @command
-def check(ctx: typer.Context, day: str = typer.Argument(..., help="YYYY-MM-DD"), as_json: bool = JsonOpt) -> None:
-    """Một ngày có phải ngày làm việc không, và vì sao."""
+def check(ctx: click.Context, day: str, as_json: bool) -> None:
+    """Ngày DAY (YYYY-MM-DD) có phải ngày làm việc không, và vì sao."""
     from ..domain.clock import parse_date
     from ..domain.formatting import vn_date
 

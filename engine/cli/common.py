@@ -1,9 +1,9 @@
-"""What every command shares: the application on Typer's context object, printing (one JSON
+"""What every command shares: the application on Click's context object, printing (one JSON
 document under ``--json``, errors included), and the mapping of errors to exit codes.
 
 Exit codes: 0 success; 2 bad input (unknown dossier or person, a malformed file, a day off, a
 usage error, an unreachable database); 3 refused (an illegal transition, a role not allowed, a
-conflicting edit); 1 an unexpected fault (its message is printed; ``THAMDINH_DEBUG=1`` shows the trace).
+conflict); 1 an unexpected fault (its message is printed; ``THAMDINH_DEBUG=1`` shows the trace).
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sys
 import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from ..domain.errors import ThamdinhError
 
 if TYPE_CHECKING:
     from ..bootstrap import App
 
-JsonOpt = typer.Option(False, "--json", help="In một tài liệu JSON (lỗi cũng vậy).")
+#: every command takes it: print one JSON document, errors included
+json_option = click.option("--json", "as_json", is_flag=True, help="In một tài liệu JSON (lỗi cũng vậy).")
 
 
 class CliState:
@@ -41,26 +41,26 @@ class CliState:
         return self._app
 
 
-def app_of(ctx: typer.Context) -> App:
+def app_of(ctx: click.Context) -> App:
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
-        root.obj = CliState(root.obj if root.obj is not None else None)
+        root.obj = CliState(root.obj)
     return root.obj.app
 
 
 def emit(data: Any, as_json: bool, text: Callable[[Any], str] | str | None = None) -> None:
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     elif text is not None:
-        typer.echo(text(data) if callable(text) else text)
+        click.echo(text(data) if callable(text) else text)
 
 
 def fail(doc: dict[str, Any], text: str, code: int, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        typer.echo(f"Lỗi: {text}", err=True)
-    raise typer.Exit(code)
+        click.echo(f"Lỗi: {text}", err=True)
+    raise click.exceptions.Exit(code)
 
 
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,7 +73,7 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except ThamdinhError as exc:
             fail(exc.as_dict(), str(exc), exc.exit_code, as_json)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.Abort, click.ClickException, KeyboardInterrupt):
             raise
         except Exception as exc:  # a fault of the software: say so, plainly
             if os.environ.get("THAMDINH_DEBUG"):
@@ -86,8 +86,4 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def wants_json(argv: list[str]) -> bool:
-    return "--json" in argv or "--format=json" in " ".join(argv)
-
-
-def exit_with(code: int | None) -> None:
-    sys.exit(code or 0)
+    return "--json" in argv

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 from .text import list_text, timeline
 
 
-def init(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+@click.command("init")
+@json_option
+@click.pass_context
+@command
+def init(ctx: click.Context, as_json: bool) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu (Alembic)."""
     a = app_of(ctx)
     rev = a.init()
@@ -19,43 +23,43 @@ def init(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
          lambda d: f"Cơ sở dữ liệu sẵn sàng ({d['database']}, phiên bản lược đồ {d['revision']}).")
 
 
-def receive(
-    ctx: typer.Context,
-    workflow: str = typer.Option(..., "--workflow", help="Mã quy trình, vd. project-appraisal."),
-    code: str = typer.Option(..., "--code", help="Mã hồ sơ (số biên nhận)."),
-    name: str = typer.Option(..., "--name", help="Tên dự án."),
-    investor: str = typer.Option(..., "--investor", help="Chủ đầu tư."),
-    group: str = typer.Option(..., "--group", help="Nhóm dự án: A, B, C, national."),
-    division: str = typer.Option(..., "--division", help="Mã phòng thụ lý."),
-    grade: str | None = typer.Option(None, "--grade", help="Cấp công trình cao nhất: special, I, II, III, IV."),
-    officer: str | None = typer.Option(None, "--officer", help="Chuyên viên thụ lý."),
-    capital_source: str | None = typer.Option(None, "--capital-source", help="Nguồn vốn."),
-    at: str | None = typer.Option(None, "--at", help="Thời điểm tiếp nhận (ISO 8601; giờ Việt Nam)."),
-    actor: str | None = typer.Option(None, "--actor", help="Người tiếp nhận."),
-    note: str | None = typer.Option(None, "--note"),
-    as_json: bool = JsonOpt,
-) -> None:
+@click.command("receive")
+@click.option("--workflow", required=True, help="Mã quy trình, vd. project-appraisal.")
+@click.option("--code", required=True, help="Mã hồ sơ (số biên nhận).")
+@click.option("--name", required=True, help="Tên dự án.")
+@click.option("--investor", required=True, help="Chủ đầu tư.")
+@click.option("--group", required=True, help="Nhóm dự án: A, B, C, national.")
+@click.option("--division", required=True, help="Mã phòng thụ lý.")
+@click.option("--grade", help="Cấp công trình cao nhất: special, I, II, III, IV.")
+@click.option("--officer", help="Chuyên viên thụ lý.")
+@click.option("--capital-source", help="Nguồn vốn.")
+@click.option("--at", help="Thời điểm tiếp nhận (ISO 8601; giờ Việt Nam).")
+@click.option("--actor", help="Người tiếp nhận.")
+@click.option("--note", help="Ghi chú.")
+@json_option
+@click.pass_context
+@command
+def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     """Tiếp nhận một hồ sơ; hạn giải quyết được tính ngay."""
     from ..domain.commands import Receive
 
-    cmd = Receive(workflow=workflow, code=code, name=name, investor=investor, group=group, division=division,
-                  grade=grade, officer=officer, capital_source=capital_source, at=at, actor=actor, note=note)
-    emit(app_of(ctx).services.receive(cmd), as_json, timeline)
+    emit(app_of(ctx).services.receive(Receive(**fields)), as_json, timeline)
 
 
-def fire(
-    ctx: typer.Context,
-    code: str = typer.Argument(..., help="Mã hồ sơ."),
-    event: str = typer.Argument(..., help="Thao tác, vd. accept, request_supplement, approve."),
-    actor: str = typer.Option(..., "--actor", help="Mã cán bộ thực hiện."),
-    note: str | None = typer.Option(None, "--note"),
-    at: str | None = typer.Option(None, "--at", help="Thời điểm (ISO 8601) để nhập lịch sử."),
-    expect_version: int | None = typer.Option(None, "--expect-version", help="Chỉ ghi nếu hồ sơ còn ở phiên bản này."),
-    officer: str | None = typer.Option(None, "--officer",
-                                       help="Cán bộ nhận hồ sơ (chỉ với thao tác giao hồ sơ, vd. reassign)."),
-    as_json: bool = JsonOpt,
-) -> None:
-    """Thực hiện một thao tác trên hồ sơ (ghi lịch sử, cập nhật thời hạn)."""
+@click.command("fire")
+@click.argument("code")
+@click.argument("event")
+@click.option("--actor", required=True, help="Mã cán bộ thực hiện.")
+@click.option("--note", help="Ghi chú.")
+@click.option("--at", help="Thời điểm (ISO 8601) để nhập lịch sử.")
+@click.option("--expect-version", type=int, help="Chỉ ghi nếu hồ sơ còn ở phiên bản này.")
+@click.option("--officer", help="Cán bộ nhận hồ sơ (chỉ với thao tác giao hồ sơ, vd. reassign).")
+@json_option
+@click.pass_context
+@command
+def fire(ctx: click.Context, code: str, event: str, actor: str, note: str | None, at: str | None,
+         expect_version: int | None, officer: str | None, as_json: bool) -> None:
+    """Thực hiện thao tác EVENT trên hồ sơ CODE (ghi lịch sử, cập nhật thời hạn)."""
     from ..domain.commands import Fire
 
     services = app_of(ctx).services
@@ -67,25 +71,24 @@ def fire(
     emit(view, as_json, timeline)
 
 
-def fire_many(
-    ctx: typer.Context,
-    event: str = typer.Argument(..., help="Thao tác, vd. return."),
-    actor: str = typer.Option(..., "--actor", help="Mã cán bộ thực hiện."),
-    workflow: str | None = typer.Option(None, "--workflow", help="Chỉ hồ sơ của quy trình này."),
-    state: list[str] = typer.Option([], "--state", help="Chỉ hồ sơ ở trạng thái này (lặp lại được)."),
-    received_before: str | None = typer.Option(None, "--received-before", help="Chỉ hồ sơ tiếp nhận trước ngày này."),
-    division: str | None = typer.Option(None, "--division"),
-    note: str | None = typer.Option(None, "--note", help="Ghi chú cho mọi hồ sơ, vd. căn cứ pháp lý."),
-    at: str | None = typer.Option(None, "--at", help="Thời điểm (ISO 8601)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Chạy thử rồi hoàn tác: xem trước kết quả."),
-    as_json: bool = JsonOpt,
-) -> None:
+@click.command("fire-many")
+@click.argument("event")
+@click.option("--actor", required=True, help="Mã cán bộ thực hiện.")
+@click.option("--workflow", help="Chỉ hồ sơ của quy trình này.")
+@click.option("--state", "states", multiple=True, help="Chỉ hồ sơ ở trạng thái này (lặp lại được).")
+@click.option("--received-before", help="Chỉ hồ sơ tiếp nhận trước ngày này (YYYY-MM-DD).")
+@click.option("--division", help="Chỉ hồ sơ của phòng này.")
+@click.option("--note", help="Ghi chú cho mọi hồ sơ, vd. căn cứ pháp lý.")
+@click.option("--at", help="Thời điểm (ISO 8601).")
+@click.option("--dry-run", is_flag=True, help="Chạy thử rồi hoàn tác: xem trước kết quả.")
+@json_option
+@click.pass_context
+@command
+def fire_many(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     """Thực hiện một thao tác trên mọi hồ sơ đang mở khớp điều kiện, tất cả hoặc không hồ sơ nào."""
     from ..domain.commands import FireMany
 
-    cmd = FireMany(event=event, actor=actor, note=note, at=at, workflow=workflow, states=tuple(state),
-                   received_before=received_before, division=division, dry_run=dry_run)
-    result = app_of(ctx).services.fire_many(cmd)
+    result = app_of(ctx).services.fire_many(FireMany(**fields))
 
     def text(r: dict[str, Any]) -> str:
         head = (f"Chạy thử (chưa ghi): {r['count']} hồ sơ sẽ được «{r['event']}»." if r["dry_run"]
@@ -95,40 +98,46 @@ def fire_many(
     emit(result, as_json, text)
 
 
-def show(ctx: typer.Context, code: str = typer.Argument(..., help="Mã hồ sơ."), as_json: bool = JsonOpt) -> None:
-    """Xem hồ sơ: trạng thái, cán bộ thụ lý, thời hạn, lịch sử."""
+@click.command("show")
+@click.argument("code")
+@json_option
+@click.pass_context
+@command
+def show(ctx: click.Context, code: str, as_json: bool) -> None:
+    """Xem hồ sơ CODE: trạng thái, cán bộ thụ lý, thời hạn, lịch sử."""
     emit(app_of(ctx).services.show(code), as_json, timeline)
 
 
-def list_(
-    ctx: typer.Context,
-    state: str | None = typer.Option(None, "--state", help="Mã trạng thái, vd. appraising."),
-    division: str | None = typer.Option(None, "--division"),
-    officer: str | None = typer.Option(None, "--officer"),
-    workflow: str | None = typer.Option(None, "--workflow"),
-    overdue: bool = typer.Option(False, "--overdue", help="Chỉ hồ sơ đã quá hạn."),
-    due_within: int | None = typer.Option(None, "--due-within", help="Đến hạn trong N ngày làm việc."),
-    limit: int = typer.Option(500, "--limit", help="Tối đa bao nhiêu hồ sơ (1–10000)."),
-    as_json: bool = JsonOpt,
-) -> None:
+@click.command("list")
+@click.option("--state", help="Mã trạng thái, vd. appraising.")
+@click.option("--division", help="Mã phòng.")
+@click.option("--officer", help="Mã cán bộ.")
+@click.option("--workflow", help="Mã quy trình.")
+@click.option("--overdue", is_flag=True, help="Chỉ hồ sơ đã quá hạn.")
+@click.option("--due-within", type=int, help="Đến hạn trong N ngày làm việc.")
+@click.option("--limit", type=int, default=500, show_default=True, help="Tối đa bao nhiêu hồ sơ (1–10000).")
+@json_option
+@click.pass_context
+@command
+def list_(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     """Danh sách hồ sơ, hạn gần nhất trước."""
-    found = app_of(ctx).services.find(state=state, division=division, officer=officer, overdue=overdue,
-                                      due_within=due_within, workflow=workflow, limit=limit)
+    found = app_of(ctx).services.find(**filters)
     if as_json and found["truncated"]:
-        typer.echo(f"Lưu ý: chỉ in {found['limit']} hồ sơ đầu tiên; dùng --limit để xem thêm.", err=True)
+        click.echo(f"Lưu ý: chỉ in {found['limit']} hồ sơ đầu tiên; dùng --limit để xem thêm.", err=True)
     emit(found["rows"], as_json, lambda _: list_text(found))
 
 
-def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="Tệp CSV: một dòng một sự kiện."),
-            as_json: bool = JsonOpt) -> None:
-    """Nhập hồ sơ lịch sử cùng các sự kiện từ CSV (nhập tất cả hoặc không dòng nào)."""
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@json_option
+@click.pass_context
+@command
+def import_(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Nhập hồ sơ lịch sử cùng các sự kiện từ tệp CSV FILE (tất cả hoặc không dòng nào)."""
     counts = app_of(ctx).services.import_csv(file)
     emit(counts, as_json, lambda c: f"Đã nhập {c['dossiers']} hồ sơ và {c['events']} sự kiện.")
 
 
-def register(app: typer.Typer) -> None:
-    for fn, name in ((init, "init"), (receive, "receive"), (fire, "fire"), (fire_many, "fire-many"),
-                     (show, "show"), (list_, "list"), (import_, "import")):
-        app.command(name)(command(fn))
-
-
+def register(app: click.Group) -> None:
+    for cmd in (init, receive, fire, fire_many, show, list_, import_):
+        app.add_command(cmd)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 NAME = "notifications"
-group = typer.Typer(help="Hàng đợi thư thông báo (dành cho quản trị).", no_args_is_help=True, rich_markup_mode=None)
 
 
-def _admin(ctx: typer.Context) -> Any:
+@click.group(help="Hàng đợi thư thông báo (dành cho quản trị).")
+def group() -> None:
+    pass
+
+
+def _admin(ctx: click.Context) -> Any:
     from ..services.outbox_admin import OutboxAdmin
 
     a = app_of(ctx)
@@ -33,18 +37,23 @@ def _messages_text(rows: list[dict[str, Any]]) -> str:
 
 
 @group.command("list")
+@click.option("--status", help="pending, sending, sent, failed hoặc no_address.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@json_option
+@click.pass_context
 @command
-def list_(ctx: typer.Context,
-          status: str | None = typer.Option(None, "--status", help="pending, sending, sent, failed hoặc no_address."),
-          limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOpt) -> None:
+def list_(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
     """Các thư trong hàng đợi, mới nhất trước."""
     emit(_admin(ctx).messages(status, limit), as_json, _messages_text)
 
 
 @group.command("show")
+@click.argument("message", type=int)
+@json_option
+@click.pass_context
 @command
-def show(ctx: typer.Context, message: int = typer.Argument(..., help="Số thư."), as_json: bool = JsonOpt) -> None:
-    """Xem một thư: người nhận, trạng thái, lỗi gần nhất, nội dung."""
+def show(ctx: click.Context, message: int, as_json: bool) -> None:
+    """Xem thư số MESSAGE: người nhận, trạng thái, lỗi gần nhất, nội dung."""
     emit(_admin(ctx).message(message), as_json, lambda r: (
         f"Thư số {r['id']} ({r['kind']}) — {r['status']}, đã thử {r['tries']} lần\n"
         f"Gửi: {r['recipient_id']} <{r['recipient_email'] or 'chưa có e-mail'}>\n"
@@ -53,18 +62,23 @@ def show(ctx: typer.Context, message: int = typer.Argument(..., help="Số thư.
 
 
 @group.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@json_option
+@click.pass_context
 @command
-def retry(ctx: typer.Context,
-          ids: list[int] | None = typer.Argument(None, help="Số thư; bỏ trống: mọi thư hỏng hoặc thiếu e-mail."),
-          as_json: bool = JsonOpt) -> None:
-    """Đưa thư gửi hỏng (hoặc thiếu e-mail, sau khi đã bổ sung) trở lại hàng đợi."""
+def retry(ctx: click.Context, ids: tuple[int, ...], as_json: bool) -> None:
+    """Đưa thư gửi hỏng (hoặc thiếu e-mail, sau khi đã bổ sung) trở lại hàng đợi.
+
+    IDS: số thư; bỏ trống: mọi thư hỏng hoặc thiếu e-mail."""
     n = _admin(ctx).retry(list(ids or []))
     emit({"requeued": n}, as_json, lambda d: f"Đã đưa {d['requeued']} thư trở lại hàng đợi.")
 
 
 @group.command("dispatch")
+@json_option
+@click.pass_context
 @command
-def dispatch(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+def dispatch(ctx: click.Context, as_json: bool) -> None:
     """Gửi ngay các thư đến lượt (SMTP theo cấu hình, hoặc tệp .eml vào thư mục thư đi)."""
     result = app_of(ctx).dispatch().as_dict()
     emit(result, as_json, lambda x: f"Gửi thư: {x['sent']} đã gửi, {x['retried']} chờ gửi lại, {x['failed']} hỏng.")

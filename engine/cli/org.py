@@ -4,27 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 NAME = "org"
-group = typer.Typer(help="Tổ chức: phòng, cán bộ, vai trò, e-mail.", no_args_is_help=True, rich_markup_mode=None)
+
+
+@click.group(help="Tổ chức: phòng, cán bộ, vai trò, e-mail.")
+def group() -> None:
+    pass
 
 
 @group.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+@json_option
+@click.pass_context
 @command
-def load(ctx: typer.Context, file: Path = typer.Argument(..., help="Tệp YAML: divisions, people."),
-         as_json: bool = JsonOpt) -> None:
-    """Nạp hoặc cập nhật tổ chức từ tệp YAML (không tạo trùng)."""
+def load(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Nạp hoặc cập nhật tổ chức từ tệp YAML FILE (divisions, people; không tạo trùng)."""
     counts = app_of(ctx).services.load_org(file)
     emit(counts, as_json, lambda c: f"Đã nạp {c['divisions']} phòng, {c['people']} cán bộ "
                                     f"({c['created']} mới, {c['updated']} cập nhật).")
 
 
 @group.command("show")
+@json_option
+@click.pass_context
 @command
-def show(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+def show(ctx: click.Context, as_json: bool) -> None:
     """Liệt kê cán bộ, vai trò và e-mail."""
     from ..domain.org import ROLES
 

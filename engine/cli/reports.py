@@ -6,29 +6,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import typer
+import click
 
 from .common import app_of, command, emit
 
 FORMAT_HELP = "html, xlsx hoặc json."
 JSON_HELP = "Như --format json; lỗi cũng in thành một tài liệu JSON."
-report_group = typer.Typer(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.", no_args_is_help=True,
-                           rich_markup_mode=None)
+
+
+@click.group(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.")
+def report_group() -> None:
+    pass
 
 
 def _written(target: Path, text: str, as_json: bool) -> None:
     emit({"file": str(target)}, as_json, text)
 
 
-def monthly(
-    ctx: typer.Context,
-    month: str = typer.Option(..., "--month", help="Tháng báo cáo, YYYY-MM."),
-    division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
-    fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
-    out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
-                                                        "bao-cao-thang-YYYY-MM.xlsx)."),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+@report_group.command("monthly")
+@click.option("--month", required=True, help="Tháng báo cáo, YYYY-MM.")
+@click.option("--division", help="Chỉ một phòng (mã phòng).")
+@click.option("--format", "fmt", default="html", show_default=True, help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Tệp kết quả (mặc định: in ra màn hình; xlsx: bao-cao-thang-YYYY-MM.xlsx).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+@command
+def monthly(ctx: click.Context, month: str, division: str | None, fmt: str, out: Path | None, as_json: bool) -> None:
     """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn."""
     from ..reporting import files
     from ..reporting.render import render_monthly_html
@@ -37,7 +41,7 @@ def monthly(
     reports = app_of(ctx).reports
     if out is None and fmt != "xlsx":
         data = reports.monthly(month, division)
-        typer.echo(render_monthly_html(data) if fmt == "html" else files.to_json(data))
+        click.echo(render_monthly_html(data) if fmt == "html" else files.to_json(data))
         return
     target = out or Path(f"bao-cao-thang-{month}{'-' + division if division else ''}.xlsx")
     reports.write_monthly(month, fmt, target, division)
@@ -58,15 +62,16 @@ def _metrics_text(label: str, dims: list[str], rows: list[dict[str, Any]]) -> st
     return "\n".join(lines)
 
 
-def metrics(
-    ctx: typer.Context,
-    date_from: str = typer.Option(..., "--from", help="Ngày đầu kỳ, YYYY-MM-DD."),
-    date_to: str = typer.Option(..., "--to", help="Ngày cuối kỳ, YYYY-MM-DD."),
-    by: str = typer.Option("division", "--by", help="Nhóm theo, cách nhau bởi dấu phẩy: division, officer, "
-                                                    "workflow, stage (để trống: toàn Sở)."),
-    division: str | None = typer.Option(None, "--division", help="Chỉ một phòng (mã phòng)."),
-    as_json: bool = typer.Option(False, "--json", help="In một tài liệu JSON."),
-) -> None:
+@report_group.command("metrics")
+@click.option("--from", "date_from", required=True, help="Ngày đầu kỳ, YYYY-MM-DD.")
+@click.option("--to", "date_to", required=True, help="Ngày cuối kỳ, YYYY-MM-DD.")
+@click.option("--by", default="division", show_default=True,
+              help="Nhóm theo, cách nhau bởi dấu phẩy: division, officer, workflow, stage (để trống: toàn Sở).")
+@click.option("--division", help="Chỉ một phòng (mã phòng).")
+@click.option("--json", "as_json", is_flag=True, help="In một tài liệu JSON.")
+@click.pass_context
+@command
+def metrics(ctx: click.Context, date_from: str, date_to: str, by: str, division: str | None, as_json: bool) -> None:
     """Chỉ số của một kỳ bất kỳ: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn cuối kỳ."""
     from ..domain.clock import parse_date
     from ..domain.formatting import vn_date
@@ -78,16 +83,18 @@ def metrics(
          lambda d: _metrics_text(f"{vn_date(start)} – {vn_date(end)}", dims, d["rows"]))
 
 
-def evaluate(
-    ctx: typer.Context,
-    movement: Path | None = typer.Option(None, "--movement", help="Tệp YAML phong trào thi đua (mặc định: phong "
-                                                                  "trào 2024 đi kèm phần mềm; xem: thamdinh samples)."),
-    fmt: str = typer.Option("html", "--format", help=FORMAT_HELP),
-    out: Path | None = typer.Option(None, "--out", help="Tệp kết quả (mặc định: in ra màn hình; xlsx: "
-                                                        "cham-diem-thi-dua.xlsx)."),
-    until: str | None = typer.Option(None, "--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD."),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+@click.command("evaluate")
+@click.option("--movement", type=click.Path(path_type=Path),
+              help="Tệp YAML phong trào thi đua (mặc định: phong trào 2024 đi kèm phần mềm; xem: thamdinh samples).")
+@click.option("--format", "fmt", default="html", show_default=True, help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Tệp kết quả (mặc định: in ra màn hình; xlsx: cham-diem-thi-dua.xlsx).")
+@click.option("--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+@command
+def evaluate(ctx: click.Context, movement: Path | None, fmt: str, out: Path | None, until: str | None,
+             as_json: bool) -> None:
     """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
     from ..domain.clock import parse_date
     from ..reporting import files
@@ -98,7 +105,7 @@ def evaluate(
     reports = a.reports
     data = reports.evaluation(reports.movement(movement), until=parse_date(until) if until else None)
     if out is None and fmt != "xlsx":
-        typer.echo(render_evaluation_html(data, a.settings.department_name, a.settings.province_name)
+        click.echo(render_evaluation_html(data, a.settings.department_name, a.settings.province_name)
                    if fmt == "html" else files.to_json(data))
         return
     target = out or Path("cham-diem-thi-dua.xlsx")
@@ -106,8 +113,6 @@ def evaluate(
     _written(target, f"Đã ghi kết quả chấm điểm thi đua: {target}", as_json)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(report_group, name="report")
-    report_group.command("monthly")(command(monthly))
-    report_group.command("metrics")(command(metrics))
-    app.command("evaluate")(command(evaluate))
+def register(app: click.Group) -> None:
+    app.add_command(report_group, name="report")
+    app.add_command(evaluate)

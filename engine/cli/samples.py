@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from .common import JsonOpt, command, emit
+from .common import command, emit, json_option
 
 
 def _shipped() -> dict[str, Path]:
@@ -19,9 +19,12 @@ def _shipped() -> dict[str, Path]:
             **{p.name: p for p in sorted(samples_dir().glob("*")) if p.is_file()}}
 
 
-def samples(to: Path | None = typer.Option(None, "--to", help="Chép các tệp mẫu vào thư mục này."),
-            force: bool = typer.Option(False, "--force", help="Ghi đè tệp đã có."),
-            as_json: bool = JsonOpt) -> None:
+@click.command("samples")
+@click.option("--to", type=click.Path(path_type=Path), help="Chép các tệp mẫu vào thư mục này.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@json_option
+@command
+def samples(to: Path | None, force: bool, as_json: bool) -> None:
     """Các tệp mẫu đi kèm: tổ chức mẫu, phong trào thi đua 2024, tệp nhập lịch sử (--to DIR để chép ra)."""
     import shutil
 
@@ -43,5 +46,5 @@ def samples(to: Path | None = typer.Option(None, "--to", help="Chép các tệp 
         + [f"{name:<40} {path}" for name, path in d["files"].items()]))
 
 
-def register(app: typer.Typer) -> None:
-    app.command("samples")(command(samples))
+def register(app: click.Group) -> None:
+    app.add_command(samples)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 
 def _scan_text(r: dict[str, Any]) -> str:
@@ -32,12 +32,13 @@ def _scan_text(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def scheduler(
-    ctx: typer.Context,
-    holder: str | None = typer.Option(None, "--id", help="Tên của tiến trình này (mặc định: máy:pid)."),
-    scan_every: int = typer.Option(5, "--scan-every", help="Quét thời hạn mỗi N phút."),
-    verbose: bool = typer.Option(False, "--verbose", "-v"),
-) -> None:
+@click.command("scheduler")
+@click.option("--id", "holder", help="Tên của tiến trình này (mặc định: máy:pid).")
+@click.option("--scan-every", type=int, default=5, show_default=True, help="Quét thời hạn mỗi N phút.")
+@click.option("--verbose", "-v", is_flag=True, help="Ghi nhật ký chi tiết.")
+@click.pass_context
+@command
+def scheduler(ctx: click.Context, holder: str | None, scan_every: int, verbose: bool) -> None:
     """Chạy bộ lập lịch (quét thời hạn, gửi thư, tổng hợp hằng ngày, báo cáo tháng) đến khi dừng.
 
     Chỉ một bộ lập lịch hoạt động trên một cơ sở dữ liệu; bộ thứ hai chờ và tiếp quản khi bộ thứ nhất dừng.
@@ -49,18 +50,19 @@ def scheduler(
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     sched = app_of(ctx).scheduler(holder, scan_every=dt.timedelta(minutes=max(1, scan_every)))
-    typer.echo(f"Bộ lập lịch {sched.holder} khởi động (múi giờ Asia/Ho_Chi_Minh); Ctrl+C để dừng.")
+    click.echo(f"Bộ lập lịch {sched.holder} khởi động (múi giờ Asia/Ho_Chi_Minh); Ctrl+C để dừng.")
     sched.serve()
-    typer.echo("Bộ lập lịch đã dừng.")
+    click.echo("Bộ lập lịch đã dừng.")
 
 
-def scan(
-    ctx: typer.Context,
-    at: str | None = typer.Option(None, "--at", help="Quét như vào thời điểm này (ISO 8601)."),
-    with_digest: bool = typer.Option(False, "--digest", help="Lập luôn bản tổng hợp cho trưởng phòng."),
-    no_dispatch: bool = typer.Option(False, "--no-dispatch", help="Chỉ đưa thư vào hàng đợi, không gửi."),
-    as_json: bool = JsonOpt,
-) -> None:
+@click.command("scan")
+@click.option("--at", help="Quét như vào thời điểm này (ISO 8601).")
+@click.option("--digest", "with_digest", is_flag=True, help="Lập luôn bản tổng hợp cho trưởng phòng.")
+@click.option("--no-dispatch", is_flag=True, help="Chỉ đưa thư vào hàng đợi, không gửi.")
+@json_option
+@click.pass_context
+@command
+def scan(ctx: click.Context, at: str | None, with_digest: bool, no_dispatch: bool, as_json: bool) -> None:
     """Quét thời hạn một lần bằng tay (cùng mã với bộ lập lịch): ghi cảnh báo, xếp thư, gửi thư."""
     from ..domain.clock import parse_at
 
@@ -74,6 +76,6 @@ def scan(
     emit(result, as_json, _scan_text)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("scheduler")(command(scheduler))
-    app.command("scan")(command(scan))
+def register(app: click.Group) -> None:
+    app.add_command(scheduler)
+    app.add_command(scan)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 
-def web(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
-        as_json: bool = JsonOpt) -> None:
+@click.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@json_option
+@click.pass_context
+@command
+def web(ctx: click.Context, host: str, port: int, as_json: bool) -> None:
     """Chạy trang web và API cho cán bộ thẩm định."""
     import uvicorn
 
@@ -19,5 +24,5 @@ def web(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"), por
     uvicorn.run(create_web(a), host=host, port=port, log_level="info")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("web")(command(web))
+def register(app: click.Group) -> None:
+    app.add_command(web)

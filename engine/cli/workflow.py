@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from .common import JsonOpt, app_of, command, emit
+from .common import app_of, command, emit, json_option
 
 NAME = "workflow"
-group = typer.Typer(help="Quy trình (định nghĩa dạng dữ liệu).", no_args_is_help=True, rich_markup_mode=None)
+
+
+@click.group(help="Quy trình (định nghĩa dạng dữ liệu).")
+def group() -> None:
+    pass
 
 
 @group.command("list")
+@json_option
+@click.pass_context
 @command
-def list_(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+def list_(ctx: click.Context, as_json: bool) -> None:
     """Các quy trình đã nạp (mọi phiên bản)."""
     defs = app_of(ctx).rules.definitions
     data = [{"id": w.id, "version": w.version, "title": w.title,
@@ -24,18 +30,23 @@ def list_(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 
 
 @group.command("show")
+@click.argument("workflow_id")
+@json_option
+@click.pass_context
 @command
-def show(ctx: typer.Context, workflow_id: str = typer.Argument(...), as_json: bool = JsonOpt) -> None:
-    """Xem một quy trình, kèm sơ đồ Mermaid."""
+def show(ctx: click.Context, workflow_id: str, as_json: bool) -> None:
+    """Xem quy trình WORKFLOW_ID, kèm sơ đồ Mermaid."""
     from ..reporting.diagram import describe
 
     emit(describe(app_of(ctx).rules.latest(workflow_id)), as_json, lambda d: d["text"])
 
 
 @group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
 @command
-def validate(files: list[Path] = typer.Argument(..., help="Tệp YAML quy trình."), as_json: bool = JsonOpt) -> None:
-    """Kiểm tra tệp quy trình trước khi đưa vào dùng."""
+def validate(files: tuple[Path, ...], as_json: bool) -> None:
+    """Kiểm tra các tệp quy trình FILES trước khi đưa vào dùng."""
     from ..io.workflow_files import load_workflow_file
 
     ok = [load_workflow_file(f).id for f in files]

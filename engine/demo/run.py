@@ -85,9 +85,9 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
             return (counts, *_reports(app, movement, report_dir, tick))
 
         if echo is not None and progress:
-            import typer
+            import click
 
-            with typer.progressbar(length=total, label="Mô phỏng năm thi đua và lập báo cáo") as bar:
+            with click.progressbar(length=total, label="Mô phỏng năm thi đua và lập báo cáo") as bar:
                 counts, written, result = run(bar.update)
         else:
             counts, written, result = run(lambda n: None)

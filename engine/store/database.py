@@ -73,9 +73,14 @@ class Database:
     # -- connections ---------------------------------------------------------------------------
     def _connect_sqlite(self) -> sqlite3.Connection:
         path = self.url.path
-        if path != ":memory:":
-            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        if path == ":memory:":
+            conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        else:  # an existing file only: a mistyped address must not leave an empty database behind
+            file = Path(path).expanduser().resolve()
+            if not file.exists():
+                raise DatabaseUnavailable(f"Không có tệp cơ sở dữ liệu {file}.",
+                                          hint="Chạy: thamdinh init (và kiểm tra THAMDINH_DATABASE_URL).")
+            conn = sqlite3.connect(f"{file.as_uri()}?mode=rw", uri=True, timeout=30, check_same_thread=False)
         for pragma in _PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
         return conn

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import transaction
-from typer.testing import CliRunner
 
 from engine import cli
 from engine.bootstrap import App

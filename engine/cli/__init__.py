@@ -11,11 +11,12 @@ import sys
 import click
 
 from . import calendar, demo, dossiers, notifications, org, reports, samples, scheduler, web, workflow
+from . import vietnamese as vn
 from .common import CliState, emit, fail, wants_json
 from .usage import describe
 
 
-@click.group(help="thamdinh — quản lý hồ sơ thẩm định của Sở Xây dựng.",
+@click.group(cls=vn.Group, help="thamdinh — quản lý hồ sơ thẩm định của Sở Xây dựng.", no_args_is_help=True,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.pass_context
 def app(ctx: click.Context) -> None:

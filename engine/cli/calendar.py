@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 NAME = "calendar"
 
 
-@click.group(help="Lịch ngày làm việc và tính hạn.")
+@click.group(cls=vn.Group, help="Lịch ngày làm việc và tính hạn.")
 def group() -> None:
     pass
 
@@ -17,7 +18,7 @@ def group() -> None:
 @group.command("due")
 @click.argument("start")
 @click.argument("n", type=int)
-@click.option("--unit", default="working-days", show_default=True, help="days hoặc working-days.")
+@click.option("--unit", default="working-days", help="days hoặc working-days (mặc định).")
 @json_option
 @click.pass_context
 @command

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
+from . import vietnamese as vn
 from .common import command, emit, json_option
 
 
-@click.command("demo")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("thamdinh-demo"), show_default=True,
-              help="Thư mục kết quả.")
-@click.option("--size", type=int, default=3000, show_default=True, help="Số hồ sơ mô phỏng trong năm thi đua.")
-@click.option("--reminders-from", default="start", show_default=True,
+@click.command("demo", cls=vn.Command)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("thamdinh-demo"),
+              help="Thư mục kết quả (mặc định: thamdinh-demo).")
+@click.option("--size", type=int, default=3000, help="Số hồ sơ mô phỏng trong năm thi đua (mặc định 3000).")
+@click.option("--reminders-from", default="start",
               help="Ngày bắt đầu mô phỏng nhắc hạn và tổng hợp qua e-mail (YYYY-MM-DD), 'start' (cả đợt), "
                    "'last-month' (tháng cuối đợt) hoặc 'none'.")
 @json_option

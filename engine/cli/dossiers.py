@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 from .text import list_text, timeline
 
 
-@click.command("init")
+@click.command("init", cls=vn.Command)
 @json_option
 @click.pass_context
 @command
@@ -23,7 +24,7 @@ def init(ctx: click.Context, as_json: bool) -> None:
          lambda d: f"Cơ sở dữ liệu sẵn sàng ({d['database']}, phiên bản lược đồ {d['revision']}).")
 
 
-@click.command("receive")
+@click.command("receive", cls=vn.Command)
 @click.option("--workflow", required=True, help="Mã quy trình, vd. project-appraisal.")
 @click.option("--code", required=True, help="Mã hồ sơ (số biên nhận).")
 @click.option("--name", required=True, help="Tên dự án.")
@@ -46,7 +47,7 @@ def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     emit(app_of(ctx).services.receive(Receive(**fields)), as_json, timeline)
 
 
-@click.command("fire")
+@click.command("fire", cls=vn.Command)
 @click.argument("code")
 @click.argument("event")
 @click.option("--actor", required=True, help="Mã cán bộ thực hiện.")
@@ -71,7 +72,7 @@ def fire(ctx: click.Context, code: str, event: str, actor: str, note: str | None
     emit(view, as_json, timeline)
 
 
-@click.command("fire-many")
+@click.command("fire-many", cls=vn.Command)
 @click.argument("event")
 @click.option("--actor", required=True, help="Mã cán bộ thực hiện.")
 @click.option("--workflow", help="Chỉ hồ sơ của quy trình này.")
@@ -98,7 +99,7 @@ def fire_many(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     emit(result, as_json, text)
 
 
-@click.command("show")
+@click.command("show", cls=vn.Command)
 @click.argument("code")
 @json_option
 @click.pass_context
@@ -108,14 +109,14 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     emit(app_of(ctx).services.show(code), as_json, timeline)
 
 
-@click.command("list")
+@click.command("list", cls=vn.Command)
 @click.option("--state", help="Mã trạng thái, vd. appraising.")
 @click.option("--division", help="Mã phòng.")
 @click.option("--officer", help="Mã cán bộ.")
 @click.option("--workflow", help="Mã quy trình.")
 @click.option("--overdue", is_flag=True, help="Chỉ hồ sơ đã quá hạn.")
 @click.option("--due-within", type=int, help="Đến hạn trong N ngày làm việc.")
-@click.option("--limit", type=int, default=500, show_default=True, help="Tối đa bao nhiêu hồ sơ (1–10000).")
+@click.option("--limit", type=int, default=500, help="Tối đa bao nhiêu hồ sơ (1–10000; mặc định 500).")
 @json_option
 @click.pass_context
 @command
@@ -127,7 +128,7 @@ def list_(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     emit(found["rows"], as_json, lambda _: list_text(found))
 
 
-@click.command("import")
+@click.command("import", cls=vn.Command)
 @click.argument("file", type=click.Path(path_type=Path))
 @json_option
 @click.pass_context

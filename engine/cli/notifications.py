@@ -6,12 +6,13 @@ from typing import Any
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 NAME = "notifications"
 
 
-@click.group(help="Hàng đợi thư thông báo (dành cho quản trị).")
+@click.group(cls=vn.Group, help="Hàng đợi thư thông báo (dành cho quản trị).")
 def group() -> None:
     pass
 
@@ -38,7 +39,7 @@ def _messages_text(rows: list[dict[str, Any]]) -> str:
 
 @group.command("list")
 @click.option("--status", help="pending, sending, sent, failed hoặc no_address.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=50, help="Tối đa bao nhiêu thư (mặc định 50).")
 @json_option
 @click.pass_context
 @command

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 NAME = "org"
 
 
-@click.group(help="Tổ chức: phòng, cán bộ, vai trò, e-mail.")
+@click.group(cls=vn.Group, help="Tổ chức: phòng, cán bộ, vai trò, e-mail.")
 def group() -> None:
     pass
 

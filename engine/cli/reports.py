@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit
 
-FORMAT_HELP = "html, xlsx hoặc json."
+FORMAT_HELP = "html (mặc định), xlsx hoặc json."
 JSON_HELP = "Như --format json; lỗi cũng in thành một tài liệu JSON."
 
 
-@click.group(help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.")
+@click.group(cls=vn.Group, help="Báo cáo định kỳ về tình hình giải quyết hồ sơ.")
 def report_group() -> None:
     pass
 
@@ -26,7 +27,7 @@ def _written(target: Path, text: str, as_json: bool) -> None:
 @report_group.command("monthly")
 @click.option("--month", required=True, help="Tháng báo cáo, YYYY-MM.")
 @click.option("--division", help="Chỉ một phòng (mã phòng).")
-@click.option("--format", "fmt", default="html", show_default=True, help=FORMAT_HELP)
+@click.option("--format", "fmt", default="html", help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Tệp kết quả (mặc định: in ra màn hình; xlsx: bao-cao-thang-YYYY-MM.xlsx).")
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
@@ -65,7 +66,7 @@ def _metrics_text(label: str, dims: list[str], rows: list[dict[str, Any]]) -> st
 @report_group.command("metrics")
 @click.option("--from", "date_from", required=True, help="Ngày đầu kỳ, YYYY-MM-DD.")
 @click.option("--to", "date_to", required=True, help="Ngày cuối kỳ, YYYY-MM-DD.")
-@click.option("--by", default="division", show_default=True,
+@click.option("--by", default="division",
               help="Nhóm theo, cách nhau bởi dấu phẩy: division, officer, workflow, stage (để trống: toàn Sở).")
 @click.option("--division", help="Chỉ một phòng (mã phòng).")
 @click.option("--json", "as_json", is_flag=True, help="In một tài liệu JSON.")
@@ -83,10 +84,10 @@ def metrics(ctx: click.Context, date_from: str, date_to: str, by: str, division:
          lambda d: _metrics_text(f"{vn_date(start)} – {vn_date(end)}", dims, d["rows"]))
 
 
-@click.command("evaluate")
+@click.command("evaluate", cls=vn.Command)
 @click.option("--movement", type=click.Path(path_type=Path),
               help="Tệp YAML phong trào thi đua (mặc định: phong trào 2024 đi kèm phần mềm; xem: thamdinh samples).")
-@click.option("--format", "fmt", default="html", show_default=True, help=FORMAT_HELP)
+@click.option("--format", "fmt", default="html", help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Tệp kết quả (mặc định: in ra màn hình; xlsx: cham-diem-thi-dua.xlsx).")
 @click.option("--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD.")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from . import vietnamese as vn
 from .common import command, emit, json_option
 
 
@@ -19,7 +20,7 @@ def _shipped() -> dict[str, Path]:
             **{p.name: p for p in sorted(samples_dir().glob("*")) if p.is_file()}}
 
 
-@click.command("samples")
+@click.command("samples", cls=vn.Command)
 @click.option("--to", type=click.Path(path_type=Path), help="Chép các tệp mẫu vào thư mục này.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @json_option

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 
@@ -32,9 +33,9 @@ def _scan_text(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@click.command("scheduler")
+@click.command("scheduler", cls=vn.Command)
 @click.option("--id", "holder", help="Tên của tiến trình này (mặc định: máy:pid).")
-@click.option("--scan-every", type=int, default=5, show_default=True, help="Quét thời hạn mỗi N phút.")
+@click.option("--scan-every", type=int, default=5, help="Quét thời hạn mỗi N phút (mặc định 5).")
 @click.option("--verbose", "-v", is_flag=True, help="Ghi nhật ký chi tiết.")
 @click.pass_context
 @command
@@ -55,7 +56,7 @@ def scheduler(ctx: click.Context, holder: str | None, scan_every: int, verbose: 
     click.echo("Bộ lập lịch đã dừng.")
 
 
-@click.command("scan")
+@click.command("scan", cls=vn.Command)
 @click.option("--at", help="Quét như vào thời điểm này (ISO 8601).")
 @click.option("--digest", "with_digest", is_flag=True, help="Lập luôn bản tổng hợp cho trưởng phòng.")
 @click.option("--no-dispatch", is_flag=True, help="Chỉ đưa thư vào hàng đợi, không gửi.")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 
-@click.command("web")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.command("web", cls=vn.Command)
+@click.option("--host", default="127.0.0.1", help="Địa chỉ nghe (mặc định 127.0.0.1).")
+@click.option("--port", type=int, default=8000, help="Cổng (mặc định 8000).")
 @json_option
 @click.pass_context
 @command

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 
 NAME = "workflow"
 
 
-@click.group(help="Quy trình (định nghĩa dạng dữ liệu).")
+@click.group(cls=vn.Group, help="Quy trình (định nghĩa dạng dữ liệu).")
 def group() -> None:
     pass
 

@@ -3,7 +3,6 @@ now) and lists, as plain data for the CLI, the pages and the API."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -19,16 +18,13 @@ from ..domain.org import UNASSIGNED
 from ..domain.workflow import WorkflowDef
 from ..runtime.machine import possible_events
 from ..runtime.rulebook import Rulebook
+from ..store.codecs import event_dict
 from ..store.database import Database
 from ..store.dossiers import DossierFilter
 from .dossiers import snapshot
 
 #: the most rows a list returns when asked for more
 LIST_MAX = 10_000
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @dataclass
@@ -60,8 +56,7 @@ class DossierQueries:
         return {"seq": e.seq, "event": e.event, "event_label": wf.event_label(e.event), "from": e.from_state,
                 "to": e.to_state, "to_label": self.rules.state_label(wf.id, e.to_state), "actor": e.actor,
                 "actor_name": name(e.actor), "at": e.at.astimezone(TZ).isoformat(), "note": e.note,
-                "effects": [{"type": x.kind, **{f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}}
-                            for x in e.effects],
+                "effects": [event_dict(x) for x in e.effects],
                 "effects_text": describe_all(e.effects, wf.stage_label, name) or None,
                 "clock_effect": compact(e.effects)}
 

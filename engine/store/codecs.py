@@ -52,7 +52,7 @@ class Codec:
         value = value.astimezone(UTC)
         if not self.sqlite:
             return value
-        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return f"{value:%Y-%m-%d %H:%M:%S.%f}"
 
     @staticmethod
     def read_ts(value: Any) -> dt.datetime | None:
@@ -84,9 +84,18 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+_FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(f.name for f in dataclasses.fields(cls))
+                                        for kind, cls in EVENT_TYPES.items()}
+
+
+def event_dict(e: DomainEvent) -> dict[str, Any]:
+    """An event as plain data: ``{"type": "clock_started", "stage": …}`` (dates as ISO text)."""
+    return {"type": e.kind, **{name: _plain(getattr(e, name)) for name in _FIELDS[e.kind]}}
+
+
 def encode_events(events: Iterable[DomainEvent]) -> str | None:
-    """A history row's events as JSON: ``[{"type": "clock_started", "stage": …}, …]`` (None if none)."""
-    out = [{"type": e.kind, **{f.name: _plain(getattr(e, f.name)) for f in dataclasses.fields(e)}} for e in events]
+    """A history row's events as JSON (None if there are none)."""
+    out = [event_dict(e) for e in events]
     return json.dumps(out, ensure_ascii=False, sort_keys=True) if out else None
 
 

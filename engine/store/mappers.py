@@ -34,18 +34,18 @@ def columns(prefix: str, cols: Sequence[str]) -> str:
 
 
 def dossier(codec: Codec, row: Sequence[Any]) -> Dossier:
-    r = dict(zip(DOSSIER_COLS, row, strict=True))
-    received_on = codec.read_day(r["received_on"])
-    last_event_at = codec.read_ts(r["last_event_at"])
-    assert received_on is not None and last_event_at is not None
+    (id_, code, project_name, investor, group, grade, capital_source, division, officer, workflow_id,
+     workflow_version, rule_version, state, resume_state, counters, supplement_requests, open_clock_id, blockers,
+     received_on, received_at, last_event_at, closed_at, version) = row
+    day, last = codec.read_day(received_on), codec.read_ts(last_event_at)
+    assert day is not None and last is not None
     return Dossier(
-        id=int(r["id"]), code=r["code"], project_name=r["project_name"], investor=r["investor"],
-        group=r["project_group"], grade=r["grade"], capital_source=r["capital_source"], division=r["division"],
-        officer=r["officer"], workflow_id=r["workflow_id"], workflow_version=int(r["workflow_version"]),
-        rule_version=r["rule_version"], state=r["state"], received_on=received_on, last_event_at=last_event_at,
-        version=int(r["version"]), resume_state=r["resume_state"], counters=codec.read_counters(r["counters"]),
-        supplement_requests=int(r["supplement_requests"] or 0), open_clock_id=r["open_clock_id"],
-        blockers=r["blockers"], received_at=codec.read_ts(r["received_at"]), closed_at=codec.read_ts(r["closed_at"]))
+        id=int(id_), code=code, project_name=project_name, investor=investor, group=group, grade=grade,
+        capital_source=capital_source, division=division, officer=officer, workflow_id=workflow_id,
+        workflow_version=int(workflow_version), rule_version=rule_version, state=state, received_on=day,
+        last_event_at=last, version=int(version), resume_state=resume_state, counters=codec.read_counters(counters),
+        supplement_requests=int(supplement_requests or 0), open_clock_id=open_clock_id, blockers=blockers,
+        received_at=codec.read_ts(received_at), closed_at=codec.read_ts(closed_at))
 
 
 def clock(codec: Codec, row: Sequence[Any]) -> StageClock:

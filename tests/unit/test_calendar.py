@@ -245,3 +245,31 @@ def test_the_app_layers_a_calendar_from_the_province_rules_path_over_the_shipped
     assert not local.calendar.is_working_day(D(2026, 12, 1))
     assert local.services.due_date(D(2026, 11, 30), 1, "working-days") == D(2026, 12, 2)
     assert App(Settings()).calendar.is_working_day(D(2026, 12, 1))
+
+
+def test_the_statutory_holidays_are_read_from_the_cache_after_the_first_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import sys
+    import types
+
+    from engine.io.calendars import public_holidays
+
+    spec = load_calendar_spec([SHIPPED])
+    first = public_holidays(spec, tmp_path)
+    assert len(list(tmp_path.glob("holidays-*.json"))) == 1
+    assert D(2024, 2, 10) in first and D(2025, 9, 2) in first
+
+    def rebuilt(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the holidays were computed again")
+
+    package = types.ModuleType("holidays")
+    package.__spec__ = importlib.util.find_spec("holidays")
+    package.country_holidays = rebuilt  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "holidays", package)
+    assert public_holidays(spec, tmp_path) == first
+    monkeypatch.undo()
+    # a cache folder that cannot be written only costs time
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    assert public_holidays(spec, blocked / "cache") == first

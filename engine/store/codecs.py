@@ -52,7 +52,7 @@ class Codec:
         value = value.astimezone(UTC)
         if not self.sqlite:
             return value
-        return f"{value:%Y-%m-%d %H:%M:%S.%f}"
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     @staticmethod
     def read_ts(value: Any) -> dt.datetime | None:

@@ -13,13 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from .domain.calendar import WorkingCalendar
 from .domain.clock import Clock, SystemClock
+from .domain.roles import Roles
 from .domain.workflow import WorkflowDef
 from .io.calendars import load_calendar
 from .io.resources import workflows_dir
+from .io.roles import NAME as ROLES_FILE
+from .io.roles import load_roles
 from .io.settings import Settings
 from .io.workflow_files import load_workflows
 from .runtime.rulebook import Rulebook
 from .services import Services
+from .services.access import Access
 from .store.database import Database
 
 if TYPE_CHECKING:
@@ -48,9 +52,13 @@ class App:
         return dirs
 
     @cached_property
+    def roles(self) -> Roles:
+        return load_roles([folder / ROLES_FILE for folder in self.rule_dirs() if (folder / ROLES_FILE).is_file()])
+
+    @cached_property
     def rules(self) -> Rulebook:
         files = [p for folder in self.rule_dirs("calendars") for p in sorted(folder.glob("*.yaml"))]
-        return Rulebook.of(load_calendar(files), load_workflows(self.rule_dirs()))
+        return Rulebook.of(load_calendar(files), load_workflows(self.rule_dirs(), self.roles.names))
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -81,7 +89,7 @@ class App:
     # -- use cases -----------------------------------------------------------------------------
     @cached_property
     def services(self) -> Services:
-        return Services(self.database, self.rules, self.clock)
+        return Services(self.database, self.rules, self.clock, Access(self.roles))
 
     @cached_property
     def mailer(self) -> Mailer:

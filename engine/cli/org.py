@@ -35,11 +35,10 @@ def load(ctx: click.Context, file: Path, as_json: bool) -> None:
 @command
 def show(ctx: click.Context, as_json: bool) -> None:
     """Liệt kê cán bộ, vai trò và e-mail."""
-    from ..domain.org import ROLES
-
+    a = app_of(ctx)
     people = [{"id": p.id, "name": p.name, "email": p.email, "division": p.division,
-               "roles": [r for r in ROLES if r in p.roles], "roles_label": p.roles_label(), "active": p.active}
-              for p in app_of(ctx).services.people()]
+               "roles": [r for r in a.roles.names if r in p.roles], "roles_label": a.roles.labels(p.roles),
+               "active": p.active} for p in a.services.people()]
     emit(people, as_json, lambda ps: "\n".join(
         f"{p['id']:<14} {p['name']:<28} {p['division'] or '-':<6} {p['roles_label']:<28} "
         f"{p['email'] or '(chưa có e-mail)'}{'' if p['active'] else '  (đã thôi công tác)'}"

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-
 _METAVARS = ((" TEXT", " CHUỖI"), (" INTEGER", " SỐ"), (" PATH", " TỆP"), (" FLOAT", " SỐ"))
 
 

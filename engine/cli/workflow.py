@@ -47,8 +47,9 @@ def show(ctx: click.Context, workflow_id: str, as_json: bool) -> None:
 @json_option
 @command
 def validate(files: tuple[Path, ...], as_json: bool) -> None:
-    """Kiểm tra các tệp quy trình FILES trước khi đưa vào dùng."""
+    """Kiểm tra các tệp quy trình FILES (và tệp vai trò roles.yaml) trước khi đưa vào dùng."""
+    from ..io import roles
     from ..io.workflow_files import load_workflow_file
 
-    ok = [load_workflow_file(f).id for f in files]
+    ok = [roles.check_roles_file(f) if f.name == roles.NAME else load_workflow_file(f).id for f in files]
     emit({"valid": ok}, as_json, lambda d: "Hợp lệ: " + ", ".join(d["valid"]))

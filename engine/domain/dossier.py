@@ -62,3 +62,6 @@ class HistoryEntry:
     at: dt.datetime
     note: str | None
     effects: tuple[DomainEvent, ...] = ()
+    #: through which channel (web, api, cli, import, scheduler, demo) and from which client address
+    channel: str | None = None
+    client: str | None = None

@@ -1,7 +1,7 @@
-"""The organisation: divisions, people and their roles, and who may hold a dossier.
+"""The organisation: divisions and people with their roles.
 
 One ``Person`` type for every layer: the organisation file reads into it, the store maps its rows to
-it, the alerts and the pages use it.
+it, the alerts and the pages use it. What each role may do is data (engine.domain.roles).
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-ROLES = ("officer", "head", "director", "admin")
-ROLE_LABELS = {"officer": "chuyên viên", "head": "trưởng phòng", "director": "giám đốc", "admin": "quản trị"}
-#: the roles whose holder may be the officer in charge of a dossier
-HOLDER_ROLES = frozenset({"officer", "head"})
 UNASSIGNED = "(chưa phân công)"
+#: the roles the alerts and the digest address by name: heads of a division, directors
+HEAD, DIRECTOR = "head", "director"
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,6 @@ class Person:
     roles: frozenset[str] = frozenset()
     active: bool = True
 
-    @property
-    def may_hold_dossiers(self) -> bool:
-        """Whether this person may be the officer in charge of a dossier."""
-        return self.active and bool(self.roles & HOLDER_ROLES)
-
-    def roles_label(self) -> str:
-        return ", ".join(ROLE_LABELS.get(r, r) for r in ROLES if r in self.roles)
-
 
 def parse_roles(text: str | None) -> frozenset[str]:
     """Roles as stored (comma-separated) → a set."""
@@ -47,15 +37,8 @@ def parse_roles(text: str | None) -> frozenset[str]:
 
 
 def format_roles(roles: Iterable[str]) -> str:
-    """A set of roles → the stored text, in the canonical order."""
-    wanted = set(roles)
-    return ",".join(r for r in ROLES if r in wanted)
-
-
-def roles_text(roles: Iterable[str]) -> str:
-    """Roles for people: «chuyên viên, trưởng phòng»."""
-    wanted = set(roles)
-    return ", ".join(ROLE_LABELS[r] for r in ROLES if r in wanted)
+    """A set of roles → the stored text (sorted, so it reads the same every time)."""
+    return ",".join(sorted(set(roles)))
 
 
 class Directory:
@@ -66,9 +49,9 @@ class Directory:
         self.heads: dict[str, list[Person]] = defaultdict(list)
         self.directors: list[Person] = []
         for p in sorted(self.by_id.values(), key=lambda p: p.id):
-            if "head" in p.roles and p.division:
+            if HEAD in p.roles and p.division:
                 self.heads[p.division].append(p)
-            if "director" in p.roles:
+            if DIRECTOR in p.roles:
                 self.directors.append(p)
 
     def name(self, person_id: str | None) -> str:

@@ -17,8 +17,9 @@ from typing import Any
 
 from ..domain import text
 from ..domain.errors import BadInput, DefinitionError
-from ..domain.org import ROLES, Division, Person
+from ..domain.org import Division, Person
 from .checks import Ctx
+from .roles import shipped_roles
 from .yaml_files import read_mapping
 
 _PERSON_KEYS = {"id", "name", "email", "division", "roles", "active"}
@@ -52,14 +53,14 @@ def _divisions(c: Ctx, raw: Any) -> tuple[Division, ...]:
     return tuple(out)
 
 
-def _person(c: Ctx, key: str, p: Any, codes: set[str]) -> Person:
+def _person(c: Ctx, key: str, p: Any, codes: set[str], known: tuple[str, ...]) -> Person:
     if not isinstance(p, dict) or not p.get("id") or not p.get("name"):
         raise c.fail(key, "mỗi người cần 'id' và 'name'.")
     c.only(p, _PERSON_KEYS, key)
     roles = c.names(p.get("roles"), f"{key}.roles")
     for r in roles:
-        if r not in ROLES:
-            raise c.fail(f"{key}.roles", f"vai trò «{r}» không có (cho phép: {', '.join(ROLES)}).")
+        if r not in known:
+            raise c.fail(f"{key}.roles", f"vai trò «{r}» không có (cho phép: {', '.join(known)}).")
     division = p.get("division")
     if division is not None and str(division) not in codes:
         raise c.fail(f"{key}.division", f"phòng «{division}» không có trong 'divisions'.")
@@ -71,8 +72,10 @@ def _person(c: Ctx, key: str, p: Any, codes: set[str]) -> Person:
                   c.boolean(p.get("active"), f"{key}.active", default=True))
 
 
-def read_org(path: Path) -> Organisation:
-    """Read and validate an organisation file. Raises DefinitionError naming the file and key."""
+def read_org(path: Path, roles: tuple[str, ...] | None = None) -> Organisation:
+    """Read and validate an organisation file (a person's roles among ``roles``, default: the shipped
+    roles file's). Raises DefinitionError naming the file and key."""
+    known = roles if roles is not None else shipped_roles().names
     data = read_mapping(path, "cần một bảng YAML có 'divisions' và 'people'.")
     c = Ctx(str(path))
     c.only(data, {"divisions", "people"})
@@ -82,7 +85,7 @@ def read_org(path: Path) -> Organisation:
     codes = {d.code for d in divisions}
     people: list[Person] = []
     for i, p in enumerate(c.sequence(data.get("people"), "people")):
-        person = _person(c, f"people[{i}]", p, codes)
+        person = _person(c, f"people[{i}]", p, codes, known)
         if any(x.id == person.id for x in people):
             raise c.fail(f"people[{i}].id", f"mã người «{person.id}» bị trùng.")
         people.append(person)

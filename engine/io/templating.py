@@ -4,7 +4,7 @@ Templates live in ``templates/<folder>`` (``email``, ``reports``, ``web``); HTML
 undefined variables are errors (StrictUndefined), each template is compiled once per process.
 
 Filters, the same everywhere: ``vndate`` (dd/mm/yyyy), ``vndatetime``, ``num`` (1.234,5; ``num(0)``:
-1.234), ``pct`` (89,5%), ``outcome`` (Trước hạn / Đúng hạn / Quá hạn), ``role`` (chuyên viên…),
+1.234), ``pct`` (89,5%), ``outcome`` (Trước hạn / Đúng hạn / Quá hạn),
 ``alert_kind`` and ``alert_status`` (Sắp đến hạn…),
 ``state_label`` and ``event_label`` (a state's or event's Vietnamese label, given its workflow), and
 ``effects`` (what an event did to the clocks, in Vietnamese).
@@ -23,7 +23,6 @@ from ..domain.alert_rules import KIND_LABELS, STATUS_LABELS
 from ..domain.deadlines import OUTCOME_LABELS
 from ..domain.events import DomainEvent, describe_all
 from ..domain.formatting import vn_date, vn_datetime, vn_number, vn_percent
-from ..domain.org import ROLE_LABELS
 from .resources import templates_dir
 
 
@@ -43,10 +42,6 @@ def _num(value: float | None, decimals: int = 1) -> str:
 
 def _outcome(value: str | None) -> str:
     return OUTCOME_LABELS.get(value, value or "—")
-
-
-def _role(value: str) -> str:
-    return ROLE_LABELS.get(value, value)
 
 
 def _install_labels(env: Environment, labels: Labels) -> None:
@@ -70,7 +65,7 @@ def environment(folder: str, labels: Labels | None = None, root: Path | None = N
         auto_reload=False,
     )
     env.filters.update(vndate=vn_date, vndatetime=vn_datetime, num=_num, pct=vn_percent,
-                       outcome=_outcome, role=_role,
+                       outcome=_outcome,
                        alert_kind=lambda kind: KIND_LABELS.get(kind, kind),
                        alert_status=lambda kind: STATUS_LABELS.get(kind, kind))
     if labels is not None:

@@ -19,10 +19,10 @@ from typing import Any
 
 from ..domain.dossier import DOSSIER_FIELDS
 from ..domain.errors import DefinitionError
-from ..domain.org import ROLES
 from ..domain.workflow import RETURN, SAME, EventDef, Guard, StateDef, TransitionDef, WorkflowDef
 from . import rule_files
 from .checks import Ctx
+from .roles import shipped_roles
 from .yaml_files import read_mapping
 
 _TOP_KEYS = {"id", "version", "title", "source", "initial", "stages", "states", "events",
@@ -34,12 +34,18 @@ _OPS = ("equals", "in", "not_in", "present")
 Raw = dict[tuple[str, int], tuple[dict[str, Any], str]]
 
 
+#: files beside the workflows that are not workflows
+NOT_WORKFLOWS = {"roles.yaml"}
+
+
 def workflow_files(dirs: Iterable[Path]) -> list[Path]:
-    return [p for folder in dirs for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))]
+    return [p for folder in dirs for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+            if p.name not in NOT_WORKFLOWS]
 
 
-def load_workflows(dirs: Iterable[Path]) -> list[WorkflowDef]:
-    """Every workflow version defined in ``dirs`` (later folders may override earlier ones).
+def load_workflows(dirs: Iterable[Path], roles: Iterable[str] | None = None) -> list[WorkflowDef]:
+    """Every workflow version defined in ``dirs`` (later folders may override earlier ones); an event's
+    roles must be among ``roles`` (default: the shipped roles file's).
 
     A file whose ``id`` and ``version`` are already known must say ``override: true``; its mappings are
     merged key by key into the earlier definition (lists are replaced). Raises DefinitionError.
@@ -55,7 +61,8 @@ def load_workflows(dirs: Iterable[Path]) -> list[WorkflowDef]:
                                   hint="Thêm 'override: true' để ghi đè từng khóa, hoặc tăng 'version'.")
         else:
             raw[wid, version] = (data, str(path))
-    return [parse_workflow(data, where) for _, (data, where) in sorted(raw.items())]
+    known = tuple(roles) if roles is not None else shipped_roles().names
+    return [parse_workflow(data, where, known) for _, (data, where) in sorted(raw.items())]
 
 
 def _identity(path: Path, data: dict[str, Any]) -> tuple[str, int]:
@@ -78,8 +85,8 @@ def _override(raw: Raw, path: Path, wid: str, data: dict[str, Any]) -> None:
         raw[key] = (_deep_merge(base, extra), f"{where} + {path}")
 
 
-def load_workflow_file(path: Path) -> WorkflowDef:
-    return parse_workflow(_read(path), str(path))
+def load_workflow_file(path: Path, roles: Iterable[str] | None = None) -> WorkflowDef:
+    return parse_workflow(_read(path), str(path), tuple(roles) if roles is not None else shipped_roles().names)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -96,7 +103,7 @@ def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def parse_workflow(data: dict[str, Any], where: str) -> WorkflowDef:
+def parse_workflow(data: dict[str, Any], where: str, roles: tuple[str, ...]) -> WorkflowDef:
     """Validate one workflow mapping and freeze it. Raises DefinitionError naming file and key."""
     c = Ctx(where)
     c.only(data, _TOP_KEYS)
@@ -111,7 +118,7 @@ def parse_workflow(data: dict[str, Any], where: str) -> WorkflowDef:
         raise c.fail("initial", f"trạng thái «{data['initial']}» không có trong 'states'.")
     if not any(s.terminal for s in states.values()):
         raise c.fail("states", "không có trạng thái kết thúc nào (terminal: true).")
-    events = {str(name): _event(c, str(name), spec, states)
+    events = {str(name): _event(c, str(name), spec, states, roles)
               for name, spec in c.mapping(data.get("events"), "events").items()}
     wf = WorkflowDef(
         id=data["id"], version=version, title=data["title"], source=str(data.get("source") or ""),
@@ -151,15 +158,15 @@ def _states(c: Ctx, raw: Any, stages: Mapping[str, str]) -> dict[str, StateDef]:
     return states
 
 
-def _event(c: Ctx, name: str, spec: Any, states: Mapping[str, StateDef]) -> EventDef:
+def _event(c: Ctx, name: str, spec: Any, states: Mapping[str, StateDef], known: tuple[str, ...]) -> EventDef:
     key = f"events.{name}"
     if not isinstance(spec, dict):
         raise c.fail(key, "cần một bảng (label, roles, transitions).")
     c.only(spec, _EVENT_KEYS, key)
     roles = c.names(spec.get("roles"), f"{key}.roles")
     for role in roles:
-        if role not in ROLES:
-            raise c.fail(f"{key}.roles", f"vai trò «{role}» không có (cho phép: {', '.join(ROLES)}).")
+        if role not in known:
+            raise c.fail(f"{key}.roles", f"vai trò «{role}» không có (cho phép: {', '.join(known)}).")
     trans_raw = c.sequence(spec.get("transitions"), f"{key}.transitions", empty=False)
     transitions = tuple(_transition(c, name, i, t, states) for i, t in enumerate(trans_raw))
     assigns = c.boolean(spec.get("assigns_officer"), f"{key}.assigns_officer")

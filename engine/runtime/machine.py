@@ -2,13 +2,16 @@
 
 Every transition follows one fixed order:
 
-1. the event must exist in the workflow (UnknownEvent) and the actor hold one of its roles (NotPermitted);
+1. the event must exist in the workflow (UnknownEvent);
 2. find the event's transitions whose source is the current state; none: IllegalTransition;
 3. fire through the shared machine: guards (conditions) and ``max_times`` are checked there (GuardFailed);
-4. an assigning event (``assigns_officer``) checks whom the dossier goes to (engine.domain.org's rule);
+4. an assigning event (``assigns_officer``) needs the officer the dossier goes to;
 5. leave the state, enter the new one (the state a pause returns to, the counters);
 6. clock effects, derived from the stages of the two states (engine.runtime.effects);
 7. a supplement request is counted when a pause begins.
+
+Who may fire an event on a dossier (the event's roles, the person's scope) and whom a dossier may
+be handed to are access rules: engine.services.access checks them before the runtime is asked.
 
 Nothing is mutated: the snapshot and the clock given stay as they were, and the result is a ``Step``.
 Never a Machine per dossier, never ``add_model`` (transitions issue #635): a throwaway model with a
@@ -27,8 +30,7 @@ from transitions import Machine
 from ..domain import events as ev
 from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import StageClock, start_clock
-from ..domain.errors import BadInput, GuardFailed, IllegalTransition, NotPermitted, UnknownEvent
-from ..domain.org import ROLE_LABELS, Person
+from ..domain.errors import BadInput, GuardFailed, IllegalTransition, UnknownEvent
 from ..domain.workflow import RETURN, SAME, EventDef, RuleVersion, TransitionDef, WorkflowDef
 from .effects import clock_effects
 from .step import DossierSnapshot, Step
@@ -116,16 +118,15 @@ class CompiledWorkflow:
         started = ev.ClockStarted(stage, clock.limit, clock.unit, clock.due_date)
         return Step("receive", None, after, opened=clock, events=(started,))
 
-    def fire(self, snap: DossierSnapshot, event: str, roles: frozenset[str], rule: RuleVersion,
-             clock: StageClock | None, day: dt.date, cal: WorkingCalendar, next_clock_seq: int,
-             assignee: Person | None = None) -> Step:
-        """Fire ``event`` on ``snap`` as someone with ``roles``.
+    def fire(self, snap: DossierSnapshot, event: str, rule: RuleVersion, clock: StageClock | None,
+             day: dt.date, cal: WorkingCalendar, next_clock_seq: int, assignee: str | None = None) -> Step:
+        """Fire ``event`` on ``snap``; ``assignee``: whom an assigning event hands the dossier to.
 
-        Raises UnknownEvent, NotPermitted, IllegalTransition, GuardFailed, or BadInput (an assigning
-        event without a valid ``assignee``, or an ``assignee`` for an event that assigns nobody).
+        Raises UnknownEvent, IllegalTransition, GuardFailed, or BadInput (an assigning event without
+        an ``assignee``, or an ``assignee`` for an event that assigns nobody).
         """
         self.wf.state(snap.state)  # a state this version lacks: UnknownWorkflowVersion, not "ended"
-        edef = self._event(event, roles)
+        edef = self.event(event)
         candidates = self._candidates(snap, edef)
         model = _Model(snap.state, snap)
         if not self.machine.events[event].trigger(model, rule=rule) or model.fired is None:
@@ -153,15 +154,12 @@ class CompiledWorkflow:
         return Step(event, snap, after, self.wf.states[after.state].terminal, effect.opened, effect.changed,
                     tuple(events))
 
-    def _event(self, event: str, roles: frozenset[str]) -> EventDef:
+    def event(self, event: str) -> EventDef:
+        """The definition of ``event``; raises UnknownEvent listing the workflow's events."""
         edef = self.wf.events.get(event)
         if edef is None:
             raise UnknownEvent(f"Quy trình «{self.wf.id}» không có thao tác «{event}».",
                                hint="Các thao tác có: " + ", ".join(self.wf.events) + ".")
-        if not roles & edef.roles:
-            need = ", ".join(ROLE_LABELS[r] for r in sorted(edef.roles))
-            raise NotPermitted(f"Người thực hiện không có quyền «{edef.label}».",
-                               hint=f"Thao tác này dành cho: {need}.", event=event)
         return edef
 
     def _candidates(self, snap: DossierSnapshot, edef: EventDef) -> list[TransitionDef]:
@@ -188,20 +186,12 @@ class CompiledWorkflow:
             resume_state = None
         return replace(snap, state=new_state, resume_state=resume_state, counters=counters)
 
-    def _hand_over(self, snap: DossierSnapshot, edef: EventDef, to: Person | None) -> ev.DossierHandedOver:
-        division, holder = snap.fields.get("division"), snap.officer
+    @staticmethod
+    def _hand_over(snap: DossierSnapshot, edef: EventDef, to: str | None) -> ev.DossierHandedOver:
         if to is None:
             raise BadInput(f"Thao tác «{edef.label}» cần chọn cán bộ nhận hồ sơ.",
                            hint="Thêm --officer MÃ_CÁN_BỘ (xem danh sách bằng: thamdinh org show).")
-        if to.division != division:
-            raise BadInput(f"Cán bộ «{to.id}» thuộc phòng «{to.division or '—'}», hồ sơ thuộc phòng «{division}».",
-                           hint=f"Chọn một cán bộ của phòng {division}.")
-        if not to.may_hold_dossiers:
-            raise BadInput(f"«{to.id}» không phải chuyên viên hoặc trưởng phòng, không thụ lý hồ sơ được.",
-                           hint="Chọn một chuyên viên của phòng.")
-        if to.id == holder:
-            raise BadInput(f"Hồ sơ đang do «{to.id}» thụ lý.", hint="Chọn một cán bộ khác.")
-        return ev.DossierHandedOver(holder, to.id)
+        return ev.DossierHandedOver(snap.officer, to)
 
 
 def _allowed(t: TransitionDef, snap: DossierSnapshot, rule: RuleVersion) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
 from ..domain.dossier import Dossier
@@ -22,6 +23,7 @@ from ..runtime.step import DossierSnapshot
 from ..store.database import Database, UnitOfWork
 from ..store.dossiers import duplicate
 from . import timing
+from .access import Access
 
 SYSTEM_ACTOR = "system"
 
@@ -40,26 +42,35 @@ class DossierWrites:
     database: Database
     rules: Rulebook
     clock: Clock
+    access: Access
 
     # -- receive -------------------------------------------------------------------------------
-    def receive(self, cmd: Receive) -> str:
+    def receive(self, cmd: Receive, via: Via = CLI) -> str:
         """Receive a dossier in one unit of work; returns its code."""
         with self.database.unit_of_work() as uow:
-            self.receive_in(uow, cmd)
+            self.receive_in(uow, cmd, via)
             uow.commit()
         return cmd.code
 
-    def receive_in(self, uow: UnitOfWork, cmd: Receive) -> int:
+    def _person(self, uow: UnitOfWork, who: str | None) -> Person | None:
+        """The acting person (None: the system, at the server's console); raises UnknownPerson."""
+        if who is None or who == SYSTEM_ACTOR:
+            return None
+        person = uow.people.get(who)
+        if person is None or not person.active:
+            raise _unknown_person(who)
+        return person
+
+    def receive_in(self, uow: UnitOfWork, cmd: Receive, via: Via = CLI) -> int:
         """Create the dossier, start its first stage clock, record the receipt; returns its id."""
         cw = self.rules.compiled(cmd.workflow)
         wf = cw.wf
         if uow.people.division(cmd.division) is None:
             raise BadInput(f"Không có phòng «{cmd.division}».",
                            hint="Kiểm tra mã phòng, hoặc nạp tổ chức bằng: thamdinh org load TỆP.yaml")
-        for who in sorted({p for p in (cmd.officer, cmd.actor) if p and p != SYSTEM_ACTOR}):
-            person = uow.people.get(who)
-            if person is None or not person.active:
-                raise _unknown_person(who)
+        self.access.require_receive(self._person(uow, cmd.actor))
+        if cmd.officer is not None:
+            self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, cmd.division)
         if uow.dossiers.exists(cmd.code):
             raise duplicate(cmd.code)
         when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
@@ -75,33 +86,23 @@ class DossierWrites:
             "received_at": when, "last_event_at": when, "version": 1}
         dossier_id = uow.dossiers.create(values)
         dims = {"division": cmd.division, "officer": cmd.officer, "workflow_id": wf.id}
-        uow.dossiers.record_receipt(dossier_id, dims, step, cmd.actor or cmd.officer or SYSTEM_ACTOR, when,
-                                    self.clock.now(), cmd.note)
+        uow.dossiers.record_receipt(dossier_id, dims, step, cmd.actor or SYSTEM_ACTOR, when, self.clock.now(),
+                                    cmd.note, via)
         return dossier_id
 
     # -- fire ----------------------------------------------------------------------------------
-    def fire(self, cmd: Fire) -> dict[str, Any]:
+    def fire(self, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
         """Fire one event in one unit of work.
 
         Raises UnknownDossier, UnknownPerson, UnknownEvent, NotPermitted, IllegalTransition,
         GuardFailed, TimeOrderError, NonWorkingDay, BadInput, or ConflictError if another edit won.
         """
         with self.database.unit_of_work() as uow:
-            result = self.fire_in(uow, cmd)
+            result = self.fire_in(uow, cmd, via)
             uow.commit()
         return result
 
-    def _assignee(self, uow: UnitOfWork, officer: str | None, assigns: bool) -> Person | None:
-        if officer is None:
-            return None
-        person = uow.people.get(officer)
-        if person is not None and person.active:
-            return person
-        if assigns:
-            raise _unknown_person(officer)
-        return Person(officer, officer, active=False)  # the runtime refuses an officer for this event
-
-    def fire_in(self, uow: UnitOfWork, cmd: Fire) -> dict[str, Any]:
+    def fire_in(self, uow: UnitOfWork, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
         d, open_clock, n_clocks, actor = uow.dossiers.for_fire(cmd.code, cmd.actor)
         if actor is None or not actor.active:
             raise _unknown_person(cmd.actor)
@@ -113,20 +114,22 @@ class DossierWrites:
         when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
         timing.not_before(when, d.last_event_at)
         cw = self.rules.compiled(d.workflow_id, d.workflow_version)
-        edef = cw.wf.events.get(cmd.event)
-        assignee = self._assignee(uow, cmd.officer, bool(edef and edef.assigns_officer))
-        step = cw.fire(snapshot(d), cmd.event, actor.roles, cw.wf.rule(d.rule_version), open_clock, day,
-                       self.rules.calendar, n_clocks + 1, assignee)
+        edef = cw.event(cmd.event)
+        self.access.require_act(actor, d, edef, uow.people.all)
+        if edef.assigns_officer and cmd.officer is not None:
+            self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
+        step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,
+                       n_clocks + 1, cmd.officer)
         note = cmd.note
         if step.handed_to is not None:
             handed = f"Giao hồ sơ từ «{d.officer or 'chưa phân công'}» sang «{step.handed_to}»."
             note = f"{handed} {note}" if note else handed
-        version = uow.dossiers.record(d, step, actor.id, when, self.clock.now(), note)
+        version = uow.dossiers.record(d, step, actor.id, when, self.clock.now(), note, via)
         return {"code": d.code, "event": cmd.event, "from": step.from_state, "to": step.to_state,
                 "version": version, "clock_effect": compact(step.events), "officer": step.after.officer}
 
     # -- many dossiers at once -----------------------------------------------------------------
-    def fire_many(self, cmd: FireMany) -> dict[str, Any]:
+    def fire_many(self, cmd: FireMany, via: Via = CLI) -> dict[str, Any]:
         """Fire ``cmd.event`` on every open dossier that matches, in one unit of work: all or none,
         the first refusal named with its dossier. A dry run does it all and does not commit, so the
         result is exactly what would happen.
@@ -144,10 +147,14 @@ class DossierWrites:
             raise BadInput(f"Không có trạng thái «{unknown[0]}».", hint="Các trạng thái: " + ", ".join(sorted(known)))
         fired: list[dict[str, Any]] = []
         with self.database.unit_of_work() as uow:
-            for code in uow.dossiers.open_codes(workflow=cmd.workflow, division=cmd.division, states=cmd.states,
+            actor = self._person(uow, cmd.actor)
+            if actor is None:
+                raise _unknown_person(cmd.actor)
+            division = self.access.fire_many_division(actor, cmd.division)
+            for code in uow.dossiers.open_codes(workflow=cmd.workflow, division=division, states=cmd.states,
                                                 received_before=cmd.before):
                 try:
-                    r = self.fire_in(uow, cmd.one(code))
+                    r = self.fire_in(uow, cmd.one(code), via)
                 except ThamdinhError as exc:
                     exc.message = f"Hồ sơ {code}: {exc.message}"
                     exc.hint = ((exc.hint or "") + " Không hồ sơ nào được cập nhật.").strip()

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
 from ..domain.dossier import HistoryEntry
@@ -15,6 +16,7 @@ from ..runtime.machine import CompiledWorkflow
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
 from . import calendar
+from .access import Access
 from .dossiers import DossierWrites
 from .importing import Importer
 from .organisation import OrganisationService
@@ -22,29 +24,31 @@ from .queries import DossierQueries
 
 
 class Services:
-    def __init__(self, database: Database, rules: Rulebook, clock: Clock) -> None:
+    def __init__(self, database: Database, rules: Rulebook, clock: Clock, access: Access) -> None:
         self.rules = rules
-        self.writes = DossierWrites(database, rules, clock)
-        self.queries = DossierQueries(database, rules, clock)
-        self.organisation = OrganisationService(database)
+        self.access = access
+        self.writes = DossierWrites(database, rules, clock, access)
+        self.queries = DossierQueries(database, rules, clock, access)
+        self.organisation = OrganisationService(database, access)
         self.importer = Importer(database, self.writes, self.assigns_officer)
 
     # -- dossiers ------------------------------------------------------------------------------
-    def receive(self, cmd: Receive) -> dict[str, Any]:
+    def receive(self, cmd: Receive, via: Via = CLI) -> dict[str, Any]:
         """Receive a dossier; returns its view."""
-        return self.show(self.writes.receive(cmd))
+        return self.show(self.writes.receive(cmd, via))
 
-    def fire(self, cmd: Fire) -> dict[str, Any]:
-        return self.writes.fire(cmd)
+    def fire(self, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
+        return self.writes.fire(cmd, via)
 
-    def fire_many(self, cmd: FireMany) -> dict[str, Any]:
-        return self.writes.fire_many(cmd)
+    def fire_many(self, cmd: FireMany, via: Via = CLI) -> dict[str, Any]:
+        return self.writes.fire_many(cmd, via)
 
     def import_csv(self, path: Path) -> dict[str, int]:
         return self.importer.import_csv(path)
 
-    def show(self, code: str) -> dict[str, Any]:
-        return self.queries.show(code)
+    def show(self, code: str, viewer: Person | None = None) -> dict[str, Any]:
+        """One dossier's view, for ``viewer`` (None: the server's console); raises NotPermitted."""
+        return self.queries.show(code, viewer)
 
     def list_dossiers(self, **filters: Any) -> list[dict[str, Any]]:
         return list(self.queries.find(**filters)["rows"])

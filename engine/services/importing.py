@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.caller import Via
 from ..domain.commands import IMPORT_COLUMNS, IMPORT_REQUIRED, ImportRow, Receive
 from ..domain.errors import BadInput, ThamdinhError
 from ..store.database import Database
 from .dossiers import DossierWrites
 
+IMPORT = Via("import")
 _SAVE_AS = "Lưu lại tệp dạng CSV UTF-8 (Excel: «CSV UTF-8 (Comma delimited)») rồi nhập lại."
 
 
@@ -87,10 +89,10 @@ class Importer:
                 try:
                     row = ImportRow.from_cells(line, cells, self.assigns_officer)
                     if isinstance(row.command, Receive):
-                        self.writes.receive_in(uow, row.command)
+                        self.writes.receive_in(uow, row.command, IMPORT)
                         counts["dossiers"] += 1
                     else:
-                        self.writes.fire_in(uow, row.command)
+                        self.writes.fire_in(uow, row.command, IMPORT)
                         counts["events"] += 1
                 except ThamdinhError as exc:
                     exc.message = f"{path}, dòng {line}: {exc.message}"

@@ -8,15 +8,17 @@ from pathlib import Path
 from ..domain.org import Person
 from ..io.organisation import read_org
 from ..store.database import Database
+from .access import Access
 
 
 @dataclass
 class OrganisationService:
     database: Database
+    access: Access
 
     def load(self, path: Path) -> dict[str, int]:
         """Create or update divisions and people from a YAML file (never duplicates), all or nothing."""
-        org = read_org(path)
+        org = read_org(path, self.access.roles.names)
         counts = {"divisions": len(org.divisions), "people": len(org.people), "created": 0, "updated": 0}
         with self.database.unit_of_work() as uow:
             for d in org.divisions:
@@ -31,6 +33,5 @@ class OrganisationService:
             return uow.people.all()
 
     def assignees(self, division: str, holder: str | None) -> list[Person]:
-        """Whom a dossier of ``division`` held by ``holder`` may be handed to: the division's other
-        active officers and heads (the rule the runtime applies, engine.domain.org)."""
-        return [p for p in self.people() if p.may_hold_dossiers and p.division == division and p.id != holder]
+        """Whom a dossier of ``division`` held by ``holder`` may be handed to (engine.services.access)."""
+        return self.access.holders(self.people(), division, holder)

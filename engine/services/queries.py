@@ -9,18 +9,20 @@ from typing import Any
 
 from ..domain import text
 from ..domain.calendar import UNIT_LABELS
+from ..domain.caller import CHANNEL_LABELS
 from ..domain.clock import TZ, Clock, local_date
 from ..domain.deadlines import OUTCOME_LABELS, StageClock
 from ..domain.dossier import HistoryEntry
-from ..domain.errors import BadInput, UnknownWorkflowVersion
+from ..domain.errors import BadInput, NotPermitted, UnknownWorkflowVersion
 from ..domain.events import compact, describe_all
-from ..domain.org import UNASSIGNED
+from ..domain.org import UNASSIGNED, Person
 from ..domain.workflow import WorkflowDef
 from ..runtime.machine import possible_events
 from ..runtime.rulebook import Rulebook
 from ..store.codecs import event_dict
 from ..store.database import Database
 from ..store.dossiers import DossierFilter
+from .access import Access
 from .dossiers import snapshot
 
 #: the most rows a list returns when asked for more
@@ -32,6 +34,7 @@ class DossierQueries:
     database: Database
     rules: Rulebook
     clock: Clock
+    access: Access
 
     def today(self) -> dt.date:
         return local_date(self.clock.now())
@@ -58,13 +61,15 @@ class DossierQueries:
                 "actor_name": name(e.actor), "at": e.at.astimezone(TZ).isoformat(), "note": e.note,
                 "effects": [event_dict(x) for x in e.effects],
                 "effects_text": describe_all(e.effects, wf.stage_label, name) or None,
-                "clock_effect": compact(e.effects)}
+                "clock_effect": compact(e.effects), "channel": e.channel,
+                "channel_label": CHANNEL_LABELS.get(e.channel or "", "—"), "client": e.client}
 
-    def show(self, code: str) -> dict[str, Any]:
-        """Everything about one dossier; raises UnknownDossier, UnknownWorkflowVersion."""
+    def show(self, code: str, viewer: Person | None = None) -> dict[str, Any]:
+        """Everything about one dossier; raises UnknownDossier, NotPermitted, UnknownWorkflowVersion."""
         today = self.today()
         with self.database.reading() as uow:
             d = uow.dossiers.get(text.code(code))
+            self.access.require_see(viewer, d)
             clocks = uow.dossiers.clocks(d.id)
             history = uow.dossiers.history(d.id)
             names = uow.people.names()
@@ -100,8 +105,12 @@ class DossierQueries:
 
     def find(self, *, state: str | None = None, division: str | None = None, officer: str | None = None,
              overdue: bool = False, due_within: int | None = None, workflow: str | None = None,
-             limit: int = 500) -> dict[str, Any]:
-        """Dossiers, the nearest due date first: ``{"rows": [...], "limit", "truncated"}``."""
+             limit: int = 500, viewer: Person | None = None) -> dict[str, Any]:
+        """Dossiers ``viewer`` may see, the nearest due date first: ``{"rows": [...], "limit", "truncated"}``."""
+        seen = self.access.seen_division(viewer)
+        if seen is not None and division not in (None, "", seen):
+            raise NotPermitted(f"Chỉ xem được hồ sơ của phòng {seen}.", hint="Bỏ điều kiện lọc theo phòng khác.")
+        division = seen or division
         if not 1 <= limit <= LIST_MAX:
             raise BadInput(f"Giới hạn {limit} nằm ngoài 1–{LIST_MAX}.", hint="Dùng --limit từ 1 đến 10000.")
         today, cal = self.today(), self.rules.calendar

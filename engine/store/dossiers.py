@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain import events as ev
+from ..domain.caller import Via
 from ..domain.deadlines import StageClock
 from ..domain.dossier import Dossier, HistoryEntry
 from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
@@ -52,7 +53,7 @@ ASSIGN_CLOCK = "UPDATE stage_clock SET officer = ? WHERE id = ?"
 INSERT_PAUSE = "INSERT INTO clock_pause (clock_id, paused_on) VALUES (?, ?)"
 END_PAUSE = "UPDATE clock_pause SET resumed_on = ?, resumed_how = ? WHERE clock_id = ? AND resumed_on IS NULL"
 INSERT_EVENT = ("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, "
-                "note, effects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                "note, effects, channel, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 SELECT_LIST = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)} FROM dossier d "
                "LEFT JOIN stage_clock c ON c.id = d.open_clock_id WHERE {where} "
                "ORDER BY CASE WHEN c.due_date IS NULL THEN 1 ELSE 0 END, c.due_date, d.code LIMIT ?")
@@ -163,14 +164,14 @@ class Dossiers:
         return int(self.uow.execute(INSERT_CLOCK, params).fetchone()[0])
 
     def record_receipt(self, dossier_id: int, dims: dict[str, Any], step: Step, actor: str, at: dt.datetime,
-                       recorded_at: dt.datetime, note: str | None) -> None:
+                       recorded_at: dt.datetime, note: str | None, via: Via) -> None:
         if step.opened is not None:
             clock_id = self.insert_clock(dossier_id, dims, step.opened)
             self.uow.execute(SET_OPEN_CLOCK, (clock_id, dossier_id))
-        self._history(dossier_id, 1, step, actor, at, recorded_at, note)
+        self._history(dossier_id, 1, step, actor, at, recorded_at, note, via)
 
     def record(self, d: Dossier, step: Step, actor: str, at: dt.datetime, recorded_at: dt.datetime,
-               note: str | None) -> int:
+               note: str | None, via: Via) -> int:
         """Record a fired step on dossier ``d`` as read; returns the new version; raises ConflictError."""
         c = self.codec
         after = step.after
@@ -192,7 +193,7 @@ class Dossiers:
             self._pauses(step.changed, step.events)
         if step.handed_to is not None and open_id is not None:
             self.uow.execute(ASSIGN_CLOCK, (step.handed_to, open_id))
-        self._history(d.id, d.version + 1, step, actor, at, recorded_at, note)
+        self._history(d.id, d.version + 1, step, actor, at, recorded_at, note, via)
         return d.version + 1
 
     def _pauses(self, clock: StageClock, events: tuple[ev.DomainEvent, ...]) -> None:
@@ -207,10 +208,11 @@ class Dossiers:
                     self.uow.execute(END_PAUSE, (day(on), "closed", clock.id))
 
     def _history(self, dossier_id: int, seq: int, step: Step, actor: str, at: dt.datetime,
-                 recorded_at: dt.datetime, note: str | None) -> None:
+                 recorded_at: dt.datetime, note: str | None, via: Via) -> None:
         c = self.codec
         self.uow.execute(INSERT_EVENT, (dossier_id, seq, step.event, step.from_state, step.to_state, actor,
-                                        c.ts(at), c.ts(recorded_at), note, encode_events(step.events)))
+                                        c.ts(at), c.ts(recorded_at), note, encode_events(step.events), via.channel,
+                                        via.client))
 
 
 def _same(value: Any) -> Any:

@@ -108,6 +108,9 @@ class DossierEventRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     #: what the event did (typed events as JSON, engine.store.codecs; revision 0006)
     effects: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: through which channel and from which client the act came (revision 0007)
+    channel: str | None = Field(default=None, max_length=16)
+    client: str | None = Field(default=None, max_length=64)
 
 
 #: the covering index of the stages finished in a period (revision 0004): finishing day first, then the

@@ -78,7 +78,7 @@ def _dossier_pages(api: FastAPI, app: App, page: Page) -> None:
         wf = app.rules.definition(view["workflow"], view["workflow_version"])
         events = [{"name": e, "label": wf.event_label(e), "assigns": wf.events[e].assigns_officer}
                   for e in view["allowed_events"]]
-        people = [{"id": p.id, "name": p.name, "roles": p.roles_label()} for p in svc.people() if p.active]
+        people = [{"id": p.id, "name": p.name, "roles": app.roles.labels(p.roles)} for p in svc.people() if p.active]
         assignees = [{"id": p.id, "name": p.name} for p in svc.assignees(view["division"], view["officer"])]
         return page("dossier.html", status, d=view, events=events, people=people, error=error,
                     done=wf.event_label(done) if done else None, note=note,

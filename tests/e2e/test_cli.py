@@ -231,7 +231,7 @@ def test_a_command_on_an_uninitialised_database_exits_2_and_says_to_run_init(tmp
 
 def test_import_from_csv_through_the_command_line_is_all_or_nothing(cli: Cli, tmp_path: Path) -> None:
     header = "code,event,at,actor,workflow,project_name,investor,group,grade,division,officer\n"
-    good = ("NK-1,receive,2024-03-04,cv.pham,project-appraisal,Cầu Hóa An,Ban QLDA,B,II,QLXD,cv.pham\n"
+    good = ("NK-1,receive,2024-03-04,mc.truong,project-appraisal,Cầu Hóa An,Ban QLDA,B,II,QLXD,cv.pham\n"
             "NK-1,accept,2024-03-05,cv.pham,,,,,,,\n")
     bad = tmp_path / "bad.csv"
     bad.write_text(header + good + "NK-1,approve,2024-03-06,gd.tran,,,,,,,\n", encoding="utf-8")
@@ -273,7 +273,7 @@ def test_workflow_validate_accepts_the_shipped_files_and_names_the_key_of_a_brok
         cli: Cli, tmp_path: Path) -> None:
     shipped = sorted(str(p) for p in workflows_dir().glob("*.yaml"))
     assert sorted(cli("workflow", "validate", *shipped, "--json").json["valid"]) == [
-        "post-basic-design", "project-appraisal"]
+        "post-basic-design", "project-appraisal", "roles"]
     broken = tmp_path / "broken.yaml"
     text = (workflows_dir() / "post-basic-design.yaml").read_text(encoding="utf-8")
     broken.write_text(text.replace("roles: [head, director]", "roles: [head, chairman]", 1), encoding="utf-8")

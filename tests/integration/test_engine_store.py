@@ -266,9 +266,9 @@ def test_loading_the_organisation_twice_updates_and_never_duplicates(app: App, t
 # -- CSV import -----------------------------------------------------------------------------------
 CSV_HEADER = "code,event,at,actor,note,workflow,project_name,investor,group,grade,division,officer,capital_source\n"
 CSV_GOOD = (
-    "NK-1,receive,2024-03-04,cv.pham,,project-appraisal,Đường tỉnh 768,Ban QLDA,C,III,QLXD,cv.pham,ngân sách\n"
+    "NK-1,receive,2024-03-04,mc.truong,,project-appraisal,Đường tỉnh 768,Ban QLDA,C,III,QLXD,cv.pham,ngân sách\n"
     "NK-1,accept,2024-03-05,cv.pham,,,,,,,,,\n"
-    "NK-2,receive,2024-03-04,cv.vo,,post-basic-design,Trường học,UBND huyện,B,II,QLXD,cv.vo,\n"
+    "NK-2,receive,2024-03-04,,,post-basic-design,Trường học,UBND huyện,B,II,QLXD,cv.vo,\n"
     "NK-1,pass_appraisal,2024-03-15,tp.nguyen,,,,,,,,,\n"
 )
 
@@ -344,8 +344,8 @@ def _race(app: App, code: str, attempts: list[tuple[str, str]]) -> list[object]:
 @pytest.mark.parametrize("attempts", [
     [("accept", "cv.pham")] * 6,
     # each of these ends the dossier, so whichever wins, the others are too late
-    [("return", "tp.nguyen"), ("withdraw", "cv.vo"), ("return", "gd.tran"), ("withdraw", "cv.pham"),
-     ("return", "cv.dang"), ("withdraw", "tp.nguyen")],
+    [("return", "tp.nguyen"), ("withdraw", "cv.pham"), ("return", "gd.tran"), ("withdraw", "tp.nguyen"),
+     ("return", "cv.pham"), ("withdraw", "tp.nguyen")],
 ], ids=["same-event", "competing-closing-events"])
 def test_concurrent_fires_on_one_dossier_let_exactly_one_through(
         app: App, make_dossier: Callable[..., dict[str, Any]], attempts: list[tuple[str, str]]) -> None:
@@ -452,7 +452,7 @@ def test_two_clerks_receiving_the_same_code_at_once_get_one_dossier_and_a_duplic
     assert (rows["dossier"], rows["dossier_event"], rows["stage_clock"]) == (1, 1, 1)
 
 
-def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, barrier: Any, read_done: Any,
+def _process_worker(url: str, code: str, event: str, who: tuple[int, str], hold: bool, barrier: Any, read_done: Any,
                     release: Any, out: Any) -> None:
     """Runs in a spawned process: its own App, engine and connection pool."""
     from engine.bootstrap import App as ChildApp
@@ -466,10 +466,10 @@ def _process_worker(url: str, code: str, event: str, actor: str, hold: bool, bar
         barrier.wait(60)
         if not hold:
             read_done.wait(60)
-        child.services.fire(Fire(code=code, event=event, actor=actor, at="2024-06-04T10:00"))
-        out.put((actor, "ok"))
+        child.services.fire(Fire(code=code, event=event, actor=who[1], at="2024-06-04T10:00"))
+        out.put((who, "ok"))
     except Exception as exc:  # noqa: BLE001
-        out.put((actor, type(exc).__name__))
+        out.put((who, type(exc).__name__))
     finally:
         child.close()
 
@@ -481,9 +481,10 @@ def test_concurrent_fires_from_several_processes_on_sqlite_let_exactly_one_throu
     sqlite_app.close()
     url = sqlite_app.settings.database_url
     ctx = multiprocessing.get_context("spawn")
-    # four officers accept the same dossier at once; the first one reads it, then waits while the others
-    # race: one of them wins, the rest are too late, and the first one's write must find it changed
-    actors = ["cv.pham", "cv.vo", "tp.nguyen", "cv.dang"]
+    # the officer in charge and the head accept the same dossier at once, four times; the first one reads
+    # it, then waits while the others race: one of them wins, the rest are too late, and the first one's
+    # write must find it changed
+    actors = list(enumerate(["cv.pham", "tp.nguyen", "cv.pham", "tp.nguyen"]))
     barrier, read_done, release, out = ctx.Barrier(len(actors)), ctx.Event(), ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=_process_worker,
                          args=(url, "HS-MP", "accept", a, i == 0, barrier, read_done, release, out))
@@ -497,13 +498,13 @@ def test_concurrent_fires_from_several_processes_on_sqlite_let_exactly_one_throu
     held = dict([out.get(timeout=120)])
     for p in procs:
         p.join(30)
-    assert held == {"cv.pham": "ConflictError"}, (held, racers)
+    assert held == {(0, "cv.pham"): "ConflictError"}, (held, racers)
     results = list(racers.values())
     assert results.count("ok") == 1, racers
     assert set(results) - {"ok"} <= {"ConflictError", "IllegalTransition"}, racers
     view = sqlite_app.services.show("HS-MP")
     assert view["version"] == 2 and len(view["history"]) == 2
-    assert view["history"][1]["actor"] == next(a for a, r in racers.items() if r == "ok")
+    assert view["history"][1]["actor"] == next(a for (_, a), r in racers.items() if r == "ok")
     assert len(list(sqlite_app.services.iter_history("HS-MP"))) == 2
 
 

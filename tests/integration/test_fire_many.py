@@ -12,7 +12,7 @@ from test_engine_store import counts
 
 from engine.bootstrap import App
 from engine.domain.commands import Fire, FireMany
-from engine.domain.errors import BadInput, NotPermitted, UnknownWorkflow
+from engine.domain.errors import BadInput, IllegalTransition, NotPermitted, UnknownWorkflow
 
 LAW_135 = "Luật 135/2025/QH15: Sở không thẩm định thiết kế sau thiết kế cơ sở từ 01/7/2026; dừng và trả hồ sơ."
 
@@ -65,12 +65,29 @@ def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> N
 
 def test_one_refusal_rolls_back_every_dossier_and_names_the_one_refused(pending: App) -> None:
     rows = counts(pending)
-    with pytest.raises(NotPermitted) as err:  # an officer may not extend
-        pending.services.fire_many(FireMany(event="extend", actor="cv.pham", at="2026-07-01T08:00",
+    with pytest.raises(IllegalTransition) as err:  # TK-1 is accepted first, then TK-2 is already appraising
+        pending.services.fire_many(FireMany(event="accept", actor="tp.nguyen", at="2026-07-01T08:00",
                                             workflow="post-basic-design"))
-    assert err.value.message.startswith("Hồ sơ TK-1: ")
+    assert err.value.message.startswith("Hồ sơ TK-2: ")
     assert "Không hồ sơ nào được cập nhật." in (err.value.hint or "")
     assert counts(pending) == rows
+    assert pending.services.show("TK-1")["state"] == "received"
+
+
+def test_a_head_runs_fire_many_only_in_their_division_and_an_officer_not_at_all(pending: App) -> None:
+    s, rows = pending.services, counts(pending)
+    with pytest.raises(NotPermitted, match="phòng QLXD") as err:  # the head of QHKT, on QLXD's dossiers
+        s.fire_many(FireMany(event="return", actor="tp.hoang", at="2026-07-01T08:00", division="QLXD",
+                             workflow="post-basic-design"))
+    assert "Trưởng phòng" in (err.value.hint or "")
+    # without a division filter, a head's fire-many reaches their own division only: QHKT has none open
+    mine = s.fire_many(FireMany(event="return", actor="tp.hoang", at="2026-07-01T08:00", workflow="post-basic-design"))
+    assert mine["count"] == 0
+    with pytest.raises(NotPermitted, match="hàng loạt"):
+        s.fire_many(FireMany(event="return", actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design"))
+    assert counts(pending) == rows
+    own = s.fire_many(FireMany(event="return", actor="tp.nguyen", at="2026-07-01T08:00", workflow="post-basic-design"))
+    assert own["count"] == 3
 
 
 @pytest.mark.parametrize("kwargs, error, words", [

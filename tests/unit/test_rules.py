@@ -13,13 +13,11 @@ from engine.domain import deadlines
 from engine.domain.calendar import DAYS, WORKING_DAYS
 from engine.domain.commands import Fire, Receive
 from engine.domain.errors import BadInput, GuardFailed, IllegalTransition, ReceiptRefused
-from engine.domain.org import ROLES
 from engine.io.settings import Settings
 from engine.runtime.machine import CompiledWorkflow
 from engine.runtime.step import DossierSnapshot
 
 D = dt.date
-ALL_ROLES = frozenset(ROLES)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +54,7 @@ class Run:
         return next((c for c in self.clocks if c.is_open), None)
 
     def fire(self, event: str, day: dt.date) -> str:
-        step = self.cw.fire(self.snap, event, ALL_ROLES, self.rule, self.clock, day, self.app.calendar,
-                            len(self.clocks) + 1)
+        step = self.cw.fire(self.snap, event, self.rule, self.clock, day, self.app.calendar, len(self.clocks) + 1)
         self.snap = step.after
         if step.changed is not None:
             self.clocks = [step.changed if c.seq == step.changed.seq else c for c in self.clocks]

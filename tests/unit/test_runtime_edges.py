@@ -39,6 +39,6 @@ def test_a_refused_extension_leaves_the_snapshot_as_it_was(tmp_path: Path) -> No
     clock = cw.open_clock("design_appraisal", rule, snap.fields, dt.date(2024, 3, 4), cal, 1)
     due = clock.due_date
     with pytest.raises(GuardFailed):
-        cw.fire(snap, "extend", frozenset({"head"}), rule, clock, dt.date(2024, 3, 5), cal, 2)
+        cw.fire(snap, "extend", rule, clock, dt.date(2024, 3, 5), cal, 2)
     assert snap.state == "appraising" and snap.counters == {}
     assert clock.due_date == due and clock.extension == 0

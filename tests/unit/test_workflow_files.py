@@ -15,14 +15,14 @@ import yaml
 
 from engine.bootstrap import App
 from engine.domain.errors import DefinitionError
-from engine.domain.org import ROLES
 from engine.io.resources import workflows_dir
+from engine.io.roles import shipped_roles
 from engine.io.settings import Settings
-from engine.io.workflow_files import load_workflow_file, load_workflows
+from engine.io.workflow_files import load_workflow_file, load_workflows, workflow_files
 from engine.runtime.machine import CompiledWorkflow
 
 SHIPPED_DIR = workflows_dir()
-SHIPPED = sorted(SHIPPED_DIR.glob("*.yaml"))
+SHIPPED = workflow_files([SHIPPED_DIR])
 APPRAISAL = SHIPPED_DIR / "project-appraisal.yaml"
 
 
@@ -39,7 +39,7 @@ def test_every_shipped_workflow_file_is_valid(path: Path) -> None:
     assert wf.rule_versions, "at least one rule version"
     assert all(r.source for r in wf.rule_versions), "every rule version names its legal source"
     for event in wf.events.values():
-        assert event.roles <= set(ROLES)
+        assert event.roles <= set(shipped_roles().names)
         assert event.label
     for state in wf.states.values():
         assert state.label
@@ -264,3 +264,15 @@ def test_a_province_override_that_breaks_a_definition_is_refused_naming_both_fil
     assert "post-basic-design.yaml" in err.value.message
     assert str(tmp_path) in err.value.message
     assert "events.approve.roles" in err.value.message
+
+
+def test_the_roles_file_gives_every_role_of_the_workflows_and_the_organisation_a_scope() -> None:
+    from engine.io.organisation import read_org
+
+    roles = shipped_roles()
+    used = {r for wf in load_workflows([SHIPPED_DIR]) for e in wf.events.values() for r in e.roles}
+    used |= {r for p in read_org(SHIPPED_DIR / "org" / "sample-department.yaml").people for r in p.roles}
+    assert used <= set(roles.names)
+    assert roles.widest({"officer"}, "acts_on") == "own" and roles.widest({"officer", "head"}, "acts_on") == "division"
+    assert roles.with_flag("receives") == ["director", "reception"] and roles.manages({"admin"}, "accounts")
+    assert roles.source  # the rule's source is named

@@ -1,0 +1,67 @@
+"""Roles and what each may do, as data (``workflows/roles.yaml``): whom a person sees, on which
+dossiers they act, whether they receive dossiers, run fire-many, hold dossiers, manage the system.
+
+A person's reach is the widest of their roles'. Scopes, narrowest first: ``none``, ``own`` (the
+dossiers they are in charge of), ``division`` (their division's), ``all``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+NONE, OWN, DIVISION, ALL = "none", "own", "division", "all"
+SCOPES = (NONE, OWN, DIVISION, ALL)
+#: what an administrator may manage
+MANAGED = ("people", "accounts", "settings")
+
+
+@dataclass(frozen=True)
+class RoleScope:
+    name: str
+    label: str
+    sees: str = NONE
+    acts_on: str = NONE
+    fire_many: str = NONE
+    receives: bool = False
+    holds_dossiers: bool = False
+    manages: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Every role of the organisation, by name (the file's order)."""
+
+    by_name: Mapping[str, RoleScope]
+    source: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.by_name)
+
+    def label(self, role: str) -> str:
+        found = self.by_name.get(role)
+        return found.label if found else role
+
+    def labels(self, roles: Iterable[str]) -> str:
+        wanted = set(roles)
+        return ", ".join(r.label for name, r in self.by_name.items() if name in wanted)
+
+    def widest(self, roles: Iterable[str], attr: str) -> str:
+        """The widest scope ``attr`` (sees, acts_on, fire_many) among ``roles``."""
+        best = 0
+        for role in roles:
+            found = self.by_name.get(role)
+            if found is not None:
+                best = max(best, SCOPES.index(getattr(found, attr)))
+        return SCOPES[best]
+
+    def any(self, roles: Iterable[str], attr: str) -> bool:
+        """Whether one of ``roles`` has the flag ``attr`` (receives, holds_dossiers)."""
+        return any(bool(getattr(self.by_name[r], attr)) for r in roles if r in self.by_name)
+
+    def manages(self, roles: Iterable[str], what: str) -> bool:
+        return any(what in self.by_name[r].manages for r in roles if r in self.by_name)
+
+    def with_flag(self, attr: str) -> list[str]:
+        return [name for name, r in self.by_name.items() if getattr(r, attr)]

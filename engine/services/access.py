@@ -1,0 +1,120 @@
+"""The access rules, in one place, for every channel (pages, API, CLI, import, fire-many, demo).
+
+What each role may do is data (``workflows/roles.yaml``, engine.domain.roles): whom it sees, on which
+dossiers it acts, whether it receives dossiers, runs fire-many, holds dossiers, manages the system.
+An event of a workflow also names the roles that may fire it. A person acts on a dossier when one of
+their roles may fire the event **and** their reach covers the dossier (``own``: they are in charge of
+it; ``division``: it is their division's; ``all``). A refusal says who may do it instead (NotPermitted,
+exit 3, HTTP 403).
+
+``None`` as the person is the administrator at the server's console (the CLI without ``--actor``):
+it reads everything and receives as the system; every act on a dossier names its person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..domain.dossier import Dossier
+from ..domain.errors import BadInput, NotPermitted
+from ..domain.org import Person
+from ..domain.roles import ALL, DIVISION, NONE, OWN, Roles
+from ..domain.workflow import EventDef
+
+People = Callable[[], Iterable[Person]]
+_MAX_NAMES = 4
+
+
+def _reaches(scope: str, p: Person, d: Dossier) -> bool:
+    return scope == ALL or (scope == DIVISION and p.division == d.division) or (scope == OWN and p.id == d.officer)
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: Roles
+
+    # -- seeing ------------------------------------------------------------------------------
+    def sees(self, p: Person | None, d: Dossier) -> bool:
+        return p is None or _reaches(self.roles.widest(p.roles, "sees"), p, d) or p.id == d.officer
+
+    def seen_division(self, p: Person | None) -> str | None:
+        """The one division ``p`` may list (None: every division); raises NotPermitted if none."""
+        if p is None:
+            return None
+        scope = self.roles.widest(p.roles, "sees")
+        if scope == ALL:
+            return None
+        if scope == NONE or not p.division:
+            raise NotPermitted(f"{p.name} không được xem danh sách hồ sơ.",
+                               hint="Danh sách hồ sơ dành cho cán bộ các phòng, Giám đốc và bộ phận một cửa.")
+        return p.division
+
+    def require_see(self, p: Person | None, d: Dossier) -> None:
+        if not self.sees(p, d):
+            assert p is not None
+            raise NotPermitted(f"Hồ sơ {d.code} thuộc phòng {d.division}; {p.name} không được xem.",
+                               hint="Cán bộ của phòng đó, Giám đốc và bộ phận một cửa xem được hồ sơ này.")
+
+    # -- acting on a dossier -----------------------------------------------------------------
+    def may_act(self, p: Person, d: Dossier, edef: EventDef) -> bool:
+        allowed = p.roles & edef.roles
+        return p.active and bool(allowed) and _reaches(self.roles.widest(allowed, "acts_on"), p, d)
+
+    def require_act(self, p: Person, d: Dossier, edef: EventDef, people: People) -> None:
+        """Raise NotPermitted, naming who may, unless ``p`` may fire ``edef`` on ``d``."""
+        if self.may_act(p, d, edef):
+            return
+        who = [q.name for q in sorted(people(), key=lambda q: q.id) if q.id != p.id and self.may_act(q, d, edef)]
+        shown = ", ".join(who[:_MAX_NAMES]) + (" …" if len(who) > _MAX_NAMES else "")
+        why = (f"{p.name} ({self.roles.labels(p.roles) or 'không có vai trò'}) không có quyền «{edef.label}»"
+               if not p.roles & edef.roles else f"{p.name} không có quyền «{edef.label}» với hồ sơ {d.code} "
+                                                f"(phòng {d.division}, do {d.officer or 'chưa ai'} thụ lý)")
+        raise NotPermitted(f"{why}.", hint=(f"Người làm được: {shown}." if who else
+                                            f"Thao tác này dành cho: {self.roles.labels(edef.roles)}."),
+                           event=edef.name)
+
+    def require_holder(self, to: Person | None, officer: str, d_division: str, current: str | None = None) -> Person:
+        """Whom a dossier of ``d_division`` may be held by: an active person of that division whose
+        role holds dossiers (and, for a handover, not the one holding it)."""
+        if to is None or not to.active:
+            from ..domain.errors import UnknownPerson
+
+            raise UnknownPerson(f"Không có cán bộ «{officer}» (hoặc đã thôi công tác) trong tổ chức.",
+                                hint="Xem danh sách bằng: thamdinh org show")
+        if to.division != d_division:
+            raise BadInput(f"Cán bộ «{to.id}» thuộc phòng «{to.division or '—'}», hồ sơ thuộc phòng «{d_division}».",
+                           hint=f"Chọn một cán bộ của phòng {d_division}.")
+        if not self.roles.any(to.roles, "holds_dossiers"):
+            holders = self.roles.labels(self.roles.with_flag("holds_dossiers"))
+            raise BadInput(f"«{to.id}» ({self.roles.labels(to.roles)}) không thụ lý hồ sơ được.",
+                           hint=f"Người thụ lý là {holders} của phòng.")
+        if to.id == current:
+            raise BadInput(f"Hồ sơ đang do «{to.id}» thụ lý.", hint="Chọn một cán bộ khác.")
+        return to
+
+    def holders(self, people: Iterable[Person], division: str, current: str | None) -> list[Person]:
+        """Whom a dossier of ``division`` held by ``current`` may be handed to."""
+        return [p for p in people if p.active and p.division == division and p.id != current
+                and self.roles.any(p.roles, "holds_dossiers")]
+
+    # -- receiving, many at once, managing --------------------------------------------------------
+    def require_receive(self, p: Person | None) -> None:
+        if p is not None and not self.roles.any(p.roles, "receives"):
+            raise NotPermitted(f"{p.name} ({self.roles.labels(p.roles)}) không tiếp nhận hồ sơ.",
+                               hint=f"Tiếp nhận hồ sơ: {self.roles.labels(self.roles.with_flag('receives'))}.")
+
+    def fire_many_division(self, p: Person, division: str | None) -> str | None:
+        """The division a fire-many by ``p`` is confined to (None: every division); raises NotPermitted."""
+        scope = self.roles.widest(p.roles, "fire_many")
+        if scope == ALL:
+            return division
+        if scope == DIVISION and p.division and division in (None, p.division):
+            return p.division
+        raise NotPermitted(f"{p.name} không được thao tác hàng loạt"
+                           + (f" trên hồ sơ của phòng {division}." if scope == DIVISION else "."),
+                           hint="Trưởng phòng thao tác hàng loạt trong phòng mình; Giám đốc trên mọi hồ sơ.")
+
+    def require_manage(self, p: Person | None, what: str) -> None:
+        if p is not None and not self.roles.manages(p.roles, what):
+            raise NotPermitted(f"{p.name} không có quyền quản trị ({what}).", hint="Việc này dành cho quản trị.")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .reporting.monthly import ReportHeading
     from .scheduler.ticker import DeadlineScheduler
+    from .services.accounts import AccountService
     from .services.deadline_scan import DeadlineScan
     from .services.digest import Digest
     from .services.reports import Reports
@@ -88,8 +89,23 @@ class App:
 
     # -- use cases -----------------------------------------------------------------------------
     @cached_property
+    def access(self) -> Access:
+        return Access(self.roles)
+
+    @cached_property
     def services(self) -> Services:
-        return Services(self.database, self.rules, self.clock, Access(self.roles))
+        return Services(self.database, self.rules, self.clock, self.access)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        import datetime as dt
+
+        from .services.accounts import AccountService, SignInPolicy
+
+        s = self.settings
+        policy = SignInPolicy(dt.timedelta(hours=s.session_idle_hours), s.signin_max_failures,
+                              dt.timedelta(minutes=s.signin_lock_minutes))
+        return AccountService(self.database, self.clock, self.access, policy)
 
     @cached_property
     def mailer(self) -> Mailer:

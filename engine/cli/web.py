@@ -18,11 +18,12 @@ def web(ctx: click.Context, host: str, port: int, as_json: bool) -> None:
     """Chạy trang web và API cho cán bộ thẩm định."""
     import uvicorn
 
-    from ..web import create_web
+    from ..web import asgi
 
     a = app_of(ctx)
     emit({"url": f"http://{host}:{port}/ho-so"}, as_json, f"Trang web: http://{host}:{port}/ho-so")
-    uvicorn.run(create_web(a), host=host, port=port, log_level="info")
+    # the forwarded headers are read by the application itself, from THAMDINH_TRUSTED_PROXIES only
+    uvicorn.run(asgi(a), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def register(app: click.Group) -> None:

@@ -121,3 +121,16 @@ class NotPermitted(Refused):
 
 class ConflictError(Refused):
     kind = "conflict"
+
+
+# --- who is acting (HTTP 401) -------------------------------------------------------------------
+class NotSignedIn(Refused):
+    """No valid session or token: sign in (pages) or send a personal token (API)."""
+
+    kind = "not_signed_in"
+
+
+class SignInRefused(NotSignedIn):
+    """A wrong login or password, a locked, disabled or departed account."""
+
+    kind = "sign_in_refused"

@@ -9,6 +9,7 @@ connection unless ``THAMDINH_SMTP_ALLOW_PLAIN_AUTH=yes`` says so.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,15 @@ class Settings:
     digest_time: str = "07:30"
     department_name: str = "SỞ XÂY DỰNG"
     province_name: str = "TỈNH ĐỒNG NAI"
+    #: a signed-in browser's session ends after this many hours without a request
+    session_idle_hours: float = 8.0
+    #: failed sign-ins in a row that lock an account, and for how long
+    signin_max_failures: int = 5
+    signin_lock_minutes: int = 15
+    #: behind an authenticating reverse proxy: the header naming the signed-in person, and the proxy
+    #: addresses (IPs or networks) it is trusted from; empty: no proxy is trusted
+    trusted_proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SECURITY:
@@ -58,6 +68,14 @@ class Settings:
                 "Không gửi tên đăng nhập và mật khẩu SMTP qua kết nối không mã hóa (THAMDINH_SMTP_SECURITY=none).",
                 hint="Đặt THAMDINH_SMTP_SECURITY=starttls hoặc ssl; nếu máy chủ thư chỉ nghe trong mạng nội bộ "
                      "và cố ý như vậy, đặt THAMDINH_SMTP_ALLOW_PLAIN_AUTH=yes.")
+        if self.session_idle_hours <= 0 or self.signin_max_failures < 1 or self.signin_lock_minutes < 1:
+            raise SettingsError("THAMDINH_SESSION_IDLE_HOURS, THAMDINH_SIGNIN_MAX_FAILURES và "
+                                "THAMDINH_SIGNIN_LOCK_MINUTES phải lớn hơn 0.")
+        _networks(self.trusted_proxies)
+        if self.trusted_proxy_header and not self.trusted_proxies:
+            raise SettingsError("THAMDINH_TRUSTED_PROXY_HEADER được đặt nhưng THAMDINH_TRUSTED_PROXIES trống.",
+                                hint="Ghi địa chỉ của máy chủ xác thực, ví dụ THAMDINH_TRUSTED_PROXIES=10.0.0.5; "
+                                     "tiêu đề chỉ được tin khi yêu cầu đến từ địa chỉ đó.")
         if not self.base_url.startswith(("http://", "https://")):
             raise SettingsError(f"THAMDINH_BASE_URL «{self.base_url}» phải bắt đầu bằng http:// hoặc https://.")
 
@@ -76,8 +94,21 @@ class Settings:
                 updates[key] = parse(raw, name)
         return replace(cls(), **updates)
 
+    @property
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return _networks(self.trusted_proxies)
+
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def _networks(values: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(v, strict=False) for v in values]
+    except ValueError as exc:
+        raise SettingsError(f"THAMDINH_TRUSTED_PROXIES: {exc}.",
+                            hint="Ghi các địa chỉ IP hoặc mạng, cách nhau bằng dấu phẩy: "
+                                 "10.0.0.5,10.1.0.0/24") from None
 
 
 def parse_hhmm(raw: str, name: str) -> dt.time:
@@ -117,6 +148,17 @@ def _paths(raw: str, name: str) -> tuple[Path, ...]:
     return tuple(_path(p, name) for p in raw.split(os.pathsep) if p.strip())
 
 
+def _float(raw: str, name: str) -> float:
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        raise SettingsError(f"{name} «{raw}» không phải số.") from None
+
+
+def _list(raw: str, name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
+
+
 def _security(raw: str, name: str) -> str:
     return raw.lower()
 
@@ -138,4 +180,9 @@ _READERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "THAMDINH_DIGEST_TIME": ("digest_time", _text),
     "THAMDINH_DEPARTMENT_NAME": ("department_name", _text),
     "THAMDINH_PROVINCE_NAME": ("province_name", _text),
+    "THAMDINH_SESSION_IDLE_HOURS": ("session_idle_hours", _float),
+    "THAMDINH_SIGNIN_MAX_FAILURES": ("signin_max_failures", _int),
+    "THAMDINH_SIGNIN_LOCK_MINUTES": ("signin_lock_minutes", _int),
+    "THAMDINH_TRUSTED_PROXY_HEADER": ("trusted_proxy_header", _text),
+    "THAMDINH_TRUSTED_PROXIES": ("trusted_proxies", _list),
 }

@@ -6,8 +6,10 @@ undefined variables are errors (StrictUndefined), each template is compiled once
 Filters, the same everywhere: ``vndate`` (dd/mm/yyyy), ``vndatetime``, ``num`` (1.234,5; ``num(0)``:
 1.234), ``pct`` (89,5%), ``outcome`` (Trước hạn / Đúng hạn / Quá hạn),
 ``alert_kind`` and ``alert_status`` (Sắp đến hạn…),
-``state_label`` and ``event_label`` (a state's or event's Vietnamese label, given its workflow), and
-``effects`` (what an event did to the clocks, in Vietnamese).
+``state_label`` and ``event_label`` (a state's or event's Vietnamese label, given its workflow),
+``effects`` (what an event did to the clocks, in Vietnamese), and ``segment`` (a value as one URL path
+segment: a "/" in a dossier code is written %2F, so ``a/../b`` stays one code; Jinja's ``urlencode``
+keeps "/").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -65,7 +68,7 @@ def environment(folder: str, labels: Labels | None = None, root: Path | None = N
         auto_reload=False,
     )
     env.filters.update(vndate=vn_date, vndatetime=vn_datetime, num=_num, pct=vn_percent,
-                       outcome=_outcome,
+                       outcome=_outcome, segment=lambda value: quote(str(value), safe=""),
                        alert_kind=lambda kind: KIND_LABELS.get(kind, kind),
                        alert_status=lambda kind: STATUS_LABELS.get(kind, kind))
     if labels is not None:

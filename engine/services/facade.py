@@ -33,9 +33,9 @@ class Services:
         self.importer = Importer(database, self.writes, self.assigns_officer)
 
     # -- dossiers ------------------------------------------------------------------------------
-    def receive(self, cmd: Receive, via: Via = CLI) -> dict[str, Any]:
-        """Receive a dossier; returns its view."""
-        return self.show(self.writes.receive(cmd, via))
+    def receive(self, cmd: Receive, via: Via = CLI, viewer: Person | None = None) -> dict[str, Any]:
+        """Receive a dossier; returns its view (as ``viewer`` sees it)."""
+        return self.show(self.writes.receive(cmd, via), viewer)
 
     def fire(self, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
         return self.writes.fire(cmd, via)

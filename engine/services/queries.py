@@ -77,6 +77,7 @@ class DossierQueries:
         wf = self.rules.definition(d.workflow_id, d.workflow_version)
         rule = wf.rule(d.rule_version)
         open_clock = next((c for c in clocks if c.id == d.open_clock_id), None)
+        allowed = possible_events(wf, snapshot(d), rule)
         return {
             "code": d.code, "project_name": d.project_name, "investor": d.investor, "group": d.group,
             "grade": d.grade, "capital_source": d.capital_source, "division": d.division,
@@ -88,7 +89,9 @@ class DossierQueries:
             "supplement_requests": d.supplement_requests, "blockers": d.blockers,
             "clock": self.clock_view(wf, open_clock, today) if open_clock else None,
             "clocks": [self.clock_view(wf, c, today) for c in clocks],
-            "allowed_events": possible_events(wf, snapshot(d), rule),
+            "allowed_events": allowed,
+            # what the viewer may do now (the console: everything the workflow allows)
+            "my_events": [e for e in allowed if viewer is None or self.access.may_act(viewer, d, wf.events[e])],
             "history": [self._history_row(wf, e, names) for e in history],
         }
 
@@ -107,6 +110,9 @@ class DossierQueries:
              overdue: bool = False, due_within: int | None = None, workflow: str | None = None,
              limit: int = 500, viewer: Person | None = None) -> dict[str, Any]:
         """Dossiers ``viewer`` may see, the nearest due date first: ``{"rows": [...], "limit", "truncated"}``."""
+        state, division, officer, workflow = (
+            text.clean(value, what, limit=text.CODE_MAX) for value, what in (
+                (state, "trạng thái"), (division, "mã phòng"), (officer, "mã cán bộ"), (workflow, "mã quy trình")))
         seen = self.access.seen_division(viewer)
         if seen is not None and division not in (None, "", seen):
             raise NotPermitted(f"Chỉ xem được hồ sơ của phòng {seen}.", hint="Bỏ điều kiện lọc theo phòng khác.")

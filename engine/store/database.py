@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from ..domain.errors import DatabaseUnavailable, ThamdinhError
+from .accounts import Accounts
 from .alerts import Alerts
 from .codecs import Codec
 from .dossiers import Dossiers
@@ -146,7 +147,7 @@ class UnitOfWork:
 
     ``execute`` takes the project's SQL (``?`` or ``:name`` placeholders) and the values already
     encoded by ``codec``. The repositories are its attributes: ``uow.dossiers``, ``uow.people``,
-    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.read_model``.
+    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.read_model``.
     """
 
     def __init__(self, db: Database) -> None:
@@ -188,6 +189,10 @@ class UnitOfWork:
     @cached_property
     def leases(self) -> Leases:
         return Leases(self)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self)
 
     @cached_property
     def read_model(self) -> ReadModel:

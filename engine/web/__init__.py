@@ -1,40 +1,66 @@
-"""The web pages and the JSON API for appraisal officers (FastAPI), over the same use cases as the CLI.
+"""The web pages and the JSON API (FastAPI), over the same use cases and access rules as the CLI.
 
-Pages (Vietnamese): ``/ho-so`` (the list, with filters), ``/ho-so/{code}`` (a dossier: its clock,
-history and one button per allowed event). The event form carries the version the officer saw, so a
-concurrent edit is refused with a clear message instead of silently applied.
+Pages (Vietnamese): ``/dang-nhap`` (sign in), ``/ho-so`` (the list, with filters), ``/ho-so/{code}``
+(a dossier: its clock, history and one button per action the signed-in person may take),
+``/quan-tri/nhat-ky`` (the audit log, for administrators). API: ``/api/...`` with a personal token;
+its documentation at ``/api/docs`` (served offline), its schema at ``/api/openapi.json``.
 
-API: ``GET /api/dossiers``, ``GET /api/dossiers/{code}``, ``POST /api/dossiers`` (receive),
-``POST /api/dossiers/{code}/events`` (fire), ``GET /api/workflows/{id}``. Errors are JSON
-``{"error", "message", "hint"}`` with 404 (unknown dossier), 422 (bad input), 409 (refused or conflict).
+The layers of one request, outermost first: ``PeerRecorder`` (the connecting host), uvicorn's
+proxy-headers middleware (the client's address and scheme, from trusted proxies only), ``Guard``
+(cross-origin posts refused, security headers on every response), then FastAPI's routes.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from ..domain.errors import ThamdinhError
+from ..io.resources import templates_dir
+from . import errors
+from .admin import add_admin
 from .api import add_api
-from .pages import add_pages, status_for
+from .docs import add_docs
+from .identity import Identity
+from .pages import add_pages
+from .render import renderer
+from .security import ASGIApp, Guard, PeerRecorder
+from .signin import add_signin
 
 if TYPE_CHECKING:
     from ..bootstrap import App
 
 
 def create_web(app: App) -> FastAPI:
-    """Build the FastAPI application around one composition root."""
-    api = FastAPI(title="thamdinh", docs_url="/api/docs", openapi_url="/api/openapi.json")
-
-    @api.exception_handler(ThamdinhError)
-    async def _error(request: Request, exc: ThamdinhError) -> Response:
-        return JSONResponse(exc.as_dict(), status_code=status_for(exc))
-
-    add_pages(api, app)
-    add_api(api, app)
+    """The FastAPI application around one composition root, with its middleware."""
+    api = FastAPI(title="thamdinh", version=_version(), docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="API của hệ thống quản lý hồ sơ thẩm định. Mọi yêu cầu cần mã truy cập cá nhân "
+                              "(Authorization: Bearer <mã>); mã hồ sơ có «/» được viết %2F trong đường dẫn.")
+    page, identity = renderer(app), Identity(app)
+    errors.install(api, page)
+    add_docs(api, templates_dir() / "web" / "static")
+    add_signin(api, app, page, identity)
+    add_pages(api, app, page, identity)
+    add_admin(api, app, page, identity)
+    add_api(api, app, identity)
     return api
 
 
-__all__ = ["create_web"]
+def asgi(app: App) -> ASGIApp:
+    """What a server runs: the FastAPI application inside the guard and the proxy layers."""
+    inner: ASGIApp = Guard(create_web(app), app.settings.base_url)  # type: ignore[arg-type]
+    proxies = [str(n) for n in app.settings.proxy_networks]
+    if proxies:  # without a named proxy, no forwarded header is believed
+        inner = ProxyHeadersMiddleware(inner, trusted_hosts=proxies)  # type: ignore[arg-type,assignment]
+    return PeerRecorder(inner)
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+__all__ = ["asgi", "create_web"]

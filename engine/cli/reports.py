@@ -44,7 +44,7 @@ def monthly(ctx: click.Context, month: str, division: str | None, fmt: str, out:
         data = reports.monthly(month, division)
         click.echo(render_monthly_html(data) if fmt == "html" else files.to_json(data))
         return
-    target = out or Path(f"bao-cao-thang-{month}{'-' + division if division else ''}.xlsx")
+    target = out or Path(files.safe_name(f"bao-cao-thang-{month}{'-' + division if division else ''}", "xlsx"))
     reports.write_monthly(month, fmt, target, division)
     _written(target, f"Đã ghi báo cáo tháng {month}: {target}", as_json)
 

@@ -48,11 +48,12 @@ def _reports(app: App, movement: Movement, report_dir: Path, tick: Callable[[int
     written: list[str] = []
     for m in Period(movement.start, movement.end, "").months():
         data = app.reports.monthly(m.ym)
-        written.extend(str(files.write_monthly(data, fmt, report_dir / f"bao-cao-thang-{m.ym}.{fmt}"))
+        written.extend(str(files.write_monthly(data, fmt, report_dir / files.safe_name(f"bao-cao-thang-{m.ym}", fmt)))
                        for fmt in FORMATS)
         tick(1)
     result = app.reports.evaluation(movement)
-    written.extend(str(app.reports.write_evaluation(result, fmt, report_dir / f"cham-diem-thi-dua-{movement.id}.{fmt}"))
+    stem = f"cham-diem-thi-dua-{movement.id}"
+    written.extend(str(app.reports.write_evaluation(result, fmt, report_dir / files.safe_name(stem, fmt)))
                    for fmt in FORMATS)
     tick(1)
     return written, result

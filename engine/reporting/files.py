@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,16 @@ from ..domain.errors import BadInput
 from .columns import FORMATS
 from .render import render_evaluation_html, render_monthly_html
 from .workbooks import write_evaluation_xlsx, write_monthly_xlsx
+
+_NOT_IN_A_NAME = re.compile(r"[^\w.-]+")
+
+
+def safe_name(stem: str, ext: str) -> str:
+    """A file name built from data (a division's code, a movement's id): one name inside the folder
+    asked for, never a path: separators, "..", control characters and the like become "-"."""
+    name = _NOT_IN_A_NAME.sub("-", unicodedata.normalize("NFC", stem))
+    name = re.sub(r"-{2,}", "-", re.sub(r"\.{2,}", "-", name)).strip("-.")[:120] or "bao-cao"
+    return f"{name}.{ext}"
 
 
 def check_format(fmt: str) -> str:

@@ -1,4 +1,9 @@
-"""The reports as workbooks (openpyxl): one sheet per table, numbers stored as numbers, headers frozen."""
+"""The reports as workbooks (openpyxl): one sheet per table, numbers stored as numbers, headers frozen.
+
+No cell whose text comes from data is ever a live formula: text starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return (a project named ``=HYPERLINK(…)``, say) is written as text, with Excel's
+quote prefix so that editing the cell does not turn it into one either.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,29 @@ from typing import Any
 
 from .columns import VI_COLUMNS
 
+#: how a formula (or a DDE payload) may start in a spreadsheet
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    ws.append(values)
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.value = value
+            cell.data_type = "s"  # text, never a formula
+            cell.quotePrefix = True
+
 
 def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], formats: list[str] | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet(title[:31])
-    ws.append(headers)
+    _append(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(row)
+        _append(ws, row)
     if formats:
         for col, fmt in enumerate(formats, 1):
             if fmt:

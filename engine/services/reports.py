@@ -86,7 +86,8 @@ class Reports:
         """
         folder = out_dir or (Path(self.mail_dir).parent / "bao-cao")
         data = self.monthly(month)
-        written = [files.write_monthly(data, fmt, folder / f"bao-cao-thang-{month}.{fmt}") for fmt in ("html", "xlsx")]
+        written = [files.write_monthly(data, fmt, folder / files.safe_name(f"bao-cao-thang-{month}", fmt))
+                   for fmt in ("html", "xlsx")]
         period = Period.month(month)
         queued = self.mailer.queue_report(
             self.database, subject=f"Báo cáo tình hình giải quyết hồ sơ thẩm định tháng {period.label}",

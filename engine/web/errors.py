@@ -128,6 +128,10 @@ def install(api: FastAPI, page: Page) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:  # a body FastAPI could not even decode (not UTF-8 JSON, say)
+            body = {"error": "invalid_input", "message": "Không đọc được nội dung gửi lên.",
+                    "hint": "Gửi JSON mã hóa UTF-8, với tiêu đề Content-Type: application/json."}
+            return answer(request, 422, body, "Dữ liệu không hợp lệ")
         body = {404: {"error": "not_found", "message": "Không có địa chỉ này.", "hint": "Kiểm tra lại đường dẫn."},
                 405: {"error": "method_not_allowed", "message": "Địa chỉ này không nhận phương thức đó."}
                 }.get(exc.status_code, {"error": "http", "message": f"Lỗi HTTP {exc.status_code}."})

@@ -4,7 +4,8 @@
   application's own is refused with 403 before any route runs, even with a valid session; clients
   that send neither (scripts with a token) pass on to the route's own check. The CSRF token bound
   to the session is checked by the routes (``identity.check_csrf``).
-- Every response gets the security headers: a Content Security Policy without inline script or style,
+- Every response gets the security headers: a Content Security Policy without inline script or style
+  (the API's documentation page included: Swagger UI 5 runs under it),
   ``frame-ancestors 'none'``, ``nosniff``, a Referrer-Policy, ``no-store`` for anything but static files,
   and HSTS over HTTPS; a session opened during the request (behind an authenticating proxy) has its
   cookie set here.
@@ -28,8 +29,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-#: Swagger UI sets style attributes from its script; the page itself still runs no inline script
-DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PEER_KEY = "thamdinh.peer"
 COOKIE_KEY = "thamdinh.set_cookie"
@@ -83,7 +82,7 @@ class Guard:
             return
         path: str = scope["path"]
         static = path.startswith("/static/")
-        headers = [(b"content-security-policy", (DOCS_CSP if path == "/api/docs" else CSP).encode()),
+        headers = [(b"content-security-policy", CSP.encode()),
                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                    (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
         if not static:

@@ -155,3 +155,34 @@ def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the
     data_app.reports.send_monthly("2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
     with data_app.engine.connect() as c:
         assert c.exec_driver_sql("SELECT COUNT(*) FROM outbox_message WHERE kind = 'report'").scalar() == 4
+
+
+@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://evil.example","bấm")', "+1+1", "-2+3", "@SUM(1)",
+                                     "\t=1+1", "\r=1+1"])
+def test_text_from_data_is_never_a_live_formula_in_a_workbook(sqlite_app: Any, tmp_path: Path,
+                                                              hostile: str) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    sqlite_app.services.receive(Receive(workflow="project-appraisal", code="HS-F", name=hostile, investor=hostile,
+                                        group="C", grade="III", division="QLXD", officer="cv.pham",
+                                        at="2024-02-15"))
+    out = sqlite_app.reports.write_monthly("2024-03", "xlsx", tmp_path / "m.xlsx")
+    with zipfile.ZipFile(out) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
+    od = load_workbook(out)["Tồn quá hạn"]
+    stored = hostile.strip()  # a name is stripped when received; what is left still starts a formula
+    assert (od["B2"].value, od["B2"].data_type, od["C2"].value) == (stored, "s", stored)
+    assert od["B2"].quotePrefix
+
+
+@pytest.mark.parametrize("stem, name", [("bao-cao-thang-2024-06-QLXD", "bao-cao-thang-2024-06-QLXD.xlsx"),
+                                        ("bao-cao-thang-2024-06-../../etc/x", "bao-cao-thang-2024-06-etc-x.xlsx"),
+                                        ("a/b\\c\x00d", "a-b-c-d.xlsx"), ("..", "bao-cao.xlsx"),
+                                        ("thi-đua-Sở", "thi-đua-Sở.xlsx")])
+def test_a_file_name_built_from_data_stays_one_name(stem: str, name: str) -> None:
+    from engine.reporting.files import safe_name
+
+    assert safe_name(stem, "xlsx") == name

@@ -140,6 +140,8 @@ def make_plans(cal: WorkingCalendar, people: list[Person], size: int, start: dt.
     days = list(cal.working_days_in(start, end))
     weights = [_receipt_weight(d) for d in days]
     officers, heads = _team(people)
+    # the one-stop reception receives (the system does, in an organisation without one)
+    reception = next((p.id for p in people if p.active and "reception" in p.roles), None)
     speed = {pid: rng.uniform(0.45, 0.9) for ids in officers.values() for pid in ids}
     # one notably slow officer and one notably fast one make the ranking interesting
     speed.update({pid: value for pid, value in (("cv.vo", 1.05), ("cv.ngo", 0.4)) if pid in speed})
@@ -156,7 +158,7 @@ def make_plans(cal: WorkingCalendar, people: list[Person], size: int, start: dt.
         name = f"{rng.choice(KINDS)} {rng.choice(PLACES)}"
         plan = Plan(code, dict(workflow=workflow, code=code, name=name, investor=rng.choice(INVESTORS),
                                group=group, grade=grade, division=division, officer=officer,
-                               capital_source="Ngân sách tỉnh"))
+                               capital_source="Ngân sách tỉnh", actor=reception))
         _lifecycle(rng, plan, workflow, group, grade, speed[officer], officer, head)
         if rng.random() < HANDOVER_P and len(officers[division]) > 1:
             _hand_over(rng, plan, officer, rng.choice([o for o in officers[division] if o != officer]), head)

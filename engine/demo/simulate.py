@@ -19,11 +19,14 @@ from typing import Any
 from notifications.transports import EmlFolderTransport
 
 from ..bootstrap import App
+from ..domain.caller import Via
 from ..domain.clock import TZ, FixedClock
 from ..domain.commands import Fire, Receive
 from ..domain.errors import ThamdinhError
 from ..store.outbox import NO_ADDRESS
 from .plans import SEED, Plan
+
+DEMO = Via("demo")
 
 log = logging.getLogger(__name__)
 #: the scan of a simulated working day runs before the office opens (the first events are at 07:30)
@@ -91,12 +94,12 @@ class Simulation:
         try:
             if event == "receive":
                 # the use case without the dossier view the CLI prints (the demo shows it to no one)
-                self.app.services.writes.receive(Receive(at=at, **plan.receive))
+                self.app.services.writes.receive(Receive(at=at, **plan.receive), DEMO)
                 self.counts["received"] += 1
             else:
                 name, _, to = event.partition(":")
                 self.app.services.fire(Fire(code=plan.code, event=name, actor=who or "system", at=at,
-                                            officer=to or None))
+                                            officer=to or None), DEMO)
                 self.counts["events"] += 1
                 self.counts["handovers"] += 1 if to else 0
         except ThamdinhError as exc:

@@ -127,9 +127,13 @@ class App:
 
     @property
     def heading(self) -> ReportHeading:
+        """The reports' letterhead: ``workflows/documents/letterhead.yaml``, a province's
+        ``documents/letterhead.yaml`` (THAMDINH_RULES_PATH) over it, then the settings' names if set."""
+        from .io.letterhead import FOLDER, letterhead_files, load_letterhead, with_settings
         from .reporting.monthly import ReportHeading
 
-        return ReportHeading(self.settings.department_name, self.settings.province_name)
+        files = letterhead_files(self.rule_dirs(FOLDER))
+        return ReportHeading(with_settings(load_letterhead(files), self.settings))
 
     @cached_property
     def reports(self) -> Reports:

@@ -44,13 +44,23 @@ def _reminders_day(app: App, movement: Movement, value: dt.date | None | str) ->
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _reports(app: App, movement: Movement, report_dir: Path, tick: Callable[[int], None]) -> tuple[list[str], Any]:
+def issue_day(app: App, period_end: dt.date) -> dt.datetime:
+    """When a report on a period ending ``period_end`` is made: 08:00 on the first working day after it
+    (as the scheduler sends the monthly report), so each report is dated the day it would be issued."""
+    day = app.calendar.next_working_day(period_end + dt.timedelta(days=1))
+    return dt.datetime.combine(day, dt.time(8, 0), TZ)
+
+
+def _reports(app: App, clock: FixedClock, movement: Movement, report_dir: Path,
+             tick: Callable[[int], None]) -> tuple[list[str], Any]:
     written: list[str] = []
     for m in Period(movement.start, movement.end, "").months():
+        clock.set(issue_day(app, m.end))
         data = app.reports.monthly(m.ym)
         written.extend(str(files.write_monthly(data, fmt, report_dir / files.safe_name(f"bao-cao-thang-{m.ym}", fmt)))
                        for fmt in FORMATS)
         tick(1)
+    clock.set(issue_day(app, movement.end))
     result = app.reports.evaluation(movement)
     stem = f"cham-diem-thi-dua-{movement.id}"
     written.extend(str(app.reports.write_evaluation(result, fmt, report_dir / files.safe_name(stem, fmt)))
@@ -83,7 +93,7 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
 
         def run(tick: Callable[[int], None]) -> tuple[dict[str, Any], list[str], Any]:
             counts = sim.run(plans, movement.start, movement.end, tick)
-            return (counts, *_reports(app, movement, report_dir, tick))
+            return (counts, *_reports(app, clock, movement, report_dir, tick))
 
         if echo is not None and progress:
             import click

@@ -24,7 +24,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..domain.calendar import WorkingCalendar
-from ..domain.movement import METRICS, Movement
+from ..domain.formatting import vn_percent
+from ..domain.movement import METRICS, Criterion, Movement
 from ..store.database import Database
 from .metrics import session
 from .periods import Period
@@ -34,6 +35,21 @@ from .rollups import rollup
 def round2(x: Fraction) -> Decimal:
     """Round half up to two decimals, exactly."""
     return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+DIRECTION_LABELS = {"higher": "cao hơn tốt hơn", "lower": "thấp hơn tốt hơn"}
+
+
+def _share(value: Fraction) -> str:
+    """A scale's bound (every metric is a ratio) as a Vietnamese percentage: 0.98 → 98%, 0.025 → 2,5%."""
+    decimals = next((d for d in range(3) if (value * 100 * 10**d).denominator == 1), 2)
+    return vn_percent(float(value), decimals)
+
+
+def _scale(c: Criterion) -> list[dict[str, Any]]:
+    sign = "≥" if c.direction == "higher" else "≤"
+    return [{"bound": None if s.bound is None else float(s.bound), "points": s.points,
+             "label": "còn lại" if s.bound is None else f"{sign} {_share(s.bound)}"} for s in c.scale]
 
 
 def score_unit(movement: Movement, totals: dict[str, Any]) -> dict[str, Any]:
@@ -92,10 +108,10 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
         "movement": {"id": movement.id, "name": movement.name, "source": movement.source, "file": movement.path,
                      "start": movement.start.isoformat(), "end": movement.end.isoformat(),
                      "min_finished": movement.min_finished, "tie_break": list(movement.tie_break),
-                     "criteria": [{"id": c.id, "label": c.label, "metric": c.metric, "direction": c.direction,
-                                   "weight": c.weight, "source": c.source,
-                                   "scale": [{"bound": None if s.bound is None else float(s.bound),
-                                              "points": s.points} for s in c.scale]} for c in movement.criteria],
+                     "criteria": [{"id": c.id, "label": c.label, "metric": c.metric,
+                                   "metric_label": METRICS[c.metric].label, "direction": c.direction,
+                                   "direction_label": DIRECTION_LABELS[c.direction], "weight": c.weight,
+                                   "source": c.source, "scale": _scale(c)} for c in movement.criteria],
                      "bands": [{"code": b.code, "min": b.min, "label": b.label} for b in movement.bands]},
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
         "units": {},
@@ -112,10 +128,12 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
                 name, division = people.get(code, (code, None))
             scored = score_unit(movement, totals)
             eligible = totals["finished"] >= movement.min_finished
-            rows.append({"code": code, "name": name, "division": division, "finished": totals["finished"],
+            rows.append({"code": code, "name": name, "division": division,
+                         "division_name": divisions.get(division, division) if division else None,
+                         "finished": totals["finished"],
                          "judged": totals["judged"], "eligible": eligible, "rank": None,
                          "note": None if eligible else
-                         f"Chưa đủ {movement.min_finished} bước hồ sơ đã giải quyết: không xếp hạng",
+                         f"Chưa đủ {movement.min_finished} bước giải quyết xong: không xếp hạng",
                          "totals": totals, **scored})
         _rank(movement, rows)
         for r in rows:

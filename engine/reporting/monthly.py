@@ -9,22 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.clock import TZ
 from ..domain.errors import BadInput
+from ..io.letterhead import Letterhead, shipped_letterhead
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
 from .metrics import BacklogRows, MetricsSession, session
 from .periods import Period
 from .rollups import AGE_BUCKETS, TURNAROUND_BUCKETS
 
+#: the blank the clerk writes the document's number in when it is issued (Decree 30/2020, Annex I)
+NUMBER_BLANK = "\u00a0" * 8
+
 
 @dataclass(frozen=True)
 class ReportHeading:
-    department_name: str
-    province_name: str
+    """Who issues the reports and the form of their documents (Decree 30/2020/NĐ-CP): the letterhead
+    files with the settings' names over them (``App.heading``). ``department_name`` and
+    ``province_name`` are its first two lines: the department and its governing body ("UBND TỈNH …")."""
+
+    letterhead: Letterhead = field(default_factory=shipped_letterhead)
+
+    @property
+    def department_name(self) -> str:
+        return self.letterhead.department
+
+    @property
+    def province_name(self) -> str:
+        return self.letterhead.governing_body
+
+    def document(self, kind: str, *, issued: dt.date | None, as_of: dt.date) -> dict[str, Any]:
+        """The heading and closing blocks of one document of ``kind``, as plain data: issued on
+        ``issued`` (None: the date is written in when signed), figures as of the end of ``as_of``."""
+        lh, doc = self.letterhead, self.letterhead.document(kind)
+        return {"governing_body": lh.governing_body, "department": lh.department, "nation": lh.nation,
+                "slogan": lh.slogan, "type": doc.type_name, "symbol": doc.symbol,
+                "number": f"Số:{NUMBER_BLANK}/{doc.symbol}", "place_date": lh.place_date(issued),
+                "issued": issued.isoformat() if issued else None, "as_of": as_of.isoformat(),
+                "recipients": list(doc.recipients),
+                "signer": {"authority": doc.signer.authority, "title": doc.signer.title, "name": doc.signer.name},
+                "source": lh.source}
 
 
 def campaign_start(month: Period, movement_span: tuple[dt.date, dt.date] | None) -> dt.date:
@@ -96,6 +123,7 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
                                        "label": period.label},
         "division": division, "division_name": names[0].get(division) if division else None,
         "generated_at": now.astimezone(TZ).isoformat(timespec="minutes"),
+        "heading": heading.document("monthly", issued=now.astimezone(TZ).date(), as_of=period.end),
         "age_buckets": [b[0] for b in AGE_BUCKETS], "turnaround_buckets": [b[0] for b in TURNAROUND_BUCKETS],
         "total": total, "by_division": by_division, "by_officer": by_officer, "by_stage": by_stage,
         "trend": trend, "open_overdue": overdue,

@@ -47,12 +47,12 @@ def test_the_monthly_report_escapes_what_people_typed(data_app: Any) -> None:
 def test_the_monthly_report_is_an_official_vietnamese_a4_document(data_app: Any) -> None:
     data = data_app.reports.monthly("2024-03")
     html = render_monthly_html(data)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập – Tự do – Hạnh phúc" in html
-    assert data_app.settings.department_name in html and data_app.settings.province_name in html
-    assert "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THẨM ĐỊNH".lower() in html.lower()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập - Tự do - Hạnh phúc" in html  # Decree 30
+    assert "UBND TỈNH ĐỒNG NAI" in html and "SỞ XÂY DỰNG" in html
+    assert ">BÁO CÁO<" in html and "Tình hình giải quyết hồ sơ thẩm định tháng 03/2024" in html
     assert "size: A4" in html and 'lang="vi"' in html
     assert html.count("<svg") == 3  # trend, divisions, distribution
-    assert "Tháng 03/2024" in html and "01/03/2024" in html
+    assert "tháng 03/2024" in html and "Từ ngày 01/03/2024 đến ngày 31/03/2024" in html
     # the trend runs from the campaign's start (01/02/2024) to the month
     assert [t["month"] for t in data["trend"]] == ["2024-02", "2024-03"]
 
@@ -120,7 +120,7 @@ def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Pat
 
 def test_bar_chart_geometry_stays_inside_the_picture() -> None:
     chart = bar_chart([("T2", 0.5), ("T3", None), ("T4", 1.0)])
-    assert [b["value"] for b in chart["bars"]] == ["50%", "—", "100%"]
+    assert [b["value"] for b in chart["bars"]] == ["50,0%", "—", "100,0%"]  # as the tables write shares
     for b in chart["bars"]:
         assert 0 <= b["y"] <= chart["base"] and b["x"] + b["w"] <= chart["right"]
 

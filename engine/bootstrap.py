@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .reporting.monthly import ReportHeading
     from .scheduler.ticker import DeadlineScheduler
     from .services.accounts import AccountService
+    from .services.backup import Backups
     from .services.deadline_scan import DeadlineScan
     from .services.digest import Digest
     from .services.reports import Reports
@@ -141,6 +142,12 @@ class App:
 
         return Reports(self.database, self.rules, self.clock, self.heading, self.mailer, self.settings.mail_dir)
 
+    @cached_property
+    def backups(self) -> Backups:
+        from .services.backup import Backups
+
+        return Backups(self.database, self.settings, self.clock)
+
     def dispatcher(self, transport: Transport | None = None, **options: Any) -> Dispatcher:
         from notifications.dispatcher import Dispatcher
 
@@ -151,12 +158,13 @@ class App:
         return self.dispatcher().run_once(**options)
 
     def scheduler(self, holder: str | None = None, **options: Any) -> DeadlineScheduler:
-        from .scheduler.ticker import DeadlineScheduler
-        from .services.jobs import scheduler_jobs
+        from .services.jobs import BackupScheduler, scheduler_jobs
 
-        jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.reports)
-        return DeadlineScheduler(self.database, self.engine, self.clock, jobs, self.settings.digest_at, holder,
-                                 **options)
+        s = self.settings
+        jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.reports,
+                              self.backups if s.backup_dir else None)
+        return BackupScheduler(self.database, self.engine, self.clock, jobs, s.digest_at, holder,
+                               backup_at=s.backup_at, **options)
 
     def close(self) -> None:
         if "database" in self.__dict__:

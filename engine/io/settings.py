@@ -53,6 +53,10 @@ class Settings:
     #: addresses (IPs or networks) it is trusted from; empty: no proxy is trusted
     trusted_proxy_header: str | None = None
     trusted_proxies: tuple[str, ...] = ()
+    #: the scheduler's nightly backup: its folder (None: no nightly backup), its time, how many are kept
+    backup_dir: Path | None = None
+    backup_time: str = "02:00"
+    backup_keep: int = 14
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SECURITY:
@@ -63,6 +67,10 @@ class Settings:
         if self.smtp_max_tries < 1:
             raise SettingsError(f"THAMDINH_SMTP_MAX_TRIES {self.smtp_max_tries} phải từ 1 trở lên.")
         parse_hhmm(self.digest_time, "THAMDINH_DIGEST_TIME")
+        parse_hhmm(self.backup_time, "THAMDINH_BACKUP_TIME")
+        if self.backup_keep < 1:
+            raise SettingsError(f"THAMDINH_BACKUP_KEEP {self.backup_keep} phải từ 1 trở lên.",
+                                hint="Số bản sao lưu hằng đêm được giữ lại, ví dụ 14.")
         if self.smtp_user and self.smtp_host and self.smtp_security == "none" and not self.smtp_allow_plain_auth:
             raise SettingsError(
                 "Không gửi tên đăng nhập và mật khẩu SMTP qua kết nối không mã hóa (THAMDINH_SMTP_SECURITY=none).",
@@ -82,6 +90,10 @@ class Settings:
     @property
     def digest_at(self) -> dt.time:
         return parse_hhmm(self.digest_time, "THAMDINH_DIGEST_TIME")
+
+    @property
+    def backup_at(self) -> dt.time:
+        return parse_hhmm(self.backup_time, "THAMDINH_BACKUP_TIME")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -185,4 +197,7 @@ _READERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "THAMDINH_SIGNIN_LOCK_MINUTES": ("signin_lock_minutes", _int),
     "THAMDINH_TRUSTED_PROXY_HEADER": ("trusted_proxy_header", _text),
     "THAMDINH_TRUSTED_PROXIES": ("trusted_proxies", _list),
+    "THAMDINH_BACKUP_DIR": ("backup_dir", _path),
+    "THAMDINH_BACKUP_TIME": ("backup_time", _text),
+    "THAMDINH_BACKUP_KEEP": ("backup_keep", _int),
 }

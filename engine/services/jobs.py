@@ -3,7 +3,10 @@
 - ``scan``: the deadline scan, then a dispatch of what it queued;
 - ``dispatch``: send due outbox rows (retries);
 - ``digest``: today's heads' digest, then a dispatch; a run missed on an earlier day is not sent late;
-- ``monthly_report``: the previous month's report, written and mailed.
+- ``monthly_report``: the previous month's report, written and mailed;
+- ``backup`` (only when THAMDINH_BACKUP_DIR is set): the nightly backup and its retention, daily at
+  THAMDINH_BACKUP_TIME. Its schedule is declared beside the others' (``DeadlineScheduler.triggers``)
+  by ``BackupScheduler``, which adds that one trigger and changes nothing of the tick.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from apscheduler.triggers.cron import CronTrigger
+
 from notifications.dispatcher import DispatchResult
 
-from ..domain.clock import local_date
+from ..domain.clock import TZ, local_date
+from ..scheduler.ticker import DeadlineScheduler
+from .backup import Backups
 from .deadline_scan import DeadlineScan
 from .digest import Digest
 from .reports import Reports, month_before
@@ -27,7 +34,8 @@ BUDGET = 20
 
 
 def scheduler_jobs(scan: DeadlineScan, digest: Digest, dispatch: Callable[..., DispatchResult],
-                   reports: Reports) -> dict[str, Job]:
+                   reports: Reports, backups: Backups | None = None) -> dict[str, Job]:
+    """The jobs by id; ``backup`` only with ``backups`` (THAMDINH_BACKUP_DIR set)."""
     def scan_job(run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
         result = scan.scan(now).as_dict()
         result["dispatch"] = dispatch(time_budget=BUDGET).as_dict()
@@ -47,4 +55,32 @@ def scheduler_jobs(scan: DeadlineScan, digest: Digest, dispatch: Callable[..., D
     def monthly_report_job(run_time: dt.datetime, now: dt.datetime) -> Any:
         return reports.send_monthly(month_before(run_time))
 
-    return {"scan": scan_job, "dispatch": dispatch_job, "digest": digest_job, "monthly_report": monthly_report_job}
+    jobs: dict[str, Job] = {"scan": scan_job, "dispatch": dispatch_job, "digest": digest_job,
+                            "monthly_report": monthly_report_job}
+    if backups is not None:
+        def backup_job(run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
+            return backups.nightly(now)
+
+        jobs["backup"] = backup_job
+    return jobs
+
+
+class BackupScheduler(DeadlineScheduler):
+    """The deadline scheduler with the nightly backup's trigger, a cron at ``backup_at`` as the monthly
+    report's is, when its job was given; a stored ``backup`` job is removed once it is no longer given."""
+
+    def __init__(self, *args: Any, backup_at: dt.time = dt.time(2, 0), **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.backup_at = backup_at
+
+    def triggers(self, now: dt.datetime) -> dict[str, Any]:
+        triggers = super().triggers(now)
+        if "backup" in self.jobs:
+            triggers["backup"] = CronTrigger(hour=self.backup_at.hour, minute=self.backup_at.minute, timezone=TZ)
+        return triggers
+
+    def ensure_jobs(self, now: dt.datetime) -> None:
+        super().ensure_jobs(now)
+        if "backup" not in self.jobs and self.store.lookup_job("backup") is not None:
+            log.info("job backup removed: THAMDINH_BACKUP_DIR is no longer set")
+            self.store.remove_job("backup")

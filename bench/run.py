@@ -49,6 +49,8 @@ from engine.store.dossiers import INSERT_EVENT, UPDATE_DOSSIER  # noqa: E402
 #: one dossier's life under Law 62/2020, all fired by a head of division (roles head + officer)
 CYCLE = ["accept", "request_supplement", "receive_supplement", "extend", "pass_appraisal", "extend", "approve"]
 ACTOR = "tp.nguyen"
+#: a row digest as the raw loop writes it (the same 64 characters as the engine's, not computed)
+HEAD = "0" * 64
 NOW = dt.datetime(2024, 6, 3, 9, 0, tzinfo=TZ)
 #: the pragmas engine.store.database sets on every SQLite connection (checked against it in bench_raw)
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000")
@@ -114,11 +116,12 @@ def bench_raw(db: Path, dossiers: int) -> tuple[int, float]:
         for k, event in enumerate(CYCLE):
             version = 1 + k
             cur = conn.cursor()
-            cur.execute(UPDATE_DOSSIER, (event, None, "{}", 0, None, ts, None, "cv.pham", version + 1, dossier_id,
-                                         version))
+            cur.execute(UPDATE_DOSSIER, (event, None, "{}", 0, None, ts, None, "cv.pham", version + 1, HEAD,
+                                         dossier_id, version))
             if cur.rowcount != 1:
                 raise SystemExit("raw loop: lost update")
-            cur.execute(INSERT_EVENT, (dossier_id, version + 1, event, "a", "b", ACTOR, ts, ts, None, None))
+            cur.execute(INSERT_EVENT, (dossier_id, version + 1, event, "a", "b", ACTOR, ts, ts, None, None, "cli",
+                                         None, None, HEAD))
             conn.commit()
             n += 1
     elapsed = time.perf_counter() - start

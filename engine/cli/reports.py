@@ -84,6 +84,52 @@ def metrics(ctx: click.Context, date_from: str, date_to: str, by: str, division:
          lambda d: _metrics_text(f"{vn_date(start)} – {vn_date(end)}", dims, d["rows"]))
 
 
+def _statistics_text(d: dict[str, Any]) -> str:
+    from ..domain.formatting import vn_date, vn_number, vn_percent
+
+    lines = [f"Mẫu II.06a/VPCP/KSTT, {vn_date(d['period']['start'])} – {vn_date(d['period']['end'])} (hồ sơ)",
+             f"{'Đơn vị':<30} {'Nhận':>6} {'Chuyển':>6} {'Mới':>6} {'Xong':>6} {'Sớm':>5} {'Đúng':>5} {'Trễ':>5} "
+             f"{'Tồn':>6} {'Trong':>6} {'Quá':>5} {'Rút':>4} {'766':>7} {'Điểm':>6}"]
+    for r in [*d["rows"], {**d["total"], "name": "Tổng cộng"}]:
+        new = r["new_online"] + r["new_direct"] + r["new_unrecorded"]
+        lines.append(f"{str(r['name'])[:30]:<30} {r['received']:>6} {r['carried_over']:>6} {new:>6} {r['resolved']:>6} "
+                     f"{r['early']:>5} {r['on_time']:>5} {r['late']:>5} {r['pending']:>6} {r['pending_within']:>6} "
+                     f"{r['pending_overdue']:>5} {r['withdrawn']:>4} {vn_percent(r['progress_share']):>7} "
+                     f"{vn_number(r['progress_points'], 2):>6}")
+    return "\n".join(lines)
+
+
+@report_group.command("statistics")
+@click.option("--from", "date_from", required=True, help="Ngày đầu kỳ, YYYY-MM-DD.")
+@click.option("--to", "date_to", required=True, help="Ngày cuối kỳ, YYYY-MM-DD.")
+@click.option("--division", help="Chỉ một phòng (mã phòng).")
+@click.option("--format", "fmt", default="text", help="text (mặc định), html, xlsx hoặc json.")
+@click.option("--out", type=click.Path(path_type=Path), help="Tệp kết quả (html, xlsx, json).")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+@command
+def statistics(ctx: click.Context, date_from: str, date_to: str, division: str | None, fmt: str, out: Path | None,
+               as_json: bool) -> None:
+    """Thống kê theo mẫu II.06a/VPCP/KSTT và chỉ số tiến độ (Quyết định 766/QĐ-TTg), tính bằng hồ sơ."""
+    from ..domain.clock import parse_date
+    from ..reporting import files
+
+    start, end = parse_date(date_from, "ngày đầu kỳ"), parse_date(date_to, "ngày cuối kỳ")
+    data = app_of(ctx).reports.statistics(start, end, division)
+    if as_json or fmt == "text":
+        emit(data, as_json, _statistics_text)
+        return
+    fmt = files.check_format(fmt)
+    if out is None:
+        if fmt == "xlsx":
+            out = Path(files.safe_name(f"thong-ke-{start.isoformat()}-{end.isoformat()}", "xlsx"))
+        else:
+            click.echo(files.render(data, fmt).decode("utf-8"))
+            return
+    files.write_statistics(data, fmt, out)
+    _written(out, f"Đã ghi thống kê: {out}", as_json)
+
+
 @click.command("evaluate", cls=vn.Command)
 @click.option("--movement", type=click.Path(path_type=Path),
               help="Tệp YAML phong trào thi đua (mặc định: phong trào 2024 đi kèm phần mềm; xem: thamdinh samples).")

@@ -21,8 +21,8 @@ from .errors import BadInput
 At = dt.datetime | str | None
 
 
-def _set(cmd: object, name: str, value: object) -> None:
-    object.__setattr__(cmd, name, value)
+#: how a command's ``__post_init__`` stores a field it cleaned (it is frozen)
+_set = object.__setattr__
 
 
 def _at(value: At) -> dt.datetime | None:
@@ -94,12 +94,19 @@ class Fire:
     officer: str | None = None
 
     def __post_init__(self) -> None:
-        _set(self, "code", text.code(self.code))
-        _set(self, "event", text.required(self.event, "thao tác", limit=text.CODE_MAX))
-        _set(self, "actor", text.required(self.actor, "người thực hiện", limit=text.CODE_MAX))
-        _set(self, "note", text.note(self.note))
-        _set(self, "at", _at(self.at))
-        _set(self, "officer", text.ident(self.officer, "cán bộ nhận hồ sơ"))
+        code = text.code(self.code)
+        event = text.required(self.event, "thao tác", limit=text.CODE_MAX)
+        actor = text.required(self.actor, "người thực hiện", limit=text.CODE_MAX)
+        if code is not self.code or event is not self.event or actor is not self.actor:  # (usually clean already)
+            _set(self, "code", code)
+            _set(self, "event", event)
+            _set(self, "actor", actor)
+        if self.note is not None:  # (None stays None: the usual fire has no note, no time, no officer)
+            _set(self, "note", text.note(self.note))
+        if self.at is not None:
+            _set(self, "at", _at(self.at))
+        if self.officer is not None:
+            _set(self, "officer", text.ident(self.officer, "cán bộ nhận hồ sơ"))
         if self.expected_version is not None and self.expected_version < 1:
             raise BadInput(f"Phiên bản hồ sơ {self.expected_version} không hợp lệ.")
 

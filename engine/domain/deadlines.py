@@ -1,6 +1,7 @@
 """Stage clocks: start, pause, resume (or restart), extend and finish, on the working-day calendar.
 
-Pure domain: a clock is an immutable value and every operation returns a new one. See docs/rules.md.
+Pure domain: a clock is an immutable value and every operation returns a new one (a copy made by
+``values.evolve``, the fire path's cheap ``dataclasses.replace``). See docs/rules.md.
 
 - ``used_before``: units consumed by earlier running segments (after a pause);
 - a running segment starts on ``segment_start`` (not counted);
@@ -20,9 +21,10 @@ stored on its row (the metrics read them):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .calendar import WorkingCalendar
+from .values import evolve
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
 OUTCOMES = (EARLY, ON_TIME, LATE)
@@ -87,7 +89,7 @@ def start_clock(stage: str, seq: int, limit: int, unit: str, policy: str, max_ex
 
 
 def pause(clock: StageClock, day: dt.date, cal: WorkingCalendar) -> StageClock:
-    return replace(clock, used_before=clock.used_before + max(0, cal.units_between(clock.segment_start, day,
+    return evolve(clock, used_before=clock.used_before + max(0, cal.units_between(clock.segment_start, day,
                                                                                    clock.unit)),
                    paused_on=day, due_date=None, pause_count=clock.pause_count + 1)
 
@@ -97,7 +99,7 @@ def resume(clock: StageClock, day: dt.date, cal: WorkingCalendar) -> StageClock:
     starts the full limit again)."""
     assert clock.paused_on is not None
     used_before = 0 if clock.policy == RESTART else clock.used_before
-    return replace(clock, paused_days=clock.paused_days + (day - clock.paused_on).days,
+    return evolve(clock, paused_days=clock.paused_days + (day - clock.paused_on).days,
                    paused_working_days=clock.paused_working_days + cal.working_days_between(clock.paused_on, day),
                    paused_on=None, segment_start=day, used_before=used_before,
                    due_date=cal.add(day, clock.limit + clock.extension - used_before, clock.unit))
@@ -109,7 +111,7 @@ def extend(clock: StageClock, cal: WorkingCalendar) -> StageClock:
     due = clock.due_date
     if clock.paused_on is None:
         due = cal.add(clock.segment_start, clock.limit + extension - clock.used_before, clock.unit)
-    return replace(clock, extension=extension, due_date=due)
+    return evolve(clock, extension=extension, due_date=due)
 
 
 def judge(finished_on: dt.date, due: dt.date) -> str:
@@ -129,7 +131,7 @@ def finish(clock: StageClock, day: dt.date, event: str, cal: WorkingCalendar) ->
     else:
         assert clock.due_date is not None
         outcome = judge(day, clock.due_date)
-    return replace(clock, paused_days=paused_days, paused_working_days=paused_wd, outcome=outcome,
+    return evolve(clock, paused_days=paused_days, paused_working_days=paused_wd, outcome=outcome,
                    finished_on=day, closed_by=event,
                    turnaround_working_days=cal.working_days_between(clock.start_date, day) - paused_wd,
                    turnaround_days=(day - clock.start_date).days - paused_days)

@@ -1,4 +1,4 @@
-"""A dossier as the domain sees it, and one row of its history."""
+"""A dossier as the domain sees it, the part of it firing an event reads, and one row of its history."""
 
 from __future__ import annotations
 
@@ -46,8 +46,44 @@ class Dossier:
     @property
     def fields(self) -> dict[str, Any]:
         """What guards and limit rules may look at (DOSSIER_FIELDS)."""
-        return {"group": self.group, "grade": self.grade, "capital_source": self.capital_source,
-                "division": self.division, "officer": self.officer}
+        return guard_fields(self)
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """A dossier as firing an event reads it: who it is, its rules, where it stands and who holds it
+    (a ``Dossier`` without its project, its receipt and its closing, which firing never reads: the
+    store's fire path reads only these columns)."""
+
+    id: int
+    code: str
+    group: str
+    grade: str | None
+    capital_source: str | None
+    division: str
+    officer: str | None
+    workflow_id: str
+    workflow_version: int
+    rule_version: str
+    state: str
+    last_event_at: dt.datetime
+    version: int
+    resume_state: str | None = None
+    counters: Mapping[str, int] = field(default_factory=dict)
+    supplement_requests: int = 0
+    open_clock_id: int | None = None
+    #: the digest of its last history row (the store's hash chain)
+    chain_head: str | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """What guards and limit rules may look at (DOSSIER_FIELDS)."""
+        return guard_fields(self)
+
+
+def guard_fields(d: Dossier | DossierState) -> dict[str, Any]:
+    return {"group": d.group, "grade": d.grade, "capital_source": d.capital_source, "division": d.division,
+            "officer": d.officer}
 
 
 @dataclass(frozen=True)

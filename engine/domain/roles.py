@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 NONE, OWN, DIVISION, ALL = "none", "own", "division", "all"
 SCOPES = (NONE, OWN, DIVISION, ALL)
@@ -47,13 +48,20 @@ class Roles:
         wanted = set(roles)
         return ", ".join(r.label for name, r in self.by_name.items() if name in wanted)
 
+    @cached_property
+    def _ranks(self) -> dict[str, dict[str, int]]:
+        """For each scope attribute, each role's scope as its index in SCOPES (asked on every fire)."""
+        return {attr: {name: SCOPES.index(getattr(r, attr)) for name, r in self.by_name.items()}
+                for attr in ("sees", "acts_on", "fire_many")}
+
     def widest(self, roles: Iterable[str], attr: str) -> str:
         """The widest scope ``attr`` (sees, acts_on, fire_many) among ``roles``."""
+        ranks = self._ranks[attr]
         best = 0
         for role in roles:
-            found = self.by_name.get(role)
-            if found is not None:
-                best = max(best, SCOPES.index(getattr(found, attr)))
+            rank = ranks.get(role, 0)
+            if rank > best:
+                best = rank
         return SCOPES[best]
 
     def any(self, roles: Iterable[str], attr: str) -> bool:

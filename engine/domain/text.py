@@ -20,6 +20,13 @@ def _controls(text: str, allowed: frozenset[str]) -> list[str]:
     return [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed]
 
 
+def _clean_ascii(value: str, limit: int) -> bool:
+    """Whether ``value`` is already what ``clean`` would return: ASCII (so NFC), printable (no control
+    character, no line break, and no white space but the space), no space at either end, within ``limit``."""
+    return (value.isascii() and value.isprintable() and 0 < len(value) <= limit and value[0] != " "
+            and value[-1] != " ")
+
+
 def clean(value: str | None, what: str, *, limit: int, required: bool = False,
           multiline: bool = False) -> str | None:
     """``value`` stripped and NFC-normalised; None when empty and not ``required``.
@@ -27,6 +34,8 @@ def clean(value: str | None, what: str, *, limit: int, required: bool = False,
     Raises BadInput naming ``what`` (in Vietnamese) when it is required and missing, too long, or
     holds NUL or another control character (a note may hold line breaks and tabs).
     """
+    if type(value) is str and _clean_ascii(value, limit):
+        return value  # the common case: typed already clean, nothing to change or refuse
     text = value or ""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -49,6 +58,8 @@ def clean(value: str | None, what: str, *, limit: int, required: bool = False,
 
 
 def required(value: str | None, what: str, *, limit: int) -> str:
+    if type(value) is str and _clean_ascii(value, limit):
+        return value
     text = clean(value, what, limit=limit, required=True)
     assert text is not None
     return text

@@ -89,6 +89,9 @@ class StateDef:
     stage: str | None = None
     pauses_clock: bool = False
     terminal: bool = False
+    #: how the statutory statistics count a dossier that ends here: ``resolved`` (the default for a
+    #: terminal state) or ``withdrawn`` (the investor withdrew it)
+    counts_as: str | None = None
 
 
 @dataclass(frozen=True)

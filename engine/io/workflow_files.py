@@ -27,7 +27,8 @@ from .yaml_files import read_mapping
 
 _TOP_KEYS = {"id", "version", "title", "source", "initial", "stages", "states", "events",
              "rule_versions", "override", "alerts"}
-_STATE_KEYS = {"label", "stage", "pauses_clock", "terminal"}
+_STATE_KEYS = {"label", "stage", "pauses_clock", "terminal", "counts_as"}
+_COUNTS_AS = ("resolved", "withdrawn")
 _EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer"}
 _TRANSITION_KEYS = {"source", "target", "guards", "max_times", "clock"}
 _OPS = ("equals", "in", "not_in", "present")
@@ -152,9 +153,12 @@ def _states(c: Ctx, raw: Any, stages: Mapping[str, str]) -> dict[str, StateDef]:
         stage = spec.get("stage")
         if stage is not None and stage not in stages:
             raise c.fail(f"{key}.stage", f"bước «{stage}» không khai báo trong 'stages'.")
+        terminal = c.boolean(spec.get("terminal"), f"{key}.terminal")
+        counts_as = spec.get("counts_as", "resolved" if terminal else None)
+        if counts_as is not None and (not terminal or counts_as not in _COUNTS_AS):
+            raise c.fail(f"{key}.counts_as", f"chỉ dùng cho trạng thái kết thúc, một trong: {', '.join(_COUNTS_AS)}.")
         states[str(name)] = StateDef(str(name), spec["label"], stage,
-                                     c.boolean(spec.get("pauses_clock"), f"{key}.pauses_clock"),
-                                     c.boolean(spec.get("terminal"), f"{key}.terminal"))
+                                     c.boolean(spec.get("pauses_clock"), f"{key}.pauses_clock"), terminal, counts_as)
     return states
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from ..domain.errors import BadInput
 from .columns import FORMATS
-from .render import render_evaluation_html, render_monthly_html
-from .workbooks import write_evaluation_xlsx, write_monthly_xlsx
+from .render import render_evaluation_html, render_monthly_html, render_statistics_html
+from .workbooks import write_evaluation_xlsx, write_monthly_xlsx, write_statistics_xlsx
 
 _NOT_IN_A_NAME = re.compile(r"[^\w.-]+")
 
@@ -55,4 +55,26 @@ def write_evaluation(data: dict[str, Any], fmt: str, out: Path, department_name:
         write_evaluation_xlsx(data, out)
     else:
         out.write_text(to_json(data), encoding="utf-8")
+    return out
+
+
+def render(data: dict[str, Any], fmt: str) -> bytes:
+    """A report's data in ``fmt``, as the bytes of its file (monthly or statistics)."""
+    import tempfile
+
+    if fmt == "json":
+        return to_json(data).encode("utf-8")
+    html = {"monthly": render_monthly_html, "statistics": render_statistics_html}[data["kind"]]
+    if fmt == "html":
+        return html(data).encode("utf-8")
+    xlsx = {"monthly": write_monthly_xlsx, "statistics": write_statistics_xlsx}[data["kind"]]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.xlsx"
+        xlsx(data, out)
+        return out.read_bytes()
+
+
+def write_statistics(data: dict[str, Any], fmt: str, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(render(data, fmt))
     return out

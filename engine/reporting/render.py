@@ -41,3 +41,7 @@ def render_evaluation_html(data: dict[str, Any], department_name: str, province_
     return str(environment("reports").get_template("evaluation.html").render(
         e=data, h=evaluation_heading(data, department_name, province_name, heading, issued),
         unit_labels=UNIT_LABELS, chart={u: evaluation_chart(rows) for u, rows in data["units"].items()}))
+
+
+def render_statistics_html(data: dict[str, Any]) -> str:
+    return str(environment("reports").get_template("statistics.html").render(s=data, h=data["heading"]))

@@ -179,3 +179,21 @@ def write_evaluation_xlsx(data: dict[str, Any], out: Path) -> None:
              "; ".join(f"{s['label']}: {s['points']} điểm" for s in c["scale"]), c["source"]] for c in crit],
            ["", "", "", INT, "", ""], caption)
     wb.save(out)
+
+
+def write_statistics_xlsx(data: dict[str, Any], out: Path) -> None:
+    """The II.06a table on one sheet: a row per division, then the total."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    cols = data["columns"]
+    heads = ["STT", "Đơn vị"] + [f"{group}: {head}" for _, head, group in cols]
+    fmts = ["0", ""] + [SHARE if k == "progress_share" else NUM if k == "progress_points" else INT for k, _, _ in cols]
+    body = [[i, r["name"]] + [r[k] for k, _, _ in cols] for i, r in enumerate(data["rows"], 1)]
+    body.append([None, "Tổng cộng"] + [data["total"][k] for k, _, _ in cols])
+    period = data["period"]
+    caption = (f"Tình hình, kết quả giải quyết hồ sơ {vn_date(period['start'])} – {vn_date(period['end'])}",
+               f"Số liệu tính đến hết ngày {vn_date(period['end'])}")
+    _sheet(wb, "Mẫu II.06a", heads, body, fmts, caption)
+    wb.save(out)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from transitions import Machine
@@ -31,6 +31,7 @@ from ..domain import events as ev
 from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import StageClock, start_clock
 from ..domain.errors import BadInput, GuardFailed, IllegalTransition, UnknownEvent
+from ..domain.values import evolve
 from ..domain.workflow import RETURN, SAME, EventDef, RuleVersion, TransitionDef, WorkflowDef
 from .effects import clock_effects
 from .step import DossierSnapshot, Step
@@ -58,11 +59,13 @@ class CompiledWorkflow:
                                auto_transitions=False, send_event=True, ignore_invalid_triggers=False)
 
     def _machine_transitions(self, event: EventDef, t: TransitionDef) -> list[dict[str, Any]]:
-        conditions: list[Callable[[Any], bool]] = [self._guard_check(t)]
+        conditions: list[Callable[[Any], bool]] = []
+        if t.guards or t.max_times is not None:  # (a check that always holds is not asked on every fire)
+            conditions.append(self._guard_check(t))
         after = [self._mark(t)]
         if t.target == RETURN:  # one machine transition per state the pause may return to
             return [dict(trigger=event.name, source=src, dest=back, after=after,
-                         conditions=[*conditions, self._returns_to(back)])
+                         conditions=[self._returns_to(back), *conditions])  # the cheap test first
                     for src in t.sources for back in self._return_targets()]
         if t.target == SAME:
             return [dict(trigger=event.name, source=src, dest=None, conditions=conditions, after=after)
@@ -139,7 +142,7 @@ class CompiledWorkflow:
         handed: list[ev.DomainEvent] = []
         if edef.assigns_officer:
             handover = self._hand_over(snap, edef, assignee)
-            after = replace(after, fields={**after.fields, "officer": handover.to_officer})
+            after = evolve(after, fields={**after.fields, "officer": handover.to_officer})
             handed.append(handover)
         elif assignee is not None:
             raise BadInput(f"Thao tác «{edef.label}» không giao hồ sơ cho cán bộ khác; bỏ --officer.",
@@ -149,7 +152,7 @@ class CompiledWorkflow:
         events = [*effect.events, *handed]
         if t.target != SAME and self.wf.states[after.state].pauses_clock \
                 and not self.wf.states[snap.state].pauses_clock:
-            after = replace(after, supplement_requests=snap.supplement_requests + 1)
+            after = evolve(after, supplement_requests=snap.supplement_requests + 1)
             events.append(ev.SupplementRequested(after.supplement_requests))
         return Step(event, snap, after, self.wf.states[after.state].terminal, effect.opened, effect.changed,
                     tuple(events))
@@ -184,7 +187,7 @@ class CompiledWorkflow:
             resume_state = snap.state
         elif self.wf.states[snap.state].pauses_clock:
             resume_state = None
-        return replace(snap, state=new_state, resume_state=resume_state, counters=counters)
+        return DossierSnapshot(new_state, snap.fields, resume_state, counters, snap.supplement_requests)
 
     @staticmethod
     def _hand_over(snap: DossierSnapshot, edef: EventDef, to: str | None) -> ev.DossierHandedOver:

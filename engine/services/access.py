@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..domain.dossier import Dossier
+from ..domain.dossier import Dossier, DossierState
 from ..domain.errors import BadInput, NotPermitted
 from ..domain.org import Person
 from ..domain.roles import ALL, DIVISION, NONE, OWN, Roles
@@ -26,7 +26,7 @@ People = Callable[[], Iterable[Person]]
 _MAX_NAMES = 4
 
 
-def _reaches(scope: str, p: Person, d: Dossier) -> bool:
+def _reaches(scope: str, p: Person, d: Dossier | DossierState) -> bool:
     return scope == ALL or (scope == DIVISION and p.division == d.division) or (scope == OWN and p.id == d.officer)
 
 
@@ -57,11 +57,11 @@ class Access:
                                hint="Cán bộ của phòng đó, Giám đốc và bộ phận một cửa xem được hồ sơ này.")
 
     # -- acting on a dossier -----------------------------------------------------------------
-    def may_act(self, p: Person, d: Dossier, edef: EventDef) -> bool:
+    def may_act(self, p: Person, d: Dossier | DossierState, edef: EventDef) -> bool:
         allowed = p.roles & edef.roles
         return p.active and bool(allowed) and _reaches(self.roles.widest(allowed, "acts_on"), p, d)
 
-    def require_act(self, p: Person, d: Dossier, edef: EventDef, people: People) -> None:
+    def require_act(self, p: Person, d: Dossier | DossierState, edef: EventDef, people: People) -> None:
         """Raise NotPermitted, naming who may, unless ``p`` may fire ``edef`` on ``d``."""
         if self.may_act(p, d, edef):
             return

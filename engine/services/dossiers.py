@@ -14,14 +14,14 @@ from typing import Any
 from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
-from ..domain.dossier import Dossier
+from ..domain.dossier import Dossier, DossierState
 from ..domain.errors import BadInput, ConflictError, ThamdinhError, UnknownPerson
 from ..domain.events import compact
 from ..domain.org import Person
 from ..runtime.rulebook import Rulebook
 from ..runtime.step import DossierSnapshot
 from ..store.database import Database, UnitOfWork
-from ..store.dossiers import duplicate
+from ..store.dossiers import Act, duplicate
 from . import timing
 from .access import Access
 
@@ -33,7 +33,7 @@ def _unknown_person(who: str) -> UnknownPerson:
                          hint="Xem danh sách bằng: thamdinh org show")
 
 
-def snapshot(d: Dossier) -> DossierSnapshot:
+def snapshot(d: Dossier | DossierState) -> DossierSnapshot:
     return DossierSnapshot(d.state, d.fields, d.resume_state, d.counters, d.supplement_requests)
 
 
@@ -86,8 +86,8 @@ class DossierWrites:
             "received_at": when, "last_event_at": when, "version": 1}
         dossier_id = uow.dossiers.create(values)
         dims = {"division": cmd.division, "officer": cmd.officer, "workflow_id": wf.id}
-        uow.dossiers.record_receipt(dossier_id, dims, step, cmd.actor or SYSTEM_ACTOR, when, self.clock.now(),
-                                    cmd.note, via)
+        uow.dossiers.record_receipt(dossier_id, dims, step, Act(cmd.code, cmd.actor or SYSTEM_ACTOR, when, day,
+                                                                self.clock.now(), cmd.note, via))
         return dossier_id
 
     # -- fire ----------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ class DossierWrites:
         timing.not_before(when, d.last_event_at)
         cw = self.rules.compiled(d.workflow_id, d.workflow_version)
         edef = cw.event(cmd.event)
-        self.access.require_act(actor, d, edef, uow.people.all)
+        self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
         if edef.assigns_officer and cmd.officer is not None:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
         step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,
@@ -124,7 +124,8 @@ class DossierWrites:
         if step.handed_to is not None:
             handed = f"Giao hồ sơ từ «{d.officer or 'chưa phân công'}» sang «{step.handed_to}»."
             note = f"{handed} {note}" if note else handed
-        version = uow.dossiers.record(d, step, actor.id, when, self.clock.now(), note, via)
+        version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, self.clock.now(), note, via),
+                                      open_clock)
         return {"code": d.code, "event": cmd.event, "from": step.from_state, "to": step.to_state,
                 "version": version, "clock_effect": compact(step.events), "officer": step.after.officer}
 

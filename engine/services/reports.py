@@ -12,7 +12,7 @@ from typing import Any
 
 from notifications.outbox import Mailer
 
-from ..domain.clock import Clock, local_date
+from ..domain.clock import TZ, Clock, local_date
 from ..domain.errors import BadInput
 from ..domain.movement import Movement
 from ..io.movements import default_movement_path, load_movement
@@ -65,6 +65,21 @@ class Reports:
         period = Period.between(start, end)
         with session(self.database, self.rules.calendar) as ms:
             return ms.table(period, by, division)
+
+    def statistics(self, start: dt.date, end: dt.date, division: str | None = None) -> dict[str, Any]:
+        """The statutory statistics (II.06a, the 766 indicator) of a period, as of its end."""
+        from ..reporting.statistics import statistics_data
+
+        period = Period.between(start, end)
+        check_period(start, end)
+        with self.database.reading() as uow:
+            names = {d.code: d.name for d in uow.people.divisions()}
+        if division is not None and division not in names:
+            raise BadInput(f"Không có phòng «{division}».", hint="Các phòng: " + ", ".join(sorted(names)))
+        data = statistics_data(self.database, self.rules, period, division, names)
+        data["generated_at"] = self.clock.now().astimezone(TZ).isoformat(timespec="minutes")
+        data["heading"] = self.heading.document("statistics", issued=local_date(self.clock.now()), as_of=end)
+        return data
 
     def movement(self, path: Path | None) -> Movement:
         return load_movement(path or default_movement_path())

@@ -167,6 +167,15 @@ class UnitOfWork:
         self.cur.execute(self.codec.sql(sql), params)
         return self.cur
 
+    def snapshot_cursors(self, count: int) -> list[Any]:
+        """``count`` cursors reading one consistent snapshot of the whole database (read only): on
+        PostgreSQL server-side cursors in a REPEATABLE READ transaction, on SQLite one read transaction."""
+        if self.codec.sqlite:
+            self.cur.execute("BEGIN")
+            return [self._conn.cursor() for _ in range(count)]
+        self.cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return [self._conn.cursor(name=f"thamdinh_walk_{i}") for i in range(count)]
+
     def executemany(self, sql: str, rows: Any) -> None:
         self.cur.executemany(self.codec.sql(sql), rows)
 

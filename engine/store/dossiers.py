@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from ..domain import events as ev
 from ..domain.caller import Via
 from ..domain.deadlines import StageClock
-from ..domain.dossier import Dossier, HistoryEntry
+from ..domain.dossier import Dossier, DossierState, HistoryEntry
 from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
 from ..domain.org import Person
+from . import chain
 from . import mappers as m
 from .codecs import encode_events
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 #: the dossier, its open clock, how many clocks it has, and the actor (one statement on the hot path)
 SELECT_FOR_FIRE = (
-    f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, "
+    f"SELECT {m.columns('d', m.FIRE_DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, "
     "(SELECT COUNT(*) FROM stage_clock x WHERE x.dossier_id = d.id), "
     f"{m.columns('p', m.PERSON_COLS)} "
     "FROM dossier d LEFT JOIN stage_clock c ON c.id = d.open_clock_id LEFT JOIN person p ON p.id = ? "
@@ -44,16 +45,19 @@ INSERT_DOSSIER = (f"INSERT INTO dossier ({', '.join(INSERT_DOSSIER_COLS)}) "
                   f"VALUES ({', '.join('?' * len(INSERT_DOSSIER_COLS))}) RETURNING id")
 SET_OPEN_CLOCK = "UPDATE dossier SET open_clock_id = ? WHERE id = ?"
 UPDATE_DOSSIER = ("UPDATE dossier SET state = ?, resume_state = ?, counters = ?, supplement_requests = ?, "
-                  "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ? "
+                  "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ?, chain_head = ? "
                   "WHERE id = ? AND version = ?")
+SET_CHAIN_HEAD = "UPDATE dossier SET chain_head = ? WHERE id = ?"
 INSERT_CLOCK = (f"INSERT INTO stage_clock (dossier_id, {', '.join(m.CLOCK_DIMS)}, {', '.join(m.CLOCK_COLS[1:])}) "
                 f"VALUES ({', '.join('?' * (1 + len(m.CLOCK_DIMS) + len(m.CLOCK_COLS) - 1))}) RETURNING id")
 UPDATE_CLOCK = "UPDATE stage_clock SET " + ", ".join(f"{c} = ?" for c in m.CLOCK_COLS[1:]) + " WHERE id = ?"
 ASSIGN_CLOCK = "UPDATE stage_clock SET officer = ? WHERE id = ?"
-INSERT_PAUSE = "INSERT INTO clock_pause (clock_id, paused_on) VALUES (?, ?)"
+INSERT_PAUSE = "INSERT INTO clock_pause (clock_id, paused_on, due_before) VALUES (?, ?, ?)"
+INSERT_EXTENSION = "INSERT INTO clock_extension (clock_id, extended_on, units, due_before) VALUES (?, ?, ?, ?)"
 END_PAUSE = "UPDATE clock_pause SET resumed_on = ?, resumed_how = ? WHERE clock_id = ? AND resumed_on IS NULL"
 INSERT_EVENT = ("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, "
-                "note, effects, channel, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                "note, effects, channel, client, correction, row_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 SELECT_LIST = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)} FROM dossier d "
                "LEFT JOIN stage_clock c ON c.id = d.open_clock_id WHERE {where} "
                "ORDER BY CASE WHEN c.due_date IS NULL THEN 1 ELSE 0 END, c.due_date, d.code LIMIT ?")
@@ -82,15 +86,16 @@ class Dossiers:
         self.codec = uow.codec
 
     # -- reading -------------------------------------------------------------------------------
-    def for_fire(self, code: str, actor: str) -> tuple[Dossier, StageClock | None, int, Person | None]:
-        """The dossier, its open clock, how many clocks it has, and the person ``actor`` (None if no one
-        has that id); raises UnknownDossier."""
+    def for_fire(self, code: str, actor: str) -> tuple[DossierState, StageClock | None, int, Person | None]:
+        """The dossier (what firing reads of it), its open clock, how many clocks it has, and the person
+        ``actor`` (None if no one has that id); raises UnknownDossier."""
         row = self.uow.execute(SELECT_FOR_FIRE, (actor, code)).fetchone()
         if row is None:
             raise _not_found(code)
-        n, k = len(m.DOSSIER_COLS), len(m.CLOCK_COLS)
+        n, k = len(m.FIRE_DOSSIER_COLS), len(m.CLOCK_COLS)
         clock_row, person_row = row[n:n + k], row[n + k + 1:]
-        return (m.dossier(self.codec, row[:n]), m.clock(self.codec, clock_row) if clock_row[0] is not None else None,
+        return (m.dossier_state(self.codec, row[:n]),
+                m.clock(self.codec, clock_row) if clock_row[0] is not None else None,
                 int(row[n + k]), m.person(person_row) if person_row[0] is not None else None)
 
     def get(self, code: str) -> Dossier:
@@ -163,16 +168,18 @@ class Dossiers:
         params = [dossier_id, *(dims[k] for k in m.CLOCK_DIMS), *m.clock_values(self.codec, clock)]
         return int(self.uow.execute(INSERT_CLOCK, params).fetchone()[0])
 
-    def record_receipt(self, dossier_id: int, dims: dict[str, Any], step: Step, actor: str, at: dt.datetime,
-                       recorded_at: dt.datetime, note: str | None, via: Via) -> None:
+    def record_receipt(self, dossier_id: int, dims: dict[str, Any], step: Step, act: Act) -> None:
         if step.opened is not None:
             clock_id = self.insert_clock(dossier_id, dims, step.opened)
             self.uow.execute(SET_OPEN_CLOCK, (clock_id, dossier_id))
-        self._history(dossier_id, 1, step, actor, at, recorded_at, note, via)
+        row = self._history(dossier_id, 1, step, act, self.codec.ts(act.at))
+        head = row.digest("")
+        self.uow.execute(INSERT_EVENT, row.values)
+        self.uow.execute(SET_CHAIN_HEAD, (head, dossier_id))
 
-    def record(self, d: Dossier, step: Step, actor: str, at: dt.datetime, recorded_at: dt.datetime,
-               note: str | None, via: Via) -> int:
-        """Record a fired step on dossier ``d`` as read; returns the new version; raises ConflictError."""
+    def record(self, d: DossierState, step: Step, act: Act, was: StageClock | None) -> int:
+        """Record a fired step on dossier ``d`` as read (``was``: its open clock as read); returns the new
+        version; raises ConflictError."""
         c = self.codec
         after = step.after
         open_id = d.open_clock_id
@@ -181,38 +188,80 @@ class Dossiers:
             open_id = self.insert_clock(d.id, dims, step.opened)
         elif step.closes_clock:
             open_id = None
-        closed = at if step.terminal else None
+        at_value = c.ts(act.at)
+        row = self._history(d.id, d.version + 1, step, act, at_value)
         updated = self.uow.execute(UPDATE_DOSSIER, (
             after.state, after.resume_state, c.counters(after.counters), after.supplement_requests, open_id,
-            c.ts(at), c.ts(closed), after.officer, d.version + 1, d.id, d.version))
+            at_value, at_value if step.terminal else None, after.officer, d.version + 1, row.digest(d.chain_head or ""),
+            d.id, d.version))
         if updated.rowcount != 1:
             raise ConflictError(f"Hồ sơ «{d.code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
                                 hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")
         if step.changed is not None:
             self.uow.execute(UPDATE_CLOCK, (*m.clock_values(c, step.changed), step.changed.id))
-            self._pauses(step.changed, step.events)
+            self._clock_changes(step.changed, step.events, act.day, was)
         if step.handed_to is not None and open_id is not None:
             self.uow.execute(ASSIGN_CLOCK, (step.handed_to, open_id))
-        self._history(d.id, d.version + 1, step, actor, at, recorded_at, note, via)
+        self.uow.execute(INSERT_EVENT, row.values)
         return d.version + 1
 
-    def _pauses(self, clock: StageClock, events: tuple[ev.DomainEvent, ...]) -> None:
+    def _clock_changes(self, clock: StageClock, events: tuple[ev.DomainEvent, ...], on_day: dt.date,
+                       was: StageClock | None) -> None:
+        """The pauses and extensions of ``clock``, each with the due date it had just before."""
         day = self.codec.day
+        due_before = None if was is None else was.due_date
         for e in events:
             match e:
                 case ev.ClockPaused(on=on):
-                    self.uow.execute(INSERT_PAUSE, (clock.id, day(on)))
+                    self.uow.execute(INSERT_PAUSE, (clock.id, day(on), day(due_before)))
                 case ev.ClockResumed(on=on, policy=policy):
                     self.uow.execute(END_PAUSE, (day(on), policy, clock.id))
+                case ev.ClockExtended(units=units):
+                    self.uow.execute(INSERT_EXTENSION, (clock.id, day(on_day), units, day(due_before)))
                 case ev.StageFinished(on=on):
                     self.uow.execute(END_PAUSE, (day(on), "closed", clock.id))
 
-    def _history(self, dossier_id: int, seq: int, step: Step, actor: str, at: dt.datetime,
-                 recorded_at: dt.datetime, note: str | None, via: Via) -> None:
-        c = self.codec
-        self.uow.execute(INSERT_EVENT, (dossier_id, seq, step.event, step.from_state, step.to_state, actor,
-                                        c.ts(at), c.ts(recorded_at), note, encode_events(step.events), via.channel,
-                                        via.client))
+    def _history(self, dossier_id: int, seq: int, step: Step, act: Act, at_value: Any) -> _HistoryRow:
+        """The history row to append; ``at_value``: the instant of the act, encoded (``codec.ts``)."""
+        return _HistoryRow(seq, step, act, at_value, (dossier_id, seq, step.event, step.from_state, step.to_state,
+                           act.actor, at_value, self.codec.ts(act.recorded_at), act.note, encode_events(step.events),
+                           act.via.channel, act.via.client, act.correction))
+
+
+@dataclass
+class _HistoryRow:
+    """A history row's values for INSERT_EVENT, its digest appended once it is known (``digest``)."""
+
+    seq: int
+    step: Step
+    act: Act
+    at_value: Any
+    head: tuple[Any, ...]
+    values: tuple[Any, ...] = ()
+
+    def digest(self, prev: str) -> str:
+        a, s = self.act, self.step
+        h = chain.row_digest(prev, a.code, self.seq, s.event, s.from_state, s.to_state, a.actor, a.at, a.note,
+                             self.head[9], a.via.channel, a.via.client, a.correction)
+        self.values = (*self.head, h)
+        return h
+
+
+@dataclass(frozen=True)
+class Act:
+    """Who recorded an act on which dossier, when, how, and why: what a history row holds besides the step.
+
+    ``at``: the instant of the act; ``day``: the working day its clock effects count from;
+    ``correction``: the director's reason for an act recorded into a period already issued."""
+
+    code: str
+    actor: str
+    at: dt.datetime
+    day: dt.date
+    recorded_at: dt.datetime
+    note: str | None
+    via: Via
+    correction: str | None = None
 
 
 def _same(value: Any) -> Any:

@@ -89,6 +89,10 @@ class DossierRow(SQLModel, table=True):
     last_event_at: dt.datetime = _ts()
     closed_at: dt.datetime | None = _ts(nullable=True)
     version: int = 1
+    #: the digest of the dossier's last history row (engine/store/chain.py; revision 0008)
+    chain_head: str | None = Field(default=None, max_length=64)
+    #: how the dossier reached the department: in_person | online | post (revision 0008; None: not recorded)
+    intake_channel: str | None = Field(default=None, max_length=16)
 
 
 class DossierEventRow(SQLModel, table=True):
@@ -111,6 +115,10 @@ class DossierEventRow(SQLModel, table=True):
     #: through which channel and from which client the act came (revision 0007)
     channel: str | None = Field(default=None, max_length=16)
     client: str | None = Field(default=None, max_length=64)
+    #: SHA-256 over this row's content and the previous row's digest (engine/store/chain.py; revision 0008)
+    row_hash: str | None = Field(default=None, max_length=64)
+    #: the reason, when the director recorded this act into a period already issued (revision 0008)
+    correction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 #: the covering index of the stages finished in a period (revision 0004): finishing day first, then the
@@ -166,6 +174,9 @@ class ClockPauseRow(SQLModel, table=True):
     paused_on: dt.date
     resumed_on: dt.date | None = None
     resumed_how: str | None = Field(default=None, max_length=16)
+    #: the clock's due date just before this pause (revision 0008): a period's figures read the due date
+    #: as of its end
+    due_before: dt.date | None = None
 
 
 

@@ -84,6 +84,7 @@ def _unreachable(d: dict[str, Any]) -> None:
 def _no_terminal(d: dict[str, Any]) -> None:
     for state in d["states"].values():
         state.pop("terminal", None)
+        state.pop("counts_as", None)  # only a terminal state may say how the statistics count it
 
 
 def _zero_limit(d: dict[str, Any]) -> None:

@@ -1,0 +1,124 @@
+"""Rebuilding a dossier's stage clocks from its history alone, as ``thamdinh verify`` does.
+
+Every clock is recomputed with the calendar and the dossier's rule version: the limit of each stage
+(``WorkflowDef.limit`` for the dossier's fields), its start day, pauses, resumptions, extensions, the
+due date after each, the finish with its outcome and turnaround. What the history says about the
+clocks (the typed events on each row) is only the sequence of what happened and on which day; every
+number is computed again, so a changed due date, outcome or turnaround in ``stage_clock`` shows as a
+difference, and so does a due date in the history that the rules would not give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import deadlines
+from . import events as ev
+from .calendar import WorkingCalendar
+from .clock import local_date
+from .deadlines import StageClock
+from .dossier import HistoryEntry
+from .workflow import RuleVersion, WorkflowDef
+
+#: the columns of a stage clock that verify compares
+CLOCK_FIELDS = ("stage", "seq", "unit", "limit", "start_date", "segment_start", "due_date", "used_before",
+                "extension", "paused_on", "pause_count", "paused_days", "finished_on", "outcome",
+                "paused_working_days", "turnaround_working_days", "turnaround_days")
+
+
+@dataclass
+class Replayed:
+    """What the history implies: the clocks in order, each one's pauses, and the disagreements found
+    inside the history itself (a due date it records that the rules do not give)."""
+
+    clocks: list[StageClock] = field(default_factory=list)
+    #: per clock: each pause (day, resumed on, the due date just before it), each extension (day, due before)
+    pauses: list[list[tuple[dt.date, dt.date | None, dt.date | None]]] = field(default_factory=list)
+    extensions: list[list[tuple[dt.date, dt.date | None]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _day_of(entry: HistoryEntry, cal: WorkingCalendar) -> dt.date:
+    """The day an event's clock effects count from: its own day, or the next working day."""
+    for x in entry.effects:
+        on = getattr(x, "on", None)
+        if isinstance(on, dt.date):
+            return on
+    return cal.next_working_day(local_date(entry.at))
+
+
+def _start(r: Replayed, x: ev.ClockStarted, where: str, day: dt.date, wf: WorkflowDef, rule: RuleVersion,
+           fields: Mapping[str, Any], cal: WorkingCalendar) -> None:
+    lim = wf.limit(rule, x.stage, fields)
+    started = deadlines.start_clock(x.stage, len(r.clocks) + 1, lim.value, lim.unit, lim.policy, lim.extension,
+                                    day, cal)
+    if (x.limit, x.unit, x.due_date) != (started.limit, started.unit, started.due_date):
+        r.problems.append(f"{where}: lịch sử ghi hạn {x.due_date} ({x.limit} {x.unit}), quy định cho "
+                          f"{started.due_date} ({started.limit} {started.unit})")
+    r.clocks.append(started)
+    r.pauses.append([])
+    r.extensions.append([])
+
+
+def _change(r: Replayed, clock: StageClock, x: ev.DomainEvent, where: str, event: str, day: dt.date,
+            cal: WorkingCalendar) -> StageClock | None:
+    """The clock after ``x`` (None: ``x`` does not change a clock); notes where the history disagrees."""
+    recorded: Any = getattr(x, "due_date", None)
+    if isinstance(x, ev.ClockPaused):
+        r.pauses[-1].append((x.on, None, clock.due_date))
+        return deadlines.pause(clock, x.on, cal)
+    if isinstance(x, ev.ClockResumed):
+        r.pauses[-1][-1] = (r.pauses[-1][-1][0], x.on, r.pauses[-1][-1][2])
+        changed = deadlines.resume(clock, x.on, cal)
+    elif isinstance(x, ev.ClockExtended):
+        r.extensions[-1].append((day, clock.due_date))
+        changed = deadlines.extend(clock, cal)
+    elif isinstance(x, ev.StageFinished):
+        if clock.paused_on is not None and r.pauses[-1]:
+            r.pauses[-1][-1] = (r.pauses[-1][-1][0], x.on, r.pauses[-1][-1][2])
+        changed = deadlines.finish(clock, x.on, event, cal)
+        if changed.outcome != x.outcome:
+            r.problems.append(f"{where}: lịch sử ghi kết quả {x.outcome}, tính lại được {changed.outcome}")
+        return changed
+    else:
+        return None
+    if changed.due_date != recorded:
+        r.problems.append(f"{where}: lịch sử ghi hạn mới {recorded}, tính lại được {changed.due_date}")
+    return changed
+
+
+def _apply(r: Replayed, x: ev.DomainEvent, entry: HistoryEntry, day: dt.date, wf: WorkflowDef,
+           rule: RuleVersion, fields: Mapping[str, Any], cal: WorkingCalendar) -> None:
+    where = f"dòng {entry.seq} ({entry.event})"
+    if isinstance(x, ev.ClockStarted):
+        _start(r, x, where, day, wf, rule, fields, cal)
+        return
+    if isinstance(x, (ev.SupplementRequested, ev.DossierHandedOver)):
+        return
+    clock = r.clocks[-1] if r.clocks and r.clocks[-1].is_open else None
+    if clock is None:
+        r.problems.append(f"{where}: «{x.kind}» khi không có thời hạn nào đang chạy")
+        return
+    changed = _change(r, clock, x, where, entry.event, day, cal)
+    if changed is not None:
+        r.clocks[-1] = changed
+
+
+def replay(history: Iterable[HistoryEntry], wf: WorkflowDef, rule: RuleVersion, fields: Mapping[str, Any],
+           cal: WorkingCalendar) -> Replayed:
+    """The clocks the history of one dossier implies (rows in ``seq`` order)."""
+    r = Replayed()
+    for entry in history:
+        day = _day_of(entry, cal)
+        for x in entry.effects:
+            _apply(r, x, entry, day, wf, rule, fields, cal)
+    return r
+
+
+def differences(expected: StageClock, stored: StageClock) -> list[str]:
+    """The compared fields where a stored clock differs from the recomputed one."""
+    return [f"{name}: lưu {getattr(stored, name)!s}, tính lại {getattr(expected, name)!s}"
+            for name in CLOCK_FIELDS if getattr(stored, name) != getattr(expected, name)]

@@ -1,0 +1,42 @@
+"""The history's hash chain: each row's digest covers its content and the previous row's digest.
+
+``row_digest`` is SHA-256 over a JSON array of the format tag, the previous row's digest ("" for the
+receipt), the dossier's code and the row exactly as stored (seq, event, states, actor, the instant in
+UTC with microseconds, note, the effects' JSON, channel, client, correction). The dossier keeps the
+digest of its last row (``chain_head``), so a deleted last row shows too. A checkpoint (taken when a report is
+issued) is the SHA-256 of every row digest up to an event id, in id order: rows that existed when a
+report was issued cannot be rewritten, even with the chain recomputed, without the checkpoint printed
+on the issued report changing. The format is frozen (``v1``); migration 0008 computed the digests of
+the rows before it with the same definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+
+FORMAT = "v1"
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def instant(at: dt.datetime) -> str:
+    """The canonical text of a stored instant (UTC, microseconds)."""
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def row_digest(prev: str, code: str, seq: int, event: str, from_state: str | None, to_state: str, actor: str,
+               at: dt.datetime, note: str | None, effects: str | None, channel: str | None,
+               client: str | None, correction: str | None) -> str:
+    payload = _ENCODE([FORMAT, prev, code, seq, event, from_state, to_state, actor, instant(at), note, effects,
+                       channel, client, correction])
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def checkpoint(digests: Iterable[str]) -> str:
+    """The digest of row digests in id order."""
+    h = hashlib.sha256()
+    for d in digests:
+        h.update(d.encode("ascii"))
+    return h.hexdigest()

@@ -93,6 +93,8 @@ class DossierRow(SQLModel, table=True):
     chain_head: str | None = Field(default=None, max_length=64)
     #: how the dossier reached the department: in_person | online | post (revision 0008; None: not recorded)
     intake_channel: str | None = Field(default=None, max_length=16)
+    #: the project the dossier belongs to (revision 0009)
+    project_id: int | None = None
 
 
 class DossierEventRow(SQLModel, table=True):

@@ -4,7 +4,7 @@ over by engine.store.migrate (no alembic.ini needed)."""
 from alembic import context
 from sqlmodel import SQLModel
 
-from engine.store import tables, tables_access, tables_records  # noqa: F401  (register the tables on SQLModel.metadata)
+from engine.store import tables, tables_access, tables_movement, tables_records  # noqa: F401  (register the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -196,4 +196,7 @@ def write_statistics_xlsx(data: dict[str, Any], out: Path) -> None:
     caption = (f"Tình hình, kết quả giải quyết hồ sơ {vn_date(period['start'])} – {vn_date(period['end'])}",
                f"Số liệu tính đến hết ngày {vn_date(period['end'])}")
     _sheet(wb, "Mẫu II.06a", heads, body, fmts, caption)
+    labels = {"ii06a": "Biểu số liệu (mẫu II.06a)", "766": "Chỉ số tiến độ (QĐ 766)"}
+    _sheet(wb, "Căn cứ", ["Nội dung", "Căn cứ"], [[labels.get(k, k), v] for k, v in data["sources"].items()],
+           ["", ""], caption)
     wb.save(out)

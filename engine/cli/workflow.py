@@ -47,9 +47,17 @@ def show(ctx: click.Context, workflow_id: str, as_json: bool) -> None:
 @json_option
 @command
 def validate(files: tuple[Path, ...], as_json: bool) -> None:
-    """Kiểm tra các tệp quy trình FILES (và tệp vai trò roles.yaml) trước khi đưa vào dùng."""
-    from ..io import roles
+    """Kiểm tra các tệp quy trình FILES (và tệp vai trò roles.yaml, tệp thể thức văn bản letterhead.yaml)
+    trước khi đưa vào dùng."""
+    from ..io import letterhead, roles
     from ..io.workflow_files import load_workflow_file
 
-    ok = [roles.check_roles_file(f) if f.name == roles.NAME else load_workflow_file(f).id for f in files]
+    def check(f: Path) -> str:
+        if f.name == roles.NAME:
+            return roles.check_roles_file(f)
+        if f.name == letterhead.NAME:
+            return letterhead.check_letterhead_file(f)
+        return load_workflow_file(f).id
+
+    ok = [check(f) for f in files]
     emit({"valid": ok}, as_json, lambda d: "Hợp lệ: " + ", ".join(d["valid"]))

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from .services.backup import Backups
     from .services.deadline_scan import DeadlineScan
     from .services.digest import Digest
+    from .services.issuing import Issuing
     from .services.reports import Reports
+    from .services.verify import Verification
 
 
 class App:
@@ -143,10 +145,23 @@ class App:
         return Reports(self.database, self.rules, self.clock, self.heading, self.mailer, self.settings.mail_dir)
 
     @cached_property
+    def issuing(self) -> Issuing:
+        """Issued reports: sealed versions, each after ``thamdinh verify``."""
+        from .services.issuing import Issuing
+
+        return Issuing(self.database, self.clock, self.reports, lambda: self.verification.run())
+
+    @cached_property
     def backups(self) -> Backups:
         from .services.backup import Backups
 
         return Backups(self.database, self.settings, self.clock)
+
+    @cached_property
+    def verification(self) -> Verification:
+        from .services.verify import Verification
+
+        return Verification(self.database, self.rules)
 
     def dispatcher(self, transport: Transport | None = None, **options: Any) -> Dispatcher:
         from notifications.dispatcher import Dispatcher
@@ -161,7 +176,7 @@ class App:
         from .services.jobs import BackupScheduler, scheduler_jobs
 
         s = self.settings
-        jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.reports,
+        jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.issuing,
                               self.backups if s.backup_dir else None)
         return BackupScheduler(self.database, self.engine, self.clock, jobs, s.digest_at, holder,
                                backup_at=s.backup_at, **options)

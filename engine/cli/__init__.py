@@ -11,6 +11,7 @@ import sys
 import click
 
 from . import accounts, backup, calendar, demo, dossiers, notifications, org, reports, samples, scheduler, web, workflow
+from . import verify as verify_cmd
 from . import vietnamese as vn
 from .common import CliState, emit, fail, wants_json
 from .usage import describe
@@ -24,7 +25,7 @@ def app(ctx: click.Context) -> None:
         ctx.obj = CliState(ctx.obj)
 
 
-for module in (dossiers, reports, scheduler, demo, web, samples, accounts, backup):
+for module in (dossiers, reports, scheduler, demo, web, samples, accounts, backup, verify_cmd):
     module.register(app)
 for module in (org, workflow, calendar, notifications):
     app.add_command(module.group, name=module.NAME)

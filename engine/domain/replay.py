@@ -21,12 +21,34 @@ from .calendar import WorkingCalendar
 from .clock import local_date
 from .deadlines import StageClock
 from .dossier import HistoryEntry
+from .formatting import vn_date
 from .workflow import RuleVersion, WorkflowDef
 
 #: the columns of a stage clock that verify compares
-CLOCK_FIELDS = ("stage", "seq", "unit", "limit", "start_date", "segment_start", "due_date", "used_before",
-                "extension", "paused_on", "pause_count", "paused_days", "finished_on", "outcome",
-                "paused_working_days", "turnaround_working_days", "turnaround_days")
+CLOCK_FIELDS = ("stage", "seq", "unit", "limit", "policy", "max_extension", "start_date", "segment_start",
+                "due_date", "used_before", "extension", "paused_on", "pause_count", "paused_days", "finished_on",
+                "outcome", "paused_working_days", "turnaround_working_days", "turnaround_days", "closed_by")
+#: what each compared field is called in verify's findings
+FIELD_LABELS = {"stage": "bước", "seq": "số thứ tự", "unit": "đơn vị", "limit": "thời hạn quy định",
+                "policy": "cách tính khi tiếp tục", "max_extension": "gia hạn được phép",
+                "closed_by": "sự kiện kết thúc",
+                "start_date": "ngày bắt đầu", "segment_start": "ngày bắt đầu đoạn đang tính",
+                "due_date": "hạn xử lý", "used_before": "số ngày đã dùng trước tạm dừng", "extension": "gia hạn",
+                "paused_on": "ngày tạm dừng", "pause_count": "số lần tạm dừng", "paused_days": "số ngày tạm dừng",
+                "finished_on": "ngày kết thúc", "outcome": "kết quả",
+                "paused_working_days": "số ngày làm việc tạm dừng",
+                "turnaround_working_days": "thời gian xử lý (ngày làm việc)",
+                "turnaround_days": "thời gian xử lý (ngày)"}
+OUTCOME_WORDS = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}
+
+
+def shown(value: Any) -> str:
+    """A compared value as a person reads it (dates dd/mm/yyyy, outcomes in words, «—» for none)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return vn_date(value)
+    return OUTCOME_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 @dataclass
@@ -56,37 +78,57 @@ def _start(r: Replayed, x: ev.ClockStarted, where: str, day: dt.date, wf: Workfl
     started = deadlines.start_clock(x.stage, len(r.clocks) + 1, lim.value, lim.unit, lim.policy, lim.extension,
                                     day, cal)
     if (x.limit, x.unit, x.due_date) != (started.limit, started.unit, started.due_date):
-        r.problems.append(f"{where}: lịch sử ghi hạn {x.due_date} ({x.limit} {x.unit}), quy định cho "
-                          f"{started.due_date} ({started.limit} {started.unit})")
+        r.problems.append(f"{where}: lịch sử ghi hạn {vn_date(x.due_date)} ({x.limit} {x.unit}), quy định cho "
+                          f"hạn {vn_date(started.due_date)} ({started.limit} {started.unit})")
     r.clocks.append(started)
     r.pauses.append([])
     r.extensions.append([])
 
 
+def _pause(r: Replayed, clock: StageClock, x: ev.ClockPaused, where: str, cal: WorkingCalendar) -> StageClock | None:
+    if clock.paused_on is not None:
+        r.problems.append(f"{where}: tạm dừng thời hạn đang tạm dừng")
+        return None
+    r.pauses[-1].append((x.on, None, clock.due_date))
+    return deadlines.pause(clock, x.on, cal)
+
+
+def _end_pause(r: Replayed, on: dt.date) -> None:
+    """The open pause of the current clock ends on ``on``."""
+    day, _, due_before = r.pauses[-1][-1]
+    r.pauses[-1][-1] = (day, on, due_before)
+
+
+def _finish(r: Replayed, clock: StageClock, x: ev.StageFinished, where: str, event: str,
+            cal: WorkingCalendar) -> StageClock:
+    if clock.paused_on is not None and r.pauses[-1]:
+        _end_pause(r, x.on)
+    changed = deadlines.finish(clock, x.on, event, cal)
+    if changed.outcome != x.outcome:
+        r.problems.append(f"{where}: lịch sử ghi kết quả {shown(x.outcome)}, tính lại được {shown(changed.outcome)}")
+    return changed
+
+
 def _change(r: Replayed, clock: StageClock, x: ev.DomainEvent, where: str, event: str, day: dt.date,
             cal: WorkingCalendar) -> StageClock | None:
     """The clock after ``x`` (None: ``x`` does not change a clock); notes where the history disagrees."""
-    recorded: Any = getattr(x, "due_date", None)
     if isinstance(x, ev.ClockPaused):
-        r.pauses[-1].append((x.on, None, clock.due_date))
-        return deadlines.pause(clock, x.on, cal)
+        return _pause(r, clock, x, where, cal)
+    if isinstance(x, ev.StageFinished):
+        return _finish(r, clock, x, where, event, cal)
     if isinstance(x, ev.ClockResumed):
-        r.pauses[-1][-1] = (r.pauses[-1][-1][0], x.on, r.pauses[-1][-1][2])
+        if clock.paused_on is None or not r.pauses[-1]:
+            r.problems.append(f"{where}: tiếp tục tính thời hạn khi thời hạn không tạm dừng")
+            return None
+        _end_pause(r, x.on)
         changed = deadlines.resume(clock, x.on, cal)
     elif isinstance(x, ev.ClockExtended):
         r.extensions[-1].append((day, clock.due_date))
         changed = deadlines.extend(clock, cal)
-    elif isinstance(x, ev.StageFinished):
-        if clock.paused_on is not None and r.pauses[-1]:
-            r.pauses[-1][-1] = (r.pauses[-1][-1][0], x.on, r.pauses[-1][-1][2])
-        changed = deadlines.finish(clock, x.on, event, cal)
-        if changed.outcome != x.outcome:
-            r.problems.append(f"{where}: lịch sử ghi kết quả {x.outcome}, tính lại được {changed.outcome}")
-        return changed
     else:
         return None
-    if changed.due_date != recorded:
-        r.problems.append(f"{where}: lịch sử ghi hạn mới {recorded}, tính lại được {changed.due_date}")
+    if changed.due_date != x.due_date:
+        r.problems.append(f"{where}: lịch sử ghi hạn mới {shown(x.due_date)}, tính lại được {shown(changed.due_date)}")
     return changed
 
 
@@ -100,7 +142,7 @@ def _apply(r: Replayed, x: ev.DomainEvent, entry: HistoryEntry, day: dt.date, wf
         return
     clock = r.clocks[-1] if r.clocks and r.clocks[-1].is_open else None
     if clock is None:
-        r.problems.append(f"{where}: «{x.kind}» khi không có thời hạn nào đang chạy")
+        r.problems.append(f"{where}: tác động «{x.kind}» khi không có thời hạn nào đang chạy")
         return
     changed = _change(r, clock, x, where, entry.event, day, cal)
     if changed is not None:
@@ -119,6 +161,6 @@ def replay(history: Iterable[HistoryEntry], wf: WorkflowDef, rule: RuleVersion, 
 
 
 def differences(expected: StageClock, stored: StageClock) -> list[str]:
-    """The compared fields where a stored clock differs from the recomputed one."""
-    return [f"{name}: lưu {getattr(stored, name)!s}, tính lại {getattr(expected, name)!s}"
+    """The compared fields where a stored clock differs from the recomputed one, in Vietnamese."""
+    return [f"{FIELD_LABELS[name]}: lưu {shown(getattr(stored, name))}, tính lại {shown(getattr(expected, name))}"
             for name in CLOCK_FIELDS if getattr(stored, name) != getattr(expected, name)]

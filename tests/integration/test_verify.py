@@ -20,8 +20,10 @@ from engine.bootstrap import App
 from engine.demo import make_plans
 from engine.demo.simulate import Simulation
 from engine.domain.clock import TZ, FixedClock
+from engine.domain.replay import replay
 from engine.services.verify import VerifyReport
 from engine.store import chain
+from engine.store.history_walk import Walk, walk
 
 YEAR = (dt.date(2024, 2, 1), dt.date(2024, 12, 31))
 
@@ -137,3 +139,102 @@ def test_tampering_with_raw_sql_is_caught_and_names_the_dossier(rich: App, name:
     assert not report.ok and list(found) == [code], found
     assert any(expected in what for what in found[code]), found[code]
     assert report.dossiers_with_problems() == [code]
+
+
+def test_history_rows_of_no_dossier_are_a_database_wide_problem(rich: App, backend: str) -> None:
+    with transaction(rich) as cur:
+        if backend == "sqlite":
+            cur.execute("PRAGMA foreign_keys = OFF")  # (the raw SQL of someone who means it)
+        else:
+            cur.execute("SET session_replication_role = replica")
+        cur.execute("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at) "
+                    "VALUES (99999, 1, 'receive', NULL, 'received', 'cv.pham', ?, ?)",
+                    (rich.database.codec.ts(rich.clock.now()),) * 2)
+    report = rich.verification.run()
+    assert [(p.code, p.what) for p in report.problems] == [
+        ("", "bảng dossier_event: có dòng lịch sử của hồ sơ không tồn tại (1 mã hồ sơ: 99999)")]
+
+
+def issue(app: App, event_id: int, version: int = 1) -> str:
+    """An issued report whose checkpoint covers the history rows up to ``event_id`` (as issuing takes it)."""
+    with transaction(app) as cur:
+        digests = [r[0] for r in cur.execute("SELECT row_hash FROM dossier_event WHERE id <= ? ORDER BY id",
+                                             (event_id,)).fetchall()]
+        mark = chain.checkpoint(digests)
+        cur.execute("INSERT INTO issued_report (kind, period, scope, version, issued_at, issued_by, data, "
+                    "content_hash, checkpoint_event_id, checkpoint) "
+                    "VALUES ('monthly', '2024-03', '', ?, ?, 'gd.tran', '{}', ?, ?, ?)",
+                    (version, app.database.codec.ts(app.clock.now()), "0" * 64, event_id, mark))
+    return mark
+
+
+def rechain(app: App, code: str) -> None:
+    """Recompute a dossier's whole chain and its head from its rows as they now are (a careful forger)."""
+    with transaction(app) as cur:
+        d = dossier_id(cur, code)
+        rows = cur.execute("SELECT id, seq, event, from_state, to_state, actor, at, note, effects, channel, client, "
+                           "correction FROM dossier_event WHERE dossier_id = ? ORDER BY seq", (d,)).fetchall()
+        prev = ""
+        for r in rows:
+            at = app.database.codec.read_ts(r[6])
+            assert at is not None
+            prev = chain.row_digest(prev, code, r[1], r[2], r[3], r[4], r[5], at, r[7], r[8], r[9], r[10], r[11])
+            cur.execute("UPDATE dossier_event SET row_hash = ? WHERE id = ?", (prev, r[0]))
+        cur.execute("UPDATE dossier SET chain_head = ? WHERE id = ?", (prev, d))
+
+
+def test_a_rewritten_chain_passes_the_chain_but_not_an_issued_reports_checkpoint(rich: App) -> None:
+    with transaction(rich) as cur:
+        last, d1_row = (int(cur.execute(sql).fetchone()[0]) for sql in (
+            "SELECT MAX(id) FROM dossier_event",
+            "SELECT e.id FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code = 'D1' AND e.seq = 3"))
+    issue(rich, last - 5)
+    issue(rich, d1_row - 1, version=2)  # issued before D1's third row: not covering it
+    report = rich.verification.run()
+    assert report.ok and report.issued_checked == 2
+    tamper(rich, "D1", "UPDATE dossier_event SET actor = 'cv.vo' WHERE dossier_id = ? AND seq = 3")
+    rechain(rich, "D1")
+    report = rich.verification.run()
+    assert [(p.code, p.what) for p in report.problems] == [
+        ("", f"báo cáo đã ban hành monthly 2024-03 (lần 1): dấu kiểm lịch sử đến dòng mã {last - 5} không khớp "
+             "(lịch sử đã có từ trước khi ban hành bị sửa, xóa hoặc tính lại mã băm?)")]
+    assert report.issued_checked == 2
+
+
+def test_the_walk_gives_each_dossier_its_rows_clocks_pauses_and_extensions(rich: App) -> None:
+    with rich.database.reading() as uow:
+        walk = Walk(uow)
+        seen = {d.code: d for d in walk}
+        assert walk.orphans == {}
+    assert list(seen) == sorted(seen, key=lambda c: seen[c].id)
+    d2, d4 = seen["D2"], seen["D4"]
+    assert [h.event for h in d2.history] == ["receive", "accept", "request_supplement", "receive_supplement",
+                                             "pass_appraisal"]
+    assert [h.seq for h in d2.history] == [1, 2, 3, 4, 5] and d2.version == 5
+    assert d2.chain_head == d2.digests[-1] and all(d2.digests)
+    assert d2.pauses == {1: [(dt.date(2024, 3, 5), dt.date(2024, 3, 11), dt.date(2024, 3, 18))]}
+    assert d4.extensions == {1: [(dt.date(2024, 2, 26), dt.date(2024, 2, 27))]}
+    assert [(c.stage, c.due_date) for c in d2.clocks] == [("appraisal", dt.date(2024, 3, 22)),
+                                                          ("post_basic_design", dt.date(2024, 4, 22))]
+    assert d2.open_clock_id == d2.clocks[1].id
+    for d in seen.values():
+        shown = rich.services.show(d.code)
+        assert [h["seq"] for h in shown["history"]] == [h.seq for h in d.history]
+        assert len(shown["clocks"]) == len(d.clocks)
+
+
+def test_the_replay_gives_the_hand_computed_clocks_of_the_fixed_set(rich: App) -> None:
+    with rich.database.reading() as uow:
+        d = {x.code: x for x in walk(uow)
+             if x.code in ("D3", "D4", "D5", "D6")}
+    out = {}
+    for code, x in d.items():
+        wf = rich.rules.definition(x.workflow[0], x.workflow[1])
+        r = replay(x.history, wf, wf.rule(x.workflow[2]), x.fields, rich.calendar)
+        assert r.problems == []
+        out[code] = [(c.due_date, c.outcome, c.pause_count, c.turnaround_working_days) for c in r.clocks]
+    D = dt.date
+    assert out["D3"] == [(D(2024, 3, 22), "early", 2, 5), (D(2024, 4, 15), "early", 0, 7)]
+    assert out["D4"] == [(D(2024, 3, 18), "late", 0, 24)]
+    assert out["D5"] == [(D(2026, 7, 29), "late", 1, 16)]
+    assert out["D6"] == [(None, None, 1, 1)]

@@ -182,6 +182,8 @@ def test_a_backup_taken_while_a_writer_fires_events_restores_a_consistent_snapsh
     for code in copied:  # each dossier as it stood at the snapshot: a prefix of its history now
         assert history(restored, code) == history(app, code)[:copied[code]]
         assert copied[code] <= live[code]
+    verified = restored.verification.run()  # its chains and clocks are whole: thamdinh verify passes
+    assert verified.problems == [] and (verified.dossiers, verified.rows) == (30, sum(copied.values()))
     receive(restored, "HS-NEW")  # the restored database takes new work (ids and sequences follow on)
     restored.services.fire(Fire(code="HS-NEW", event="accept", actor="cv.pham"))
     assert restored.services.show("HS-NEW")["version"] == 2

@@ -26,8 +26,11 @@ def renderer(app: App) -> Page:
         ctx.setdefault("title", "Hồ sơ thẩm định")
         ctx.setdefault("department", app.settings.department_name)
         roles = caller.person.roles if caller is not None else frozenset()
+        acts_on = app.roles.widest(roles, "acts_on")
         ctx.update(caller=caller, caller_roles=app.roles.labels(roles),
-                   may_audit=app.roles.manages(roles, "accounts"))
+                   may_audit=app.roles.manages(roles, "accounts"),
+                   may_board=acts_on in ("division", "all"), may_department=acts_on == "all",
+                   may_admin=app.roles.manages(roles, "people"))
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
 
     return page

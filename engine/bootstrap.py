@@ -31,14 +31,18 @@ if TYPE_CHECKING:
     from notifications.outbox import Mailer
     from notifications.transports import Transport
 
+    from .domain.blockers import BlockerPolicy
     from .reporting.monthly import ReportHeading
     from .scheduler.ticker import DeadlineScheduler
     from .services.accounts import AccountService
     from .services.backup import Backups
+    from .services.blocker_scan import BlockerEscalation
+    from .services.blockers import Blockers
     from .services.deadline_scan import DeadlineScan
     from .services.digest import Digest
     from .services.issuing import Issuing
     from .services.reports import Reports
+    from .services.urging import Urging
     from .services.verify import Verification
 
 
@@ -93,7 +97,39 @@ class App:
     # -- use cases -----------------------------------------------------------------------------
     @cached_property
     def access(self) -> Access:
-        return Access(self.roles)
+        from .domain.blockers import ACTIONS
+        from .io.actions import load_actions
+
+        files = [folder / ROLES_FILE for folder in self.rule_dirs() if (folder / ROLES_FILE).is_file()]
+        return Access(self.roles, load_actions(files, self.roles.names, ACTIONS))
+
+    # -- blockers and urging ---------------------------------------------------------------------
+    @cached_property
+    def blocker_policy(self) -> BlockerPolicy:
+        """``workflows/blockers/blockers.yaml``, then a province's ``blockers/blockers.yaml``
+        (THAMDINH_RULES_PATH) over it."""
+        from .io.blockers import FOLDER, NAME, load_blocker_policy
+
+        return load_blocker_policy([f / NAME for f in self.rule_dirs(FOLDER) if (f / NAME).is_file()])
+
+    @cached_property
+    def blockers(self) -> Blockers:
+        from .services.blockers import Blockers
+
+        return Blockers(self.database, self.rules, self.clock, self.access, self.blocker_policy)
+
+    @cached_property
+    def urging(self) -> Urging:
+        from .services.urging import Urging
+
+        return Urging(self.database, self.rules, self.clock, self.access, self.mailer, self.settings.base_url)
+
+    @cached_property
+    def blocker_escalation(self) -> BlockerEscalation:
+        from .services.blocker_scan import BlockerEscalation
+
+        return BlockerEscalation(self.database, self.rules, self.clock, self.mailer, self.settings.base_url,
+                                 self.blocker_policy)
 
     @cached_property
     def services(self) -> Services:
@@ -126,7 +162,7 @@ class App:
     def digests(self) -> Digest:
         from .services.digest import Digest
 
-        return Digest(self.database, self.rules, self.clock, self.mailer, self.settings.base_url)
+        return Digest(self.database, self.rules, self.clock, self.mailer, self.settings.base_url, self.blocker_policy)
 
     @property
     def heading(self) -> ReportHeading:
@@ -177,7 +213,7 @@ class App:
 
         s = self.settings
         jobs = scheduler_jobs(self.scanner, self.digests, self.dispatch, self.issuing,
-                              self.backups if s.backup_dir else None)
+                              self.backups if s.backup_dir else None, self.blocker_escalation)
         return BackupScheduler(self.database, self.engine, self.clock, jobs, s.digest_at, holder,
                                backup_at=s.backup_at, **options)
 

@@ -15,7 +15,7 @@ from typing import Any
 from engine.io.templating import environment
 
 #: every message template (a .txt.j2 and an .html.j2 each); the render tests walk this list
-TEMPLATES = ("alert", "digest", "report")
+TEMPLATES = ("alert", "digest", "report", "urge", "blocker_escalation")
 
 
 @dataclass(frozen=True)

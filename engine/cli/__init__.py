@@ -10,7 +10,22 @@ import sys
 
 import click
 
-from . import accounts, backup, calendar, demo, dossiers, notifications, org, reports, samples, scheduler, web, workflow
+from . import (
+    accounts,
+    backup,
+    blockers,
+    calendar,
+    demo,
+    dossiers,
+    notifications,
+    org,
+    reports,
+    samples,
+    scheduler,
+    urge,
+    web,
+    workflow,
+)
 from . import verify as verify_cmd
 from . import vietnamese as vn
 from .common import CliState, emit, fail, wants_json
@@ -25,9 +40,9 @@ def app(ctx: click.Context) -> None:
         ctx.obj = CliState(ctx.obj)
 
 
-for module in (dossiers, reports, scheduler, demo, web, samples, accounts, backup, verify_cmd):
+for module in (dossiers, reports, scheduler, demo, web, samples, accounts, backup, verify_cmd, urge):
     module.register(app)
-for module in (org, workflow, calendar, notifications):
+for module in (org, workflow, calendar, notifications, blockers):
     app.add_command(module.group, name=module.NAME)
 
 

@@ -48,7 +48,7 @@ def load_roles(paths: Iterable[Path]) -> Roles:
     for path in paths:
         data = read_mapping(path, "tệp vai trò phải là một bảng YAML có 'roles'.")
         c = Ctx(str(path))
-        c.only(data, {"id", "source", "roles", "override"})
+        c.only(data, {"id", "source", "roles", "override", "actions"})  # actions: engine.io.actions
         if merged and data.get("override") is not True:
             raise DefinitionError(f"{path}: override: tệp vai trò của tỉnh phải có 'override: true'.")
         for name, spec in c.mapping(data.get("roles"), "roles").items():

@@ -14,8 +14,9 @@ it reads everything and receives as the system; every act on a dossier names its
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..domain.actions import ActionRules, Target
 from ..domain.dossier import Dossier, DossierState
 from ..domain.errors import BadInput, NotPermitted
 from ..domain.org import Person
@@ -33,6 +34,8 @@ def _reaches(scope: str, p: Person, d: Dossier | DossierState) -> bool:
 @dataclass(frozen=True)
 class Access:
     roles: Roles
+    #: the actions beyond the workflows' events (``actions:`` of roles.yaml): blockers, urges
+    actions: ActionRules = field(default_factory=ActionRules)
 
     # -- seeing ------------------------------------------------------------------------------
     def sees(self, p: Person | None, d: Dossier) -> bool:
@@ -114,6 +117,25 @@ class Access:
         raise NotPermitted(f"{p.name} không được thao tác hàng loạt"
                            + (f" trên hồ sơ của phòng {division}." if scope == DIVISION else "."),
                            hint="Trưởng phòng thao tác hàng loạt trong phòng mình; Giám đốc trên mọi hồ sơ.")
+
+    # -- actions beyond the workflows: blockers, urges (``actions:`` of roles.yaml) --------------------
+    def may_take(self, p: Person, action: str, target: Target) -> bool:
+        return self.actions.get(action).allows(p, target)
+
+    def require_action(self, p: Person, action: str, target: Target, people: People) -> None:
+        """Raise NotPermitted, naming who may, unless ``p`` may take ``action`` on ``target``."""
+        rule = self.actions.get(action)
+        if rule.allows(p, target):
+            return
+        who = [f"{q.name} ({self.roles.labels(q.roles)})" for q in sorted(people(), key=lambda q: q.id)
+               if q.id != p.id and rule.allows(q, target)]
+        shown = ", ".join(who[:_MAX_NAMES]) + (" …" if len(who) > _MAX_NAMES else "")
+        where = f" {target.what} (phòng {target.division or '—'})" if target.what else ""
+        raise NotPermitted(f"{p.name} ({self.roles.labels(p.roles) or 'không có vai trò'}) không được "
+                           f"«{rule.label}»{where}.",
+                           hint=(f"Người làm được: {shown}." if who else
+                                 f"Việc này dành cho: {self.roles.labels(rule.scopes) or 'không vai trò nào'}."),
+                           action=action)
 
     def require_manage(self, p: Person | None, what: str) -> None:
         if p is not None and not self.roles.manages(p.roles, what):

@@ -41,6 +41,7 @@ from ..domain.alert_rules import (
     days_between,
     due_alerts,
 )
+from ..domain.blockers import BlockerPolicy
 from ..domain.calendar import UNIT_LABELS
 from ..domain.clock import Clock, local_date
 from ..domain.org import Directory, Person
@@ -78,6 +79,8 @@ class Alerting:
     clock: Clock
     mailer: Mailer
     base_url: str
+    #: the blockers' labels (workflows/blockers.yaml); the digest lists the unresolved blockers with it
+    blocker_policy: BlockerPolicy | None = None
 
     def link(self, code: str) -> str:
         return f"{self.base_url.rstrip('/')}/ho-so/{quote(code, safe='')}"

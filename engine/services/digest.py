@@ -1,5 +1,7 @@
 """The heads' daily digest: every due-soon, due-today and overdue dossier of a division, and the
-paused ones whose investor let the answer window run out, most urgent first; once per head and day."""
+paused ones whose investor let the answer window run out, most urgent first, each with its unresolved
+blockers ("Vướng mắc"); then the division's unresolved blockers (engine.services.digest_blockers);
+once per head and day."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ..domain.clock import local_date
 from ..domain.org import Directory
 from ..store.database import UnitOfWork
 from .deadline_scan import Alerting
+from .digest_blockers import attach, open_blockers
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +45,13 @@ class Digest(Alerting):
         with self.database.unit_of_work() as uow:
             people = uow.people.directory()
             by_division = self._items(uow, people, today)
+            blockers = open_blockers(uow, self.blocker_policy, self.rules.calendar, today) \
+                if self.blocker_policy else {}
+            attach(by_division, blockers)
             names = {d.code: d.name for d in uow.people.divisions()}
             for division, items in sorted(by_division.items()):
-                self._queue(uow, people, division, names.get(division, division), items, today, result)
+                self._queue(uow, people, division, names.get(division, division), items, today, result,
+                            blockers.get(division, []))
             uow.commit()
         for problem in result.problems:
             log.warning("%s", problem)
@@ -74,7 +81,8 @@ class Digest(Alerting):
                 "blockers": c.blockers, "link": self.link(c.code)}
 
     def _queue(self, uow: UnitOfWork, people: Directory, division: str, division_name: str,
-               items: list[dict[str, Any]], today: dt.date, result: DigestResult) -> None:
+               items: list[dict[str, Any]], today: dt.date, result: DigestResult,
+               open_blockers: list[dict[str, Any]] | None = None) -> None:
         heads = people.heads.get(division, [])
         if not heads:
             result.problems.append(f"Phòng {division} có {len(items)} hồ sơ cần đôn đốc nhưng không có trưởng phòng.")
@@ -82,7 +90,7 @@ class Digest(Alerting):
         counts = {k: sum(1 for i in items if i["status"] == k) for k in (OVERDUE, DUE_TODAY, DUE_SOON, ANSWER_OVERDUE)}
         for head in heads:
             context = {"recipient": {"id": head.id, "name": head.name}, "division_name": division_name,
-                       "day": today, "items": items, "counts": counts}
+                       "day": today, "items": items, "counts": counts, "open_blockers": open_blockers or []}
             added = self.mailer.queue(uow, f"digest:{head.id}:{today.isoformat()}", "digest", head, "digest", context)
             result.digests.append({"head": head.id, "division": division, "items": len(items), "queued": added,
                                    "email": head.email})

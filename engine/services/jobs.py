@@ -1,6 +1,7 @@
 """The scheduler's jobs, built from the use cases: what each does when it falls due.
 
-- ``scan``: the deadline scan, then a dispatch of what it queued;
+- ``scan``: the deadline scan and the blockers' escalation (engine.services.blocker_scan), then a
+  dispatch of what they queued;
 - ``dispatch``: send due outbox rows (retries);
 - ``digest``: today's heads' digest, then a dispatch; a run missed on an earlier day is not sent late;
 - ``monthly_report``: the previous month's report, written and mailed;
@@ -23,6 +24,7 @@ from notifications.dispatcher import DispatchResult
 from ..domain.clock import TZ, local_date
 from ..scheduler.ticker import DeadlineScheduler
 from .backup import Backups
+from .blocker_scan import BlockerEscalation
 from .deadline_scan import DeadlineScan
 from .digest import Digest
 from .reports import Reports, month_before
@@ -34,10 +36,13 @@ BUDGET = 20
 
 
 def scheduler_jobs(scan: DeadlineScan, digest: Digest, dispatch: Callable[..., DispatchResult],
-                   reports: Reports, backups: Backups | None = None) -> dict[str, Job]:
+                   reports: Reports, backups: Backups | None = None,
+                   escalation: BlockerEscalation | None = None) -> dict[str, Job]:
     """The jobs by id; ``backup`` only with ``backups`` (THAMDINH_BACKUP_DIR set)."""
     def scan_job(run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
         result = scan.scan(now).as_dict()
+        if escalation is not None:
+            result["blockers"] = escalation.escalate(now).as_dict()
         result["dispatch"] = dispatch(time_budget=BUDGET).as_dict()
         return result
 

@@ -21,6 +21,7 @@ from ..io.resources import templates_dir
 from . import errors
 from .admin import add_admin
 from .api import add_api
+from .api_blockers import add_blocker_api
 from .boards import add_boards
 from .docs import add_docs
 from .identity import Identity
@@ -46,6 +47,7 @@ def create_web(app: App) -> FastAPI:
     add_pages(api, app, page, identity)
     add_admin(api, app, page, identity)
     add_api(api, app, identity)
+    add_blocker_api(api, app)
     add_boards(api, app, page, identity)
     return api
 

@@ -52,7 +52,29 @@ def report_context(**overrides: Any) -> dict[str, Any]:
     return ctx
 
 
-CONTEXTS = {"alert": alert_context, "digest": digest_context, "report": report_context}
+def urge_context(**overrides: Any) -> dict[str, Any]:
+    ctx = {**BASE, "recipient": {"id": "cv.pham", "name": "Phạm Thị Hồng"},
+           "by": {"name": "Nguyễn Hữu Phước", "roles_label": "trưởng phòng"},
+           "at": dt.datetime(2025, 2, 3, 2, 30, tzinfo=dt.UTC), "note": "Khẩn trương <trả lời> chủ đầu tư",
+           "dossier": {"id": 7, "code": "HS-0007", "name": "Trường học Bình Minh", "state_label": "Đang thẩm định",
+                       "due_date": dt.date(2025, 1, 23), "link": "https://x/ho-so/HS-0007"}}
+    ctx.update(overrides)
+    return ctx
+
+
+def escalation_context(**overrides: Any) -> dict[str, Any]:
+    ctx = {**BASE, "recipient": {"id": "gd.tran", "name": "Trần Văn Minh"},
+           "blocker": {"id": 3, "dossier": "HS-0007", "project": None, "division_name": "Phòng Quản lý xây dựng",
+                       "cause_label": "Giải phóng mặt bằng", "description": "Chưa bàn giao <mặt bằng>",
+                       "addressed_to_label": "Giám đốc Sở", "addressee": None, "raised_on": dt.date(2025, 1, 22),
+                       "raised_by_name": "Phạm Thị Hồng", "state_label": "Mới nêu", "working_days_open": 5,
+                       "escalate_after": 5, "link": "https://x/ho-so/HS-0007"}}
+    ctx.update(overrides)
+    return ctx
+
+
+CONTEXTS = {"alert": alert_context, "digest": digest_context, "report": report_context, "urge": urge_context,
+            "blocker_escalation": escalation_context}
 
 
 def test_every_template_file_is_a_known_message() -> None:

@@ -1,0 +1,188 @@
+"""The blockers and urges repository: named SQL for ``blocker``, ``blocker_update`` and ``urge``
+(revision 0009), the project a blocker names, and the reads the digest, the boards, the scan and the
+monthly report need. Values cross the codec both ways; callers get domain values (dates, aware times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..domain.blockers import HANDLING, OPEN
+
+if TYPE_CHECKING:
+    from .database import UnitOfWork
+
+COLS = ("b.id, b.dossier_id, b.project_id, b.division, b.cause, b.description, b.addressed_to, b.addressee, "
+        "b.cause_on, b.raised_on, b.raised_by, b.state, b.resolution, b.resolved_on, b.escalated_at, b.updated_at, "
+        "b.version, d.code, p.code, d.officer")
+FROM = ("FROM blocker b LEFT JOIN dossier d ON d.id = b.dossier_id "
+        "LEFT JOIN project p ON p.id = b.project_id")
+SELECT_ONE = f"SELECT {COLS} {FROM} WHERE b.id = ?"
+SELECT_MANY = f"SELECT {COLS} {FROM} {{where}} ORDER BY b.raised_on, b.id LIMIT ?"
+INSERT = ("INSERT INTO blocker (dossier_id, project_id, division, cause, description, addressed_to, addressee, "
+          "cause_on, raised_on, raised_by, state, updated_at, version) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")
+INSERT_UPDATE = ("INSERT INTO blocker_update (blocker_id, at, actor, from_state, to_state, note, channel, client) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+#: a change applies only to the version the person saw (else someone changed it meanwhile)
+CHANGE = ("UPDATE blocker SET state = ?, resolution = ?, resolved_on = ?, updated_at = ?, version = version + 1 "
+          "WHERE id = ? AND version = ?")
+UPDATES = ("SELECT at, actor, from_state, to_state, note, channel, client FROM blocker_update "
+           "WHERE blocker_id = ? ORDER BY at, id")
+#: unresolved, not yet escalated, raised by the day given (the exact day is the calendar's: domain.blockers)
+TO_ESCALATE = f"SELECT {COLS} {FROM} WHERE b.state IN (?, ?) AND b.escalated_at IS NULL AND b.raised_on <= ?"
+#: the one statement that claims an escalation: a second scan, or a restarted one, finds it done
+MARK_ESCALATED = "UPDATE blocker SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL"
+DOSSIER_PROJECT = "SELECT project_id FROM dossier WHERE id = ?"
+PROJECT_BY_CODE = "SELECT id, code, name, division FROM project WHERE code = ?"
+INSERT_URGE = ("INSERT INTO urge (dossier_id, officer, by_person, at, note, channel, client, message_id) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+URGES_OF = ("SELECT u.id, u.at, u.officer, u.by_person, u.note, u.channel, u.client, d.code FROM urge u "
+            "LEFT JOIN dossier d ON d.id = u.dossier_id {where} ORDER BY u.at DESC, u.id DESC LIMIT ?")
+LAST_URGES = ("SELECT u.dossier_id, u.at, u.by_person, u.note FROM urge u JOIN (SELECT dossier_id, MAX(id) AS id "
+              "FROM urge WHERE dossier_id IN ({marks}) GROUP BY dossier_id) l ON l.id = u.id")
+MESSAGE_ID = "SELECT id FROM outbox_message WHERE dedup_key = ?"
+
+
+@dataclass(frozen=True)
+class BlockerRecord:
+    id: int
+    dossier_id: int | None
+    project_id: int | None
+    division: str
+    cause: str
+    description: str
+    addressed_to: str
+    addressee: str | None
+    cause_on: dt.date | None
+    raised_on: dt.date
+    raised_by: str
+    state: str
+    resolution: str | None
+    resolved_on: dt.date | None
+    escalated_at: dt.datetime | None
+    updated_at: dt.datetime
+    version: int
+    dossier_code: str | None
+    project_code: str | None
+    dossier_officer: str | None
+
+
+@dataclass(frozen=True)
+class BlockerFilter:
+    states: tuple[str, ...] = ()
+    division: str | None = None
+    dossier_id: int | None = None
+    project_id: int | None = None
+    raised_by: str | None = None
+
+
+class BlockerStore:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.codec = uow.codec
+
+    def _record(self, r: Any) -> BlockerRecord:
+        c = self.codec
+        raised, updated = c.read_day(r[9]), c.read_ts(r[15])
+        assert raised is not None and updated is not None
+        return BlockerRecord(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], c.read_day(r[8]), raised, r[10],
+                             r[11], r[12], c.read_day(r[13]), c.read_ts(r[14]), updated, int(r[16]), r[17], r[18],
+                             r[19])
+
+    # -- blockers -----------------------------------------------------------------------------------
+    def get(self, blocker_id: int) -> BlockerRecord | None:
+        row = self.uow.execute(SELECT_ONE, (blocker_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def find(self, f: BlockerFilter, limit: int) -> list[BlockerRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        if f.states:
+            where.append(f"b.state IN ({', '.join('?' for _ in f.states)})")
+            params.extend(f.states)
+        for column, value in (("b.division", f.division), ("b.dossier_id", f.dossier_id),
+                              ("b.project_id", f.project_id), ("b.raised_by", f.raised_by)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = SELECT_MANY.format(where=("WHERE " + " AND ".join(where)) if where else "")
+        return [self._record(r) for r in self.uow.execute(sql, (*params, limit)).fetchall()]
+
+    def add(self, values: dict[str, Any], now: dt.datetime) -> int:
+        c = self.codec
+        row = self.uow.execute(INSERT, (
+            values["dossier_id"], values["project_id"], values["division"], values["cause"], values["description"],
+            values["addressed_to"], values["addressee"], c.day(values["cause_on"]), c.day(values["raised_on"]),
+            values["raised_by"], OPEN, c.ts(now))).fetchone()
+        return int(row[0])
+
+    def change(self, b: BlockerRecord, state: str, now: dt.datetime, resolution: str | None = None,
+               resolved_on: dt.date | None = None) -> bool:
+        """Move ``b`` (as read) to ``state``; False if it changed since it was read."""
+        cur = self.uow.execute(CHANGE, (state, resolution, self.codec.day(resolved_on), self.codec.ts(now), b.id,
+                                        b.version))
+        return bool(cur.rowcount == 1)
+
+    def log(self, blocker_id: int, at: dt.datetime, actor: str, from_state: str | None, to_state: str,
+            note: str | None, channel: str | None, client: str | None) -> None:
+        self.uow.execute(INSERT_UPDATE, (blocker_id, self.codec.ts(at), actor, from_state, to_state, note, channel,
+                                         client))
+
+    def updates(self, blocker_id: int) -> list[dict[str, Any]]:
+        keys = ("at", "actor", "from_state", "to_state", "note", "channel", "client")
+        rows = self.uow.execute(UPDATES, (blocker_id,)).fetchall()
+        return [{**dict(zip(keys, r, strict=True)), "at": self.codec.read_ts(r[0])} for r in rows]
+
+    def to_escalate(self, by: dt.date) -> list[BlockerRecord]:
+        rows = self.uow.execute(TO_ESCALATE, (OPEN, HANDLING, self.codec.day(by))).fetchall()
+        return [self._record(r) for r in rows]
+
+    def mark_escalated(self, blocker_id: int, now: dt.datetime) -> bool:
+        return bool(self.uow.execute(MARK_ESCALATED, (self.codec.ts(now), blocker_id)).rowcount == 1)
+
+    def dossier_project(self, dossier_id: int) -> int | None:
+        row = self.uow.execute(DOSSIER_PROJECT, (dossier_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def project(self, code: str) -> tuple[int, str, str, str | None] | None:
+        row = self.uow.execute(PROJECT_BY_CODE, (code,)).fetchone()
+        return None if row is None else (int(row[0]), row[1], row[2], row[3])
+
+    # -- urges --------------------------------------------------------------------------------------
+    def add_urge(self, dossier_id: int | None, officer: str, by: str, at: dt.datetime, note: str | None,
+                 channel: str | None, client: str | None, message_id: int | None) -> int:
+        row = self.uow.execute(INSERT_URGE, (dossier_id, officer, by, self.codec.ts(at), note, channel, client,
+                                             message_id)).fetchone()
+        return int(row[0])
+
+    def message_id(self, dedup_key: str) -> int | None:
+        row = self.uow.execute(MESSAGE_ID, (dedup_key,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def urges(self, *, dossier_id: int | None = None, officer: str | None = None,
+              limit: int = 100) -> list[dict[str, Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("u.dossier_id", dossier_id), ("u.officer", officer)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = URGES_OF.format(where=("WHERE " + " AND ".join(where)) if where else "")
+        keys = ("id", "at", "officer", "by_person", "note", "channel", "client", "code")
+        return [{**dict(zip(keys, r, strict=True)), "at": self.codec.read_ts(r[1])}
+                for r in self.uow.execute(sql, (*params, limit)).fetchall()]
+
+    def last_urges(self, dossier_ids: list[int]) -> dict[int, tuple[dt.datetime, str, str | None]]:
+        """The last urge of each of ``dossier_ids`` that has one: (time, by whom, note)."""
+        out: dict[int, tuple[dt.datetime, str, str | None]] = {}
+        for start in range(0, len(dossier_ids), 500):
+            chunk = dossier_ids[start:start + 500]
+            sql = LAST_URGES.format(marks=", ".join("?" for _ in chunk))
+            for dossier_id, at, by, note in self.uow.execute(sql, tuple(chunk)).fetchall():
+                when = self.codec.read_ts(at)
+                assert when is not None
+                out[int(dossier_id)] = (when, by, note)
+        return out

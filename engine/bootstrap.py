@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .domain.calendar import WorkingCalendar
-from .domain.clock import Clock, SystemClock
+from .domain.clock import Clock, ShiftedClock, SystemClock
 from .domain.roles import Roles
 from .domain.workflow import WorkflowDef
 from .io.calendars import load_calendar
@@ -49,7 +49,8 @@ if TYPE_CHECKING:
 class App:
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.clock: Clock = clock or SystemClock()
+        as_of = self.settings.as_of  # a demo database's day (THAMDINH_AS_OF): the clock runs on from it
+        self.clock: Clock = clock or (ShiftedClock.starting_at(as_of) if as_of else SystemClock())
 
     # -- rules ---------------------------------------------------------------------------------
     def rule_dirs(self, sub: str = "") -> list[Path]:

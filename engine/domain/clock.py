@@ -29,6 +29,21 @@ class SystemClock:
         return dt.datetime.now(TZ)
 
 
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The machine's clock moved by a fixed offset: it reads ``start`` when made and runs on from there
+    (a demo database, whose simulated history ends on a past day, opened later: ``THAMDINH_AS_OF``)."""
+
+    offset: dt.timedelta
+
+    @classmethod
+    def starting_at(cls, start: dt.datetime) -> ShiftedClock:
+        return cls(ensure_aware(start) - dt.datetime.now(TZ))
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(TZ) + self.offset
+
+
 @dataclass
 class FixedClock:
     """A clock for tests and simulations: it says what it is told and moves when asked."""

@@ -57,6 +57,12 @@ class Settings:
     backup_dir: Path | None = None
     backup_time: str = "02:00"
     backup_keep: int = 14
+    #: the server's secret for the investors' look-up keys (HMAC; engine/services/public.py): at least
+    #: 32 characters, kept as long as receipts with keys are in investors' hands; None: no public look-up
+    secret_key: str | None = field(default=None, repr=False)
+    #: the day (and time) "now" stands at when the server starts: a demo database's simulated end
+    #: (engine/demo); the clock then runs on from it. None: the machine's clock
+    as_of: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SECURITY:
@@ -86,6 +92,10 @@ class Settings:
                                      "tiêu đề chỉ được tin khi yêu cầu đến từ địa chỉ đó.")
         if not self.base_url.startswith(("http://", "https://")):
             raise SettingsError(f"THAMDINH_BASE_URL «{self.base_url}» phải bắt đầu bằng http:// hoặc https://.")
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            raise SettingsError("THAMDINH_SECRET_KEY phải dài ít nhất 32 ký tự.",
+                                hint="Tạo một khóa ngẫu nhiên, ví dụ: python3 -c \"import secrets; "
+                                     "print(secrets.token_urlsafe(32))\"; giữ nguyên khóa khi đã in phiếu tra cứu.")
 
     @property
     def digest_at(self) -> dt.time:
@@ -160,6 +170,17 @@ def _paths(raw: str, name: str) -> tuple[Path, ...]:
     return tuple(_path(p, name) for p in raw.split(os.pathsep) if p.strip())
 
 
+def _instant(raw: str, name: str) -> dt.datetime:
+    from ..domain.clock import parse_at
+    from ..domain.errors import BadInput
+
+    try:
+        return parse_at(raw)
+    except BadInput:
+        raise SettingsError(f"{name} «{raw}» không phải ngày hoặc thời điểm ISO 8601.",
+                            hint="Ví dụ: 2025-01-24 hoặc 2025-01-24T17:30.") from None
+
+
 def _float(raw: str, name: str) -> float:
     try:
         return float(raw.replace(",", "."))
@@ -200,4 +221,6 @@ _READERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "THAMDINH_BACKUP_DIR": ("backup_dir", _path),
     "THAMDINH_BACKUP_TIME": ("backup_time", _text),
     "THAMDINH_BACKUP_KEEP": ("backup_keep", _int),
+    "THAMDINH_SECRET_KEY": ("secret_key", _text),
+    "THAMDINH_AS_OF": ("as_of", _instant),
 }

@@ -26,6 +26,7 @@ from .boards import add_boards
 from .docs import add_docs
 from .identity import Identity
 from .pages import add_pages
+from .public import add_public
 from .render import renderer
 from .security import ASGIApp, Guard, PeerRecorder
 from .signin import add_signin
@@ -49,6 +50,7 @@ def create_web(app: App) -> FastAPI:
     add_api(api, app, identity)
     add_blocker_api(api, app)
     add_boards(api, app, page, identity)
+    add_public(api, app, page)
     return api
 
 

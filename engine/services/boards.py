@@ -78,6 +78,8 @@ class Boards:
     clock: Clock
     access: Access
     fire: Callable[[Fire, Via], dict[str, Any]]
+    #: the last urge of each dossier (engine/services/urging.py): ids → {at, by, by_name, note}
+    last_urges: Callable[[list[int]], dict[int, dict[str, Any]]] = lambda ids: {}
 
     def today(self) -> dt.date:
         return local_date(self.clock.now())
@@ -147,8 +149,10 @@ class Boards:
         names = {p.id: p.name for p in people}
         holders = self.access.holders(people, chosen, None)
 
+        urged = self.last_urges([r["dossier_id"] for r in (*overdue, *due_soon, *paused[:LIST_LIMIT])])
+
         def rows(found_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            return [{**self._row(r, today, names, viewer),
+            return [{**self._row(r, today, names, viewer), "last_urge": urged.get(r["dossier_id"]),
                      "handover_to": [{"id": p.id, "name": p.name} for p in holders if p.id != r["officer"]]}
                     for r in found_rows]
 

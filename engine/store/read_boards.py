@@ -41,11 +41,11 @@ MONTH_BY_DIVISION = (f"SELECT c.division, {_MONTH_SUMS} FROM stage_clock c "
 RECEIVED_BY_DIVISION = ("SELECT d.division, COUNT(*) FROM dossier d WHERE d.received_on BETWEEN :start AND :today "
                         "GROUP BY d.division")
 
-_ROW = ("SELECT d.code, d.project_name, d.state, d.workflow_id, d.workflow_version, d.rule_version, d.version, "
+_ROW = ("SELECT d.id, d.code, d.project_name, d.state, d.workflow_id, d.workflow_version, d.rule_version, d.version, "
         "c.officer, c.stage, c.unit, c.due_date, c.paused_on, c.division FROM stage_clock c "
         "JOIN dossier d ON d.id = c.dossier_id WHERE c.finished_on IS NULL")
-ROW_NAMES = ("code", "project_name", "state", "workflow", "workflow_version", "rule_version", "version", "officer",
-             "stage", "unit", "due_date", "paused_on", "division")
+ROW_NAMES = ("dossier_id", "code", "project_name", "state", "workflow", "workflow_version", "rule_version", "version",
+             "officer", "stage", "unit", "due_date", "paused_on", "division")
 OVERDUE_ROWS = _ROW + " AND c.division = :division AND c.due_date < :today ORDER BY c.due_date, d.code LIMIT :limit"
 DUE_SOON_ROWS = (_ROW + " AND c.division = :division AND c.due_date >= :today AND c.due_date <= :soon "
                  "ORDER BY c.due_date, d.code LIMIT :limit")

@@ -1,6 +1,6 @@
 """The boards: a head's division board (``/bang-dieu-hanh/phong``) and the director's department board
-(``/bang-dieu-hanh/so``), with hand-over (and urging, where the service exists) from the board; their
-calls under ``/api/v1/boards/…``.
+(``/bang-dieu-hanh/so``), with hand-over and urging from the board; their calls: ``/api/v1/boards/…``
+and, for an urge, ``/api/v1/urges`` (engine/web/api_blockers.py, the same ``Urging`` service).
 
 Who acts is the session's person (or the token's); the forms carry the session's CSRF token and the
 version of the dossier the head saw, so a colleague's change in between is refused with a message.
@@ -40,7 +40,7 @@ class HandoverBody(BaseModel):
 
 
 def boards_of(app: App) -> Boards:
-    return Boards(app.database, app.rules, app.clock, app.access, app.services.fire)
+    return Boards(app.database, app.rules, app.clock, app.access, app.services.fire, app.urging.last_urges)
 
 
 def board_url(division: str | None, **extra: str) -> str:
@@ -57,7 +57,7 @@ def add_boards(api: FastAPI, app: App, page: Page, identity: Identity) -> None:
 def _pages(api: FastAPI, app: App, boards: Boards, page: Page, identity: Identity) -> None:
     def division_page(request: Request, caller: Caller, division: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         board = boards.division_board(caller.person, division or None)
-        return page(request, "board_division.html", status, b=board, urge=_urging(app) is not None,
+        return page(request, "board_division.html", status, b=board, urge=_may_urge(app, caller, board["division"]),
                     title=f"Bảng điều hành — {board.get('division_name') or 'chọn phòng'}", **ctx)
 
     @api.get("/bang-dieu-hanh", include_in_schema=False)
@@ -113,18 +113,17 @@ def _forms(api: FastAPI, app: App, boards: Boards, identity: Identity, division_
         return RedirectResponse(board_url(division, urged=code), status_code=303)
 
 
-def _urging(app: App) -> Any:
-    """The urging service, when this build has one (issue 12); None otherwise."""
-    return getattr(app, "urging", None)
+def _may_urge(app: App, caller: Caller, division: str | None) -> bool:
+    """Whether the urge button shows: the ``urge`` action of roles.yaml over the division (issue 12)."""
+    from ..domain.actions import Target
+    from ..domain.blockers import URGE
+
+    return division is not None and app.access.may_take(caller.person, URGE, Target(division))
 
 
 def _urge(app: App, caller: Caller, code: str, note: str) -> dict[str, Any]:
-    from ..domain.errors import BadInput
-
-    service = _urging(app)
-    if service is None:
-        raise BadInput("Chức năng đôn đốc chưa có trong phiên bản này.", hint="Gọi điện hoặc gửi thư cho cán bộ.")
-    result: dict[str, Any] = service.urge(code, caller.person, note=note or None, via=caller.via)
+    """Urge the officer holding ``code``: recorded (the urge table, the dossier's urges) and mailed."""
+    result: dict[str, Any] = app.urging.urge(caller.person.id, code=code, note=note or None, via=caller.via)
     return result
 
 

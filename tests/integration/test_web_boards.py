@@ -125,3 +125,22 @@ def test_the_director_sees_every_division_with_the_month_s_figures(
     officers = api_client(app, "gd.tran").get("/api/v1/boards/division?division=QLXD").json()["officers"]
     vo = next(o for o in officers if o["id"] == "cv.vo")
     assert (vo["finished"], vo["on_time_share"], vo["open_count"]) == (1, 1.0, 1)
+
+
+def test_a_head_urges_the_officer_of_an_overdue_dossier_from_the_board(
+        app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
+    _department(app, make_dossier)
+    head = page_client(app, "tp.nguyen")
+    html = head.get("/bang-dieu-hanh/phong").text
+    assert 'class="urge"' in html
+    r = head.post("/bang-dieu-hanh/phong/don-doc", data={"csrf": csrf_of(html), "code": "BD-TRE", "division": "QLXD",
+                                                         "note": "Đề nghị hoàn thành trong tuần"},
+                  follow_redirects=False)
+    assert r.status_code == 303 and "urged=BD-TRE" in r.headers["location"]
+    urges = app.urging.for_dossier("BD-TRE")
+    assert len(urges) == 1 and urges[0]["note"] == "Đề nghị hoàn thành trong tuần"
+    with app.database.reading() as uow:
+        queued = uow.execute("SELECT COUNT(*) FROM outbox_message WHERE kind = 'urge'").fetchone()[0]
+    assert queued == 1  # mailed to the officer
+    after = head.get("/bang-dieu-hanh/phong?urged=BD-TRE").text
+    assert "Đã đôn đốc cán bộ thụ lý hồ sơ BD-TRE" in after and "Đã đôn đốc" in after.split('id="overdue"')[1]

@@ -11,6 +11,9 @@ from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 from .text import list_text, timeline
 
+CORRECTION_HELP = ("Lý do điều chỉnh: ghi sự kiện lùi ngày vào tháng đã ban hành báo cáo (Giám đốc); "
+                   "sau đó ban hành lại tháng đó.")
+
 
 @click.command("init", cls=vn.Command)
 @json_option
@@ -37,6 +40,7 @@ def init(ctx: click.Context, as_json: bool) -> None:
 @click.option("--at", help="Thời điểm tiếp nhận (ISO 8601; giờ Việt Nam).")
 @click.option("--actor", help="Người tiếp nhận.")
 @click.option("--note", help="Ghi chú.")
+@click.option("--correction", help=CORRECTION_HELP)
 @json_option
 @click.pass_context
 @command
@@ -55,17 +59,18 @@ def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
 @click.option("--at", help="Thời điểm (ISO 8601) để nhập lịch sử.")
 @click.option("--expect-version", type=int, help="Chỉ ghi nếu hồ sơ còn ở phiên bản này.")
 @click.option("--officer", help="Cán bộ nhận hồ sơ (chỉ với thao tác giao hồ sơ, vd. reassign).")
+@click.option("--correction", help=CORRECTION_HELP)
 @json_option
 @click.pass_context
 @command
 def fire(ctx: click.Context, code: str, event: str, actor: str, note: str | None, at: str | None,
-         expect_version: int | None, officer: str | None, as_json: bool) -> None:
+         expect_version: int | None, officer: str | None, correction: str | None, as_json: bool) -> None:
     """Thực hiện thao tác EVENT trên hồ sơ CODE (ghi lịch sử, cập nhật thời hạn)."""
     from ..domain.commands import Fire
 
     services = app_of(ctx).services
     cmd = Fire(code=code, event=event, actor=actor, note=note, at=at, expected_version=expect_version,
-               officer=officer)
+               officer=officer, correction=correction)
     result = services.fire(cmd)
     view = services.show(cmd.code)
     view["fired"] = result

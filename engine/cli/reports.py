@@ -1,5 +1,5 @@
-"""``thamdinh report monthly|metrics`` and ``thamdinh evaluate``: reports, metrics and the emulation
-evaluation."""
+"""``thamdinh report monthly|issued|evaluation|metrics|statistics`` and ``thamdinh evaluate``: reports,
+their issued versions, metrics and the emulation evaluation."""
 
 from __future__ import annotations
 
@@ -24,29 +24,96 @@ def _written(target: Path, text: str, as_json: bool) -> None:
     emit({"file": str(target)}, as_json, text)
 
 
+def _put(content: bytes | str, out: Path | None) -> None:
+    """A report to its file, or to the terminal (bytes as they are: an issued file byte for byte)."""
+    if out is None:
+        click.echo(content, nl=isinstance(content, str))
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def _issue(ctx: click.Context, target: Any, out: Path | None, fmt: str, issuing: dict[str, Any],
+           as_json: bool) -> None:
+    """Issue ``target`` (``--issue``, ``--force``, ``--reason``, ``--actor``); with ``--out`` also write
+    the issued file in ``fmt``."""
+    from .issued_text import issued_text, warn
+
+    a = app_of(ctx)
+    result = a.issuing.issue(target, issuing["actor"], force=issuing["force"], reason=issuing["reason"])
+    warn(result, as_json)
+    if out is not None:
+        found = a.issuing.issued_file(target.kind, target.period, target.scope, fmt)
+        assert found is not None
+        _put(found[1], out)
+        result["file"] = str(out)
+    emit(result, as_json, issued_text)
+
+
+def issue_options(fn: Any) -> Any:
+    """``--issue``, ``--force``, ``--reason``, ``--actor``, ``--draft``: issuing a report, or a draft."""
+    for option in reversed((
+            click.option("--draft", is_flag=True, help="Tính lại số liệu (bản nháp), kể cả khi kỳ đã ban hành."),
+            click.option("--issue", is_flag=True, help="Ban hành: niêm phong số liệu và các tệp HTML, XLSX, JSON."),
+            click.option("--force", is_flag=True,
+                         help="Với --issue: ban hành dù thamdinh verify báo lỗi (cảnh báo được ghi kèm)."),
+            click.option("--reason", help="Với --issue: lý do ban hành lại (bắt buộc từ phiên bản thứ hai)."),
+            click.option("--actor", help="Với --issue: mã cán bộ ban hành (mặc định: hệ thống)."))):
+        fn = option(fn)
+    return fn
+
+
 @report_group.command("monthly")
 @click.option("--month", required=True, help="Tháng báo cáo, YYYY-MM.")
 @click.option("--division", help="Chỉ một phòng (mã phòng).")
 @click.option("--format", "fmt", default="html", help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Tệp kết quả (mặc định: in ra màn hình; xlsx: bao-cao-thang-YYYY-MM.xlsx).")
+@issue_options
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 @command
-def monthly(ctx: click.Context, month: str, division: str | None, fmt: str, out: Path | None, as_json: bool) -> None:
-    """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn."""
+def monthly(ctx: click.Context, month: str, division: str | None, fmt: str, out: Path | None, draft: bool,
+            as_json: bool, **issuing: Any) -> None:
+    """Báo cáo tháng: tiếp nhận, giải quyết, trước/đúng/quá hạn, thời gian, tồn và tồn quá hạn.
+
+    Tháng đã ban hành (--issue) cho đúng bản đã ban hành, từng byte; --draft tính lại."""
     from ..reporting import files
     from ..reporting.render import render_monthly_html
 
-    fmt = "json" if as_json else files.check_format(fmt)
-    reports = app_of(ctx).reports
-    if out is None and fmt != "xlsx":
-        data = reports.monthly(month, division)
-        click.echo(render_monthly_html(data) if fmt == "html" else files.to_json(data))
+    a = app_of(ctx)
+    target = a.issuing.monthly(month, division)
+    if issuing.pop("issue"):
+        _issue(ctx, target, out, files.check_format(fmt), issuing, as_json)
         return
-    target = out or Path(files.safe_name(f"bao-cao-thang-{month}{'-' + division if division else ''}", "xlsx"))
-    reports.write_monthly(month, fmt, target, division)
-    _written(target, f"Đã ghi báo cáo tháng {month}: {target}", as_json)
+    fmt = "json" if as_json else files.check_format(fmt)
+    if out is None and fmt == "xlsx":
+        out = Path(files.safe_name(f"bao-cao-thang-{target.period}{'-' + division if division else ''}", "xlsx"))
+    found = None if draft else a.issuing.issued_file(target.kind, target.period, target.scope, fmt)
+    if found is not None:
+        _put(found[1], out)
+        if out is not None:
+            _written(out, f"Đã ghi báo cáo tháng {target.period} (bản đã ban hành, phiên bản {found[0].version}): "
+                          f"{out}", as_json)
+        return
+    data = a.reports.monthly(target.period, division)
+    _put(files.render(data, fmt) if out is not None else
+         render_monthly_html(data) if fmt == "html" else files.to_json(data), out)
+    if out is not None:
+        _written(out, f"Đã ghi báo cáo tháng {target.period}: {out}", as_json)
+
+
+@report_group.command("issued")
+@click.option("--kind", help="Loại báo cáo: monthly hoặc evaluation.")
+@click.option("--period", help="Kỳ: tháng YYYY-MM, hoặc mã phong trào thi đua.")
+@click.option("--json", "as_json", is_flag=True, help="In một tài liệu JSON.")
+@click.pass_context
+@command
+def issued(ctx: click.Context, kind: str | None, period: str | None, as_json: bool) -> None:
+    """Các báo cáo đã ban hành: phiên bản, thời điểm, người ban hành, mã băm, lý do."""
+    from .issued_text import listing_text
+
+    emit(app_of(ctx).issuing.listing(kind, period), as_json, listing_text)
 
 
 def _metrics_text(label: str, dims: list[str], rows: list[dict[str, Any]]) -> str:
@@ -130,34 +197,70 @@ def statistics(ctx: click.Context, date_from: str, date_to: str, division: str |
     _written(out, f"Đã ghi thống kê: {out}", as_json)
 
 
-@click.command("evaluate", cls=vn.Command)
-@click.option("--movement", type=click.Path(path_type=Path),
-              help="Tệp YAML phong trào thi đua (mặc định: phong trào 2024 đi kèm phần mềm; xem: thamdinh samples).")
-@click.option("--format", "fmt", default="html", help=FORMAT_HELP)
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Tệp kết quả (mặc định: in ra màn hình; xlsx: cham-diem-thi-dua.xlsx).")
-@click.option("--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD.")
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
-@click.pass_context
-@command
-def evaluate(ctx: click.Context, movement: Path | None, fmt: str, out: Path | None, until: str | None,
-             as_json: bool) -> None:
-    """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
+MOVEMENT_HELP = "Tệp YAML phong trào thi đua (mặc định: phong trào 2024 đi kèm phần mềm; xem: thamdinh samples)."
+EVALUATION_OUT_HELP = "Tệp kết quả (mặc định: in ra màn hình; xlsx: cham-diem-thi-dua.xlsx)."
+
+
+def _evaluation(ctx: click.Context, movement: Path | None, fmt: str, out: Path | None, until: str | None,
+                draft: bool, as_json: bool) -> None:
+    """The evaluation: the issued version of the movement, byte for byte (unless ``--draft`` or an
+    interim ``--until``), else computed."""
     from ..domain.clock import parse_date
     from ..reporting import files
-    from ..reporting.render import render_evaluation_html
 
     fmt = "json" if as_json else files.check_format(fmt)
     a = app_of(ctx)
-    reports = a.reports
-    data = reports.evaluation(reports.movement(movement), until=parse_date(until) if until else None)
-    if out is None and fmt != "xlsx":
-        click.echo(render_evaluation_html(data, a.settings.department_name, a.settings.province_name)
-                   if fmt == "html" else files.to_json(data))
+    mv = a.reports.movement(movement)
+    if out is None and fmt == "xlsx":
+        out = Path("cham-diem-thi-dua.xlsx")
+    found = None if draft or until else a.issuing.issued_file("evaluation", mv.id, "", fmt)
+    if found is None:
+        data = a.reports.evaluation(mv, until=parse_date(until) if until else None)
+        rendered = files.render_evaluation(data, fmt, a.heading.department_name, a.heading.province_name)
+        content: bytes | str = rendered.decode("utf-8") if out is None else rendered
+    else:
+        content = found[1]
+    _put(content, out)
+    if out is not None:
+        issued_note = f" (bản đã ban hành, phiên bản {found[0].version})" if found else ""
+        _written(out, f"Đã ghi kết quả chấm điểm thi đua{issued_note}: {out}", as_json)
+
+
+@report_group.command("evaluation")
+@click.option("--movement", type=click.Path(path_type=Path), help=MOVEMENT_HELP)
+@click.option("--format", "fmt", default="html", help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path), help=EVALUATION_OUT_HELP)
+@click.option("--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD (bản nháp).")
+@issue_options
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+@command
+def evaluation(ctx: click.Context, movement: Path | None, fmt: str, out: Path | None, until: str | None,
+               draft: bool, as_json: bool, **issuing: Any) -> None:
+    """Kết quả chấm điểm thi đua của một phong trào; --issue ban hành khi phong trào đã kết thúc."""
+    from ..reporting import files
+
+    if issuing.pop("issue"):
+        a = app_of(ctx)
+        _issue(ctx, a.issuing.evaluation(a.reports.movement(movement)), out, files.check_format(fmt), issuing,
+               as_json)
         return
-    target = out or Path("cham-diem-thi-dua.xlsx")
-    reports.write_evaluation(data, fmt, target)
-    _written(target, f"Đã ghi kết quả chấm điểm thi đua: {target}", as_json)
+    _evaluation(ctx, movement, fmt, out, until, draft, as_json)
+
+
+@click.command("evaluate", cls=vn.Command)
+@click.option("--movement", type=click.Path(path_type=Path), help=MOVEMENT_HELP)
+@click.option("--format", "fmt", default="html", help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path), help=EVALUATION_OUT_HELP)
+@click.option("--until", help="Đánh giá giữa kỳ: tính đến ngày YYYY-MM-DD.")
+@click.option("--draft", is_flag=True, help="Tính lại số liệu (bản nháp), kể cả khi phong trào đã ban hành.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+@command
+def evaluate(ctx: click.Context, movement: Path | None, fmt: str, out: Path | None, until: str | None, draft: bool,
+             as_json: bool) -> None:
+    """Chấm điểm, xếp loại và xếp hạng phòng, cán bộ theo tiêu chí của phong trào thi đua."""
+    _evaluation(ctx, movement, fmt, out, until, draft, as_json)
 
 
 def register(app: click.Group) -> None:

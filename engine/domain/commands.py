@@ -31,6 +31,11 @@ def _at(value: At) -> dt.datetime | None:
     return parse_at(value) if value.strip() else None
 
 
+def _correction(value: str | None) -> str | None:
+    """A correction's reason (an act recorded into a month whose report was issued), checked as a note is."""
+    return text.clean(value, "lý do điều chỉnh", limit=text.NOTE_MAX, multiline=True)
+
+
 def _choice(value: str | None, allowed: Sequence[str], what: str) -> str | None:
     if value is None:
         return None
@@ -56,6 +61,7 @@ class Receive:
     at: At = None
     actor: str | None = None
     note: str | None = None
+    correction: str | None = None
 
     def __post_init__(self) -> None:
         _set(self, "workflow", text.required(self.workflow, "mã quy trình", limit=text.CODE_MAX))
@@ -71,6 +77,7 @@ class Receive:
         _set(self, "at", _at(self.at))
         _set(self, "actor", text.ident(self.actor, "người tiếp nhận"))
         _set(self, "note", text.note(self.note))
+        _set(self, "correction", _correction(self.correction))
 
     @property
     def when(self) -> dt.datetime | None:
@@ -82,7 +89,8 @@ class Fire:
     """Fire one event of a dossier's workflow as ``actor``.
 
     ``officer`` names whom an assigning event (``reassign``) hands the dossier to; ``expected_version``
-    refuses the act if someone changed the dossier since it was read.
+    refuses the act if someone changed the dossier since it was read; ``correction`` is the reason of an
+    act dated into a month whose report was issued (the director's, recorded with the act).
     """
 
     code: str
@@ -92,6 +100,7 @@ class Fire:
     at: At = None
     expected_version: int | None = None
     officer: str | None = None
+    correction: str | None = None
 
     def __post_init__(self) -> None:
         code = text.code(self.code)
@@ -107,6 +116,8 @@ class Fire:
             _set(self, "at", _at(self.at))
         if self.officer is not None:
             _set(self, "officer", text.ident(self.officer, "cán bộ nhận hồ sơ"))
+        if self.correction is not None:
+            _set(self, "correction", _correction(self.correction))
         if self.expected_version is not None and self.expected_version < 1:
             raise BadInput(f"Phiên bản hồ sơ {self.expected_version} không hợp lệ.")
 

@@ -123,6 +123,18 @@ class ConflictError(Refused):
     kind = "conflict"
 
 
+class PeriodSealed(Refused):
+    """An act dated into a month whose report was issued, without a correction's reason."""
+
+    kind = "period_sealed"
+
+
+class IssueRefused(Refused):
+    """A report that cannot be issued: its period has not ended, or the history does not verify."""
+
+    kind = "issue_refused"
+
+
 # --- who is acting (HTTP 401) -------------------------------------------------------------------
 class NotSignedIn(Refused):
     """No valid session or token: sign in (pages) or send a personal token (API)."""

@@ -1,5 +1,6 @@
 """Roles and what each may do, as data (``workflows/roles.yaml``): whom a person sees, on which
-dossiers they act, whether they receive dossiers, run fire-many, hold dossiers, manage the system.
+dossiers they act, whether they receive dossiers, run fire-many, hold dossiers, record corrections
+into a month already issued, manage the system.
 
 A person's reach is the widest of their roles'. Scopes, narrowest first: ``none``, ``own`` (the
 dossiers they are in charge of), ``division`` (their division's), ``all``.
@@ -26,6 +27,8 @@ class RoleScope:
     fire_many: str = NONE
     receives: bool = False
     holds_dossiers: bool = False
+    #: may record an act into a month whose report was issued, as a correction with its reason
+    corrects_issued: bool = False
     manages: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -65,7 +68,7 @@ class Roles:
         return SCOPES[best]
 
     def any(self, roles: Iterable[str], attr: str) -> bool:
-        """Whether one of ``roles`` has the flag ``attr`` (receives, holds_dossiers)."""
+        """Whether one of ``roles`` has the flag ``attr`` (receives, holds_dossiers, corrects_issued)."""
         return any(bool(getattr(self.by_name[r], attr)) for r in roles if r in self.by_name)
 
     def manages(self, roles: Iterable[str], what: str) -> bool:

@@ -14,7 +14,7 @@ from .checks import Ctx
 from .resources import workflows_dir
 from .yaml_files import read_mapping
 
-_ROLE_KEYS = {"label", "sees", "acts_on", "fire_many", "receives", "holds_dossiers", "manages"}
+_ROLE_KEYS = {"label", "sees", "acts_on", "fire_many", "receives", "holds_dossiers", "corrects_issued", "manages"}
 NAME = "roles.yaml"
 
 
@@ -38,7 +38,8 @@ def _role(c: Ctx, name: str, raw: Any) -> RoleScope:
                      _scope(c, f"{key}.acts_on", spec.get("acts_on")),
                      _scope(c, f"{key}.fire_many", spec.get("fire_many")),
                      c.boolean(spec.get("receives"), f"{key}.receives"),
-                     c.boolean(spec.get("holds_dossiers"), f"{key}.holds_dossiers"), frozenset(manages))
+                     c.boolean(spec.get("holds_dossiers"), f"{key}.holds_dossiers"),
+                     c.boolean(spec.get("corrects_issued"), f"{key}.corrects_issued"), frozenset(manages))
 
 
 def load_roles(paths: Iterable[Path]) -> Roles:

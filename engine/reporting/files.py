@@ -1,10 +1,13 @@
-"""Writing a report to a file in one of its formats (HTML, XLSX, JSON)."""
+"""Writing a report to a file in one of its formats (HTML, XLSX, JSON), and a report's files as bytes
+(what an issued report keeps, and gives back byte for byte)."""
 
 from __future__ import annotations
 
 import json
 import re
+import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,20 +61,30 @@ def write_evaluation(data: dict[str, Any], fmt: str, out: Path, department_name:
     return out
 
 
+def _xlsx_bytes(write: Callable[[dict[str, Any], Path], None], data: dict[str, Any]) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.xlsx"
+        write(data, out)
+        return out.read_bytes()
+
+
 def render(data: dict[str, Any], fmt: str) -> bytes:
     """A report's data in ``fmt``, as the bytes of its file (monthly or statistics)."""
-    import tempfile
-
     if fmt == "json":
         return to_json(data).encode("utf-8")
     html = {"monthly": render_monthly_html, "statistics": render_statistics_html}[data["kind"]]
     if fmt == "html":
         return html(data).encode("utf-8")
-    xlsx = {"monthly": write_monthly_xlsx, "statistics": write_statistics_xlsx}[data["kind"]]
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.xlsx"
-        xlsx(data, out)
-        return out.read_bytes()
+    return _xlsx_bytes({"monthly": write_monthly_xlsx, "statistics": write_statistics_xlsx}[data["kind"]], data)
+
+
+def render_evaluation(data: dict[str, Any], fmt: str, department_name: str, province_name: str) -> bytes:
+    """The evaluation's data in ``fmt``, as the bytes of its file."""
+    if fmt == "json":
+        return to_json(data).encode("utf-8")
+    if fmt == "html":
+        return render_evaluation_html(data, department_name, province_name).encode("utf-8")
+    return _xlsx_bytes(write_evaluation_xlsx, data)
 
 
 def write_statistics(data: dict[str, Any], fmt: str, out: Path) -> Path:

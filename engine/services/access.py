@@ -118,6 +118,23 @@ class Access:
                            + (f" trên hồ sơ của phòng {division}." if scope == DIVISION else "."),
                            hint="Trưởng phòng thao tác hàng loạt trong phòng mình; Giám đốc trên mọi hồ sơ.")
 
+    # -- corrections into an issued month ------------------------------------------------------------
+    def may_correct(self, p: Person | None) -> bool:
+        return p is not None and p.active and self.roles.any(p.roles, "corrects_issued")
+
+    def require_correct(self, p: Person | None, what: str, people: People) -> None:
+        """Raise NotPermitted, naming who may, unless ``p`` may record a correction into ``what`` (a
+        period whose report was issued, as "tháng 10/2026")."""
+        if self.may_correct(p):
+            return
+        who = [q.name for q in sorted(people(), key=lambda q: q.id) if self.may_correct(q)]
+        shown = ", ".join(who[:_MAX_NAMES]) + (" …" if len(who) > _MAX_NAMES else "")
+        label = self.roles.labels(self.roles.with_flag("corrects_issued")) or "không vai trò nào"
+        name = p.name if p is not None else "Người thao tác tại máy chủ (không có --actor)"
+        raise NotPermitted(f"{name} không được ghi điều chỉnh vào {what}, kỳ đã ban hành báo cáo.",
+                           hint=(f"Người ghi được điều chỉnh: {shown} ({label})." if who
+                                 else f"Việc này dành cho: {label}."))
+
     # -- actions beyond the workflows: blockers, urges (``actions:`` of roles.yaml) --------------------
     def may_take(self, p: Person, action: str, target: Target) -> bool:
         return self.actions.get(action).allows(p, target)

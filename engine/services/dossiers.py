@@ -22,7 +22,7 @@ from ..runtime.rulebook import Rulebook
 from ..runtime.step import DossierSnapshot
 from ..store.database import Database, UnitOfWork
 from ..store.dossiers import Act, duplicate
-from . import timing
+from . import sealed, timing
 from .access import Access
 
 SYSTEM_ACTOR = "system"
@@ -68,12 +68,16 @@ class DossierWrites:
         if uow.people.division(cmd.division) is None:
             raise BadInput(f"Không có phòng «{cmd.division}».",
                            hint="Kiểm tra mã phòng, hoặc nạp tổ chức bằng: thamdinh org load TỆP.yaml")
-        self.access.require_receive(self._person(uow, cmd.actor))
+        receiver = self._person(uow, cmd.actor)
+        self.access.require_receive(receiver)
         if cmd.officer is not None:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, cmd.division)
         if uow.dossiers.exists(cmd.code):
             raise duplicate(cmd.code)
         when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
+        now = self.clock.now()
+        correction = (sealed.correction_of(uow, self.access, receiver, day, now, cmd.correction)
+                      if sealed.needs_check(day, now, cmd.correction) else None)
         rule = wf.rule_for(day)
         fields = {"group": cmd.group, "grade": cmd.grade, "capital_source": cmd.capital_source,
                   "division": cmd.division, "officer": cmd.officer}
@@ -87,7 +91,7 @@ class DossierWrites:
         dossier_id = uow.dossiers.create(values)
         dims = {"division": cmd.division, "officer": cmd.officer, "workflow_id": wf.id}
         uow.dossiers.record_receipt(dossier_id, dims, step, Act(cmd.code, cmd.actor or SYSTEM_ACTOR, when, day,
-                                                                self.clock.now(), cmd.note, via))
+                                                                now, cmd.note, via, correction))
         return dossier_id
 
     # -- fire ----------------------------------------------------------------------------------
@@ -115,7 +119,11 @@ class DossierWrites:
         timing.not_before(when, d.last_event_at)
         cw = self.rules.compiled(d.workflow_id, d.workflow_version)
         edef = cw.event(cmd.event)
-        self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
+        now = self.clock.now()
+        correction = (sealed.correction_of(uow, self.access, actor, day, now, cmd.correction)
+                      if sealed.needs_check(day, now, cmd.correction) else None)
+        if correction is None:  # a correction into an issued month is the director's, whatever the event
+            self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
         if edef.assigns_officer and cmd.officer is not None:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
         step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,
@@ -124,7 +132,7 @@ class DossierWrites:
         if step.handed_to is not None:
             handed = f"Giao hồ sơ từ «{d.officer or 'chưa phân công'}» sang «{step.handed_to}»."
             note = f"{handed} {note}" if note else handed
-        version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, self.clock.now(), note, via),
+        version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, now, note, via, correction),
                                       open_clock)
         return {"code": d.code, "event": cmd.event, "from": step.from_state, "to": step.to_state,
                 "version": version, "clock_effect": compact(step.events), "officer": step.after.officer}

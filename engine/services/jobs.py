@@ -4,7 +4,8 @@
   dispatch of what they queued;
 - ``dispatch``: send due outbox rows (retries);
 - ``digest``: today's heads' digest, then a dispatch; a run missed on an earlier day is not sent late;
-- ``monthly_report``: the previous month's report, written and mailed;
+- ``monthly_report``: the previous month's report, issued (sealed, as the system), written and mailed;
+  while ``thamdinh verify`` fails it is not issued: the refusal is logged and returned;
 - ``backup`` (only when THAMDINH_BACKUP_DIR is set): the nightly backup and its retention, daily at
   THAMDINH_BACKUP_TIME. Its schedule is declared beside the others' (``DeadlineScheduler.triggers``)
   by ``BackupScheduler``, which adds that one trigger and changes nothing of the tick.
@@ -22,12 +23,14 @@ from apscheduler.triggers.cron import CronTrigger
 from notifications.dispatcher import DispatchResult
 
 from ..domain.clock import TZ, local_date
+from ..domain.errors import IssueRefused
 from ..scheduler.ticker import DeadlineScheduler
 from .backup import Backups
 from .blocker_scan import BlockerEscalation
 from .deadline_scan import DeadlineScan
 from .digest import Digest
-from .reports import Reports, month_before
+from .issuing import Issuing
+from .reports import month_before
 
 log = logging.getLogger(__name__)
 Job = Callable[[dt.datetime, dt.datetime], Any]
@@ -36,7 +39,7 @@ BUDGET = 20
 
 
 def scheduler_jobs(scan: DeadlineScan, digest: Digest, dispatch: Callable[..., DispatchResult],
-                   reports: Reports, backups: Backups | None = None,
+                   issuing: Issuing, backups: Backups | None = None,
                    escalation: BlockerEscalation | None = None) -> dict[str, Job]:
     """The jobs by id; ``backup`` only with ``backups`` (THAMDINH_BACKUP_DIR set)."""
     def scan_job(run_time: dt.datetime, now: dt.datetime) -> dict[str, Any]:
@@ -58,7 +61,12 @@ def scheduler_jobs(scan: DeadlineScan, digest: Digest, dispatch: Callable[..., D
         return result
 
     def monthly_report_job(run_time: dt.datetime, now: dt.datetime) -> Any:
-        return reports.send_monthly(month_before(run_time))
+        month = month_before(run_time)
+        try:
+            return issuing.send_monthly(month)
+        except IssueRefused as exc:
+            log.error("monthly report %s not issued: %s", month, exc)
+            return {"month": month, "refused": str(exc)}
 
     jobs: dict[str, Job] = {"scan": scan_job, "dispatch": dispatch_job, "digest": digest_job,
                             "monthly_report": monthly_report_job}

@@ -1,5 +1,6 @@
-"""Reports as use cases: the month's report and the evaluation, to files, and the scheduler's
-monthly send (the files, and one e-mail per head of division and director with them attached)."""
+"""Reports as use cases: the month's report and the evaluation, to files, and the mailing of the
+month's issued files (one e-mail per head of division and director with them attached; the scheduler's
+monthly send, ``Issuing.send_monthly``, issues the month first)."""
 
 from __future__ import annotations
 
@@ -91,18 +92,20 @@ class Reports:
         return files.write_evaluation(data, files.check_format(fmt), out, self.heading.department_name,
                                       self.heading.province_name)
 
-    def send_monthly(self, month: str, out_dir: Path | None = None) -> list[Path]:
-        """The scheduler's monthly job: write the month's report and mail it.
+    def mail_monthly(self, month: str, contents: dict[str, bytes], out_dir: Path | None = None) -> list[Path]:
+        """Write the month's files (``contents``: format → bytes, the issued version's) and mail them.
 
-        The whole department's report, HTML and XLSX, goes to ``out_dir`` (default: ``bao-cao`` next to
-        the mail folder), named ``bao-cao-thang-YYYY-MM.html|xlsx``; then one message per head of
-        division and director is queued with both files attached (once per month and files: a re-run
-        queues nothing new). Returns the files written.
+        The files go to ``out_dir`` (default: ``bao-cao`` next to the mail folder), named
+        ``bao-cao-thang-YYYY-MM.html|xlsx``; then one message per head of division and director is queued
+        with them attached (once per month and files: a re-run queues nothing new). Returns the files.
         """
         folder = out_dir or (Path(self.mail_dir).parent / "bao-cao")
-        data = self.monthly(month)
-        written = [files.write_monthly(data, fmt, folder / files.safe_name(f"bao-cao-thang-{month}", fmt))
-                   for fmt in ("html", "xlsx")]
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for fmt, content in contents.items():
+            target = folder / files.safe_name(f"bao-cao-thang-{month}", fmt)
+            target.write_bytes(content)
+            written.append(target)
         period = Period.month(month)
         queued = self.mailer.queue_report(
             self.database, subject=f"Báo cáo tình hình giải quyết hồ sơ thẩm định tháng {period.label}",

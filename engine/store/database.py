@@ -26,6 +26,7 @@ from .accounts import Accounts
 from .alerts import Alerts
 from .codecs import Codec
 from .dossiers import Dossiers
+from .issued import IssuedReports
 from .lease import Leases
 from .outbox import Outbox
 from .people import People
@@ -147,7 +148,7 @@ class UnitOfWork:
 
     ``execute`` takes the project's SQL (``?`` or ``:name`` placeholders) and the values already
     encoded by ``codec``. The repositories are its attributes: ``uow.dossiers``, ``uow.people``,
-    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.read_model``.
+    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.read_model``, ``uow.issued``.
     """
 
     def __init__(self, db: Database) -> None:
@@ -206,6 +207,10 @@ class UnitOfWork:
     @cached_property
     def read_model(self) -> ReadModel:
         return ReadModel(self)
+
+    @cached_property
+    def issued(self) -> IssuedReports:
+        return IssuedReports(self)
 
     def commit(self) -> None:
         self._conn.commit()

@@ -26,6 +26,8 @@ _CODE = Field(max_length=text.CODE_MAX)
 _NAME = Field(max_length=text.NAME_MAX)
 _NOTE = Field(default=None, max_length=text.NOTE_MAX)
 _OPTIONAL_CODE = Field(default=None, max_length=text.CODE_MAX)
+CORRECTION = ("Lý do điều chỉnh: sự kiện lùi ngày vào tháng đã ban hành báo cáo (người có quyền: Giám đốc); "
+              "không có thì bị từ chối (409).")
 _BEARER = HTTPBearer(auto_error=False, description="Mã truy cập cá nhân: thamdinh user token MÃ_CÁN_BỘ --name TÊN")
 
 
@@ -43,6 +45,7 @@ class ReceiveBody(BaseModel):
     at: str | None = Field(default=None, max_length=40,
                            description="Thời điểm tiếp nhận (ISO 8601); mặc định: bây giờ.")
     note: str | None = _NOTE
+    correction: str | None = Field(default=None, max_length=text.NOTE_MAX, description=CORRECTION)
 
 
 class FireBody(BaseModel):
@@ -54,6 +57,7 @@ class FireBody(BaseModel):
                                          description="Phiên bản hồ sơ người gửi đã xem; khác thì bị từ chối (409).")
     officer: str | None = Field(default=None, max_length=text.CODE_MAX,
                                 description="Cán bộ nhận hồ sơ, với thao tác giao hồ sơ (reassign).")
+    correction: str | None = Field(default=None, max_length=text.NOTE_MAX, description=CORRECTION)
 
 
 class Me(BaseModel):

@@ -192,7 +192,7 @@ def test_a_digest_lists_the_division_most_urgent_first(app: App, clock: FixedClo
 
 def test_the_monthly_report_job_calls_the_reports_hook(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    monkeypatch.setattr(app.reports, "send_monthly", lambda month: calls.append(month))
+    monkeypatch.setattr(app.issuing, "send_monthly", lambda month: calls.append(month))
     s = app.scheduler("A")
     s.run_due_jobs(at("2024-06-28T09:00"))
     s.run_due_jobs(at("2024-07-01T08:00"))

@@ -143,7 +143,7 @@ def test_a_bad_month_is_refused_clearly(sqlite_app: Any) -> None:
 
 def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the_director(
         data_app: Any, tmp_path: Path) -> None:
-    files = data_app.reports.send_monthly("2024-03", tmp_path / "bao-cao")
+    files = data_app.issuing.send_monthly("2024-03", tmp_path / "bao-cao")
     assert [f.name for f in files] == ["bao-cao-thang-2024-03.html", "bao-cao-thang-2024-03.xlsx"]
     assert all(f.stat().st_size > 1000 for f in files)
     assert re.search(r"<h1>", files[0].read_text(encoding="utf-8"))
@@ -152,7 +152,7 @@ def test_send_monthly_reports_writes_the_files_and_queues_them_for_heads_and_the
                                  "WHERE kind = 'report' ORDER BY recipient_id").fetchall()
     assert [r[0] for r in rows] == ["gd.tran", "tp.hoang", "tp.huynh", "tp.nguyen"]
     assert all("tháng 03/2024" in r[1] and "bao-cao-thang-2024-03.xlsx" in r[2] for r in rows)
-    data_app.reports.send_monthly("2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
+    data_app.issuing.send_monthly("2024-03", tmp_path / "bao-cao")  # a re-run queues nothing new
     with data_app.engine.connect() as c:
         assert c.exec_driver_sql("SELECT COUNT(*) FROM outbox_message WHERE kind = 'report'").scalar() == 4
 

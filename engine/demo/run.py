@@ -19,6 +19,7 @@ from ..io.settings import Settings
 from ..reporting import files
 from ..reporting.columns import FORMATS
 from ..reporting.periods import Period
+from .opening import open_demo
 from .plans import DEFAULT_SIZE, SEED, make_plans
 from .simulate import SCAN_TIME, Simulation
 
@@ -93,6 +94,7 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
 
         def run(tick: Callable[[int], None]) -> tuple[dict[str, Any], list[str], Any]:
             counts = sim.run(plans, movement.start, movement.end, tick)
+            counts["as_of"] = clock.now()  # the simulated history's last moment: the web's "now" (demo.json)
             return (counts, *_reports(app, clock, movement, report_dir, tick))
 
         if echo is not None and progress:
@@ -102,6 +104,7 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
                 counts, written, result = run(bar.update)
         else:
             counts, written, result = run(lambda n: None)
+        counts["opening"] = open_demo(app, out, counts.pop("as_of"))
     finally:
         app.close()
     counts["ranked_divisions"] = [(r["rank"], r["code"], r["score"], r["band_label"])
@@ -135,3 +138,18 @@ def _say(echo: Echo, summary: dict[str, Any], movement: Movement, digest_time: s
     echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
                                         for r in summary["ranked_divisions"]))
     echo(f"Mở báo cáo tháng: {report_dir / ('bao-cao-thang-' + last_month + '.html')}")
+    _say_opening(echo, summary["opening"], Path(summary["database"]).parent)
+
+
+def _say_opening(echo: Echo, opening: dict[str, Any], out: Path) -> None:
+    as_of = dt.datetime.fromisoformat(opening["as_of"])
+    echo(f"Mở trong trình duyệt: thamdinh web --demo {out}, rồi vào http://127.0.0.1:8000 (số liệu như ngày "
+         f"{as_of:%d/%m/%Y}, ngày cuối của lịch sử mô phỏng).")
+    wanted = ("tp.nguyen", "gd.tran", "cv.pham", "mc.truong", "vp.le")
+    shown = [a for w in wanted for a in opening["accounts"] if a["id"] == w]
+    echo(f"Tài khoản (mật khẩu chung «{opening['password']}»): "
+         + "; ".join(f"{a['id']} ({a['name']}, {a['roles']})" for a in shown)
+         + f"; và {len(opening['accounts']) - len(shown)} cán bộ khác.")
+    if opening["lookup_example"]:
+        ex = opening["lookup_example"]
+        echo(f"Tra cứu công khai (không đăng nhập): /tra-cuu, mã hồ sơ {ex['code']}, mã tra cứu {ex['key']}.")

@@ -169,3 +169,40 @@ def test_the_demo_refuses_to_wipe_a_folder_that_is_not_its_own(tmp_path: Path) -
     with pytest.raises(BadInput, match="dữ liệu khác"):
         run_demo(tmp_path, echo=None, size=5, progress=False)
     assert (tmp_path / "notes.txt").exists()
+
+
+def test_the_demo_opens_in_the_browser_as_a_working_department(small_year: tuple[Path, dict[str, Any]]) -> None:
+    """``thamdinh web --demo OUT``: the demo's database, a clock that starts at the end of the simulated
+    history, accounts that sign in, and boards whose overdue days are those of a working department."""
+    import datetime as dt
+    import re
+
+    from webtools import BASE, sign_in
+
+    from engine.bootstrap import App
+    from engine.demo.opening import PASSWORD, demo_settings
+    from engine.io.settings import Settings
+    from engine.web import asgi
+
+    out, summary = small_year
+    opening = summary["opening"]
+    assert {a["id"] for a in opening["accounts"]} >= {"tp.nguyen", "gd.tran", "cv.pham", "vp.le", "mc.truong"}
+    app = App(demo_settings(out, Settings()))
+    try:
+        now = app.clock.now()
+        assert dt.date(2025, 1, 24) <= now.date() <= dt.date(2025, 1, 31)  # the history's last day, not today
+        from fastapi.testclient import TestClient
+
+        client = TestClient(asgi(app), base_url=BASE)
+        assert getattr(sign_in(client, "tp.nguyen", PASSWORD), "status_code", None) == 303
+        board = client.get("/api/v1/boards/division")
+        assert board.status_code == 401  # the API takes a token, the page a session
+        page = client.get("/bang-dieu-hanh/phong").text
+        assert "Số liệu đến ngày 24/01/2025" in page
+        days = [int(n) for n in re.findall(r"Quá hạn (\d+) ngày", page)]
+        assert all(d < 120 for d in days), days
+        ex = opening["lookup_example"]
+        found = TestClient(asgi(app), base_url=BASE).get("/tra-cuu", params={"ma": ex["code"], "khoa": ex["key"]})
+        assert found.status_code == 200 and "Ngày tiếp nhận" in found.text
+    finally:
+        app.close()

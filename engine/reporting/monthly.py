@@ -1,5 +1,6 @@
 """The monthly report as data (also its JSON format): the month's metrics in four tables, the backlog's
-ages, the turnaround distribution, the campaign's trend and the open overdue list.
+ages, the turnaround distribution, the campaign's trend, the open overdue list, and the month's
+blockers (engine.reporting.blockers_section).
 
 Three parts that read different rows run on three units of work at once (the drivers release the GIL
 while the database works): the backlog pass, the trend and overdue list, and the finished tables.
@@ -17,6 +18,7 @@ from ..domain.errors import BadInput
 from ..io.letterhead import Letterhead, shipped_letterhead
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
+from .blockers_section import blockers_section
 from .metrics import BacklogRows, MetricsSession, session
 from .periods import Period
 from .rollups import AGE_BUCKETS, TURNAROUND_BUCKETS
@@ -129,4 +131,5 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
         "trend": trend, "open_overdue": overdue,
     }
     _label(data, *names)
+    data["blockers"] = blockers_section(database, cal, period, division, names[0])
     return data

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.formatting import vn_date, vn_number
+from .blockers_workbook import blockers_sheets
 from .columns import VI_COLUMNS, division_names
 
 #: how a formula (or a DDE payload) may start in a spreadsheet
@@ -146,6 +147,8 @@ def write_monthly_xlsx(data: dict[str, Any], out: Path) -> None:
              r["officer_name"], r["stage_name"], dt.date.fromisoformat(r["start_date"]),
              dt.date.fromisoformat(r["due_date"]), r["overdue_working_days"]] for r in data["open_overdue"]],
            ["", "", "", "", "", "", DATE, DATE, INT], caption)
+    if data.get("blockers"):
+        blockers_sheets(wb, data["blockers"], caption, _sheet)
     wb.save(out)
 
 

@@ -44,6 +44,19 @@ URGES_OF = ("SELECT u.id, u.at, u.officer, u.by_person, u.note, u.channel, u.cli
 LAST_URGES = ("SELECT u.dossier_id, u.at, u.by_person, u.note FROM urge u JOIN (SELECT dossier_id, MAX(id) AS id "
               "FROM urge WHERE dossier_id IN ({marks}) GROUP BY dossier_id) l ON l.id = u.id")
 MESSAGE_ID = "SELECT id FROM outbox_message WHERE dedup_key = ?"
+#: the evaluation's and the monthly report's inputs
+RAISED_BETWEEN = ("SELECT division, raised_by, cause, cause_on, raised_on, resolved_on, state, escalated_at "
+                  "FROM blocker WHERE raised_on >= ? AND raised_on <= ?")
+#: blockers raised by a day and not resolved before another (the month's: raised, resolved, still open)
+ALIVE_BETWEEN = ("SELECT b.id, b.division, b.raised_by, b.cause, b.cause_on, b.raised_on, b.resolved_on, b.state, "
+                 "b.escalated_at, b.description, b.addressed_to, d.code, p.code FROM blocker b "
+                 "LEFT JOIN dossier d ON d.id = b.dossier_id LEFT JOIN project p ON p.id = b.project_id "
+                 "WHERE b.raised_on <= ? AND (b.resolved_on IS NULL OR b.resolved_on >= ?) {division}"
+                 "ORDER BY b.raised_on, b.id")
+#: stage cases whose due date fell in a span and which were not finished by it (they went overdue)
+OVERDUE_STAGES = ("SELECT c.dossier_id, c.division, c.officer, c.due_date FROM stage_clock c "
+                  "WHERE c.due_date >= ? AND c.due_date < ? AND (c.finished_on IS NULL OR c.finished_on > c.due_date)")
+URGES_BETWEEN = "SELECT dossier_id, at FROM urge WHERE dossier_id IS NOT NULL AND at >= ? AND at < ?"
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,33 @@ class BlockerStore:
         keys = ("id", "at", "officer", "by_person", "note", "channel", "client", "code")
         return [{**dict(zip(keys, r, strict=True)), "at": self.codec.read_ts(r[1])}
                 for r in self.uow.execute(sql, (*params, limit)).fetchall()]
+
+    # -- the evaluation's and the monthly report's reads ----------------------------------------------
+    def raised_between(self, start: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
+        """(division, raised by, cause, cause on, raised on, resolved on, state, escalated at) raised in the span."""
+        c = self.codec
+        return [(r[0], r[1], r[2], c.read_day(r[3]), c.read_day(r[4]), c.read_day(r[5]), r[6], r[7])
+                for r in self.uow.execute(RAISED_BETWEEN, (c.day(start), c.day(end))).fetchall()]
+
+    def alive_between(self, start: dt.date, end: dt.date, division: str | None) -> list[tuple[Any, ...]]:
+        """Blockers raised by ``end`` and not resolved before ``start``: (id, division, raised by, cause,
+        cause on, raised on, resolved on, state, escalated at, description, addressed to, dossier, project)."""
+        c = self.codec
+        sql = ALIVE_BETWEEN.format(division="AND b.division = ? " if division else "")
+        params = (c.day(end), c.day(start), *((division,) if division else ()))
+        return [(*r[:4], c.read_day(r[4]), c.read_day(r[5]), c.read_day(r[6]), r[7], c.read_ts(r[8]), *r[9:])
+                for r in self.uow.execute(sql, params).fetchall()]
+
+    def overdue_stages(self, start: dt.date, end: dt.date) -> list[tuple[int, str | None, str | None, dt.date]]:
+        """(dossier id, division, officer, due date) of the stage cases due in [start, end) not finished by then."""
+        c = self.codec
+        return [(int(r[0]), r[1], r[2], c.read_day(r[3]))  # type: ignore[misc]
+                for r in self.uow.execute(OVERDUE_STAGES, (c.day(start), c.day(end))).fetchall()]
+
+    def urges_between(self, start: dt.datetime, end: dt.datetime) -> list[tuple[int, dt.datetime]]:
+        c = self.codec
+        return [(int(r[0]), c.read_ts(r[1])) for r in  # type: ignore[misc]
+                self.uow.execute(URGES_BETWEEN, (c.ts(start), c.ts(end))).fetchall()]
 
     def last_urges(self, dossier_ids: list[int]) -> dict[int, tuple[dt.datetime, str, str | None]]:
         """The last urge of each of ``dossier_ids`` that has one: (time, by whom, note)."""

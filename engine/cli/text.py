@@ -31,8 +31,14 @@ def timeline(v: dict[str, Any]) -> str:
                      f"{e['to_label']} ({e['actor_name']})")
         if e["note"]:
             lines.append(f"        Ghi chú: {e['note']}")
+        if e.get("correction"):
+            lines.append(f"        Điều chỉnh vào kỳ đã ban hành báo cáo: {e['correction']}")
         if e["effects_text"]:
             lines.append(f"        Thời hạn: {e['effects_text']}")
+    if v.get("urges"):  # the urge table (not history rows: no state, no clock), oldest first
+        lines.append("  Đôn đốc:")
+        lines.extend(f"     · {vn_date(u['at'])} {u['at'][11:16]}  {u['by_name']} đôn đốc {u['officer_name']}"
+                     + (f": {u['note']}" if u["note"] else "") for u in v["urges"])
     for c in v["clocks"]:
         if c["finished_on"]:
             lines.append(f"  Bước «{c['stage_label']}»: hạn {vn_date(c['due_date'])}, "

@@ -19,14 +19,18 @@ from ..domain.org import UNASSIGNED, Person
 from ..domain.workflow import WorkflowDef
 from ..runtime.machine import possible_events
 from ..runtime.rulebook import Rulebook
+from ..store.blockers import BlockerStore
 from ..store.codecs import event_dict
 from ..store.database import Database
 from ..store.dossiers import DossierFilter
 from .access import Access
 from .dossiers import snapshot
+from .urging import urge_row
 
 #: the most rows a list returns when asked for more
 LIST_MAX = 10_000
+#: the urges a dossier's view carries (the newest)
+URGES_SHOWN = 200
 
 
 @dataclass
@@ -62,7 +66,8 @@ class DossierQueries:
                 "effects": [event_dict(x) for x in e.effects],
                 "effects_text": describe_all(e.effects, wf.stage_label, name) or None,
                 "clock_effect": compact(e.effects), "channel": e.channel,
-                "channel_label": CHANNEL_LABELS.get(e.channel or "", "—"), "client": e.client}
+                "channel_label": CHANNEL_LABELS.get(e.channel or "", "—"), "client": e.client,
+                "correction": e.correction}
 
     def show(self, code: str, viewer: Person | None = None) -> dict[str, Any]:
         """Everything about one dossier; raises UnknownDossier, NotPermitted, UnknownWorkflowVersion."""
@@ -72,6 +77,7 @@ class DossierQueries:
             self.access.require_see(viewer, d)
             clocks = uow.dossiers.clocks(d.id)
             history = uow.dossiers.history(d.id)
+            urges = BlockerStore(uow).urges(dossier_id=d.id, limit=URGES_SHOWN)
             names = uow.people.names()
             division = uow.people.division(d.division)
         wf = self.rules.definition(d.workflow_id, d.workflow_version)
@@ -93,6 +99,8 @@ class DossierQueries:
             # what the viewer may do now (the console: everything the workflow allows)
             "my_events": [e for e in allowed if viewer is None or self.access.may_act(viewer, d, wf.events[e])],
             "history": [self._history_row(wf, e, names) for e in history],
+            # urges are not history rows (no state, no clock, not in the hash chain): the timeline merges them
+            "urges": [urge_row(u, names) for u in reversed(urges)],
         }
 
     def _definition(self, workflow_id: str, version: int) -> WorkflowDef:

@@ -98,13 +98,13 @@ class Urging:
             d = uow.dossiers.get(code)
             names = uow.people.names()
             rows = BlockerStore(uow).urges(dossier_id=d.id, limit=limit)
-        return [_row(r, names) for r in rows]
+        return [urge_row(r, names) for r in rows]
 
     def of_officer(self, officer: str, limit: int = 100) -> list[dict[str, Any]]:
         with self.database.reading() as uow:
             names = uow.people.names()
             rows = BlockerStore(uow).urges(officer=officer, limit=limit)
-        return [_row(r, names) for r in rows]
+        return [urge_row(r, names) for r in rows]
 
     def last_urges(self, dossier_ids: list[int]) -> dict[int, dict[str, Any]]:
         """For the boards: the last urge of each dossier that has one (time, by whom, note)."""
@@ -115,7 +115,8 @@ class Urging:
                 for k, (at, by, note) in found.items()}
 
 
-def _row(r: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+def urge_row(r: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """An urge as the dossier's timeline shows it."""
     at: dt.datetime = r["at"]
     return {"id": r["id"], "kind": "urge", "dossier": r["code"], "at": at.astimezone(TZ).isoformat(),
             "officer": r["officer"], "officer_name": names.get(r["officer"], r["officer"]), "by": r["by_person"],

@@ -33,6 +33,8 @@ def test_urge_end_to_end(cli: Cli) -> None:  # noqa: F811
     cli.receive("HS-DD-1", "--at", "2024-06-03T08:00")
     out = cli("urge", "HS-DD-1", "--actor", "tp.nguyen", "--note", "Khẩn trương").out
     assert out.startswith("Nguyễn Hữu Phước đã đôn đốc Phạm Thị Hồng về hồ sơ HS-DD-1 lúc ")
+    assert "Đôn đốc:" in cli("show", "HS-DD-1").out and "Nguyễn Hữu Phước đôn đốc Phạm Thị Hồng: Khẩn trương" in \
+        cli("show", "HS-DD-1").out
     refused = cli("urge", "HS-DD-1", "--actor", "cv.vo", expect=3)
     assert "Người làm được:" in refused.err and "Nguyễn Hữu Phước" in refused.err
     assert cli("urge", "HS-DD-1", "--actor", "tp.hoang", "--json", expect=3).json["error"] == "not_permitted"

@@ -154,6 +154,10 @@ def test_an_urge_is_recorded_mailed_and_read_back_for_the_boards(
     timeline = app.urging.for_dossier("HS-U1")
     assert [(x["by"], x["note"]) for x in timeline] == [("gd.tran", "Báo cáo trước 16 giờ"),
                                                         ("tp.nguyen", "Khẩn trương hoàn thành")]
+    view = app.services.show("HS-U1")  # the dossier's view carries its urges, oldest first, beside its history
+    assert [(x["by_name"], x["channel_label"]) for x in view["urges"]] == [("Nguyễn Hữu Phước", "trang web"),
+                                                                           ("Trần Văn Minh", "dòng lệnh")]
+    assert len(view["history"]) == 1  # an urge is not a history row
     with transaction(app) as t:
         dossier_id = t.execute("SELECT id FROM dossier WHERE code = ?", (d["code"],)).fetchone()[0]
     last = app.urging.last_urges([dossier_id, 999999])

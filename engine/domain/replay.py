@@ -11,7 +11,7 @@ difference, and so does a due date in the history that the rules would not give.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,9 @@ from .clock import local_date
 from .deadlines import StageClock
 from .dossier import HistoryEntry
 from .formatting import vn_date
-from .workflow import RuleVersion, WorkflowDef
+from .workflow import Limit, RuleVersion, WorkflowDef
+
+LimitOf = Callable[[str], Limit]
 
 #: the columns of a stage clock that verify compares
 CLOCK_FIELDS = ("stage", "seq", "unit", "limit", "policy", "max_extension", "start_date", "segment_start",
@@ -72,9 +74,9 @@ def _day_of(entry: HistoryEntry, cal: WorkingCalendar) -> dt.date:
     return cal.next_working_day(local_date(entry.at))
 
 
-def _start(r: Replayed, x: ev.ClockStarted, where: str, day: dt.date, wf: WorkflowDef, rule: RuleVersion,
-           fields: Mapping[str, Any], cal: WorkingCalendar) -> None:
-    lim = wf.limit(rule, x.stage, fields)
+def _start(r: Replayed, x: ev.ClockStarted, where: str, day: dt.date, limit_of: LimitOf,
+           cal: WorkingCalendar) -> None:
+    lim = limit_of(x.stage)
     started = deadlines.start_clock(x.stage, len(r.clocks) + 1, lim.value, lim.unit, lim.policy, lim.extension,
                                     day, cal)
     if (x.limit, x.unit, x.due_date) != (started.limit, started.unit, started.due_date):
@@ -132,11 +134,11 @@ def _change(r: Replayed, clock: StageClock, x: ev.DomainEvent, where: str, event
     return changed
 
 
-def _apply(r: Replayed, x: ev.DomainEvent, entry: HistoryEntry, day: dt.date, wf: WorkflowDef,
-           rule: RuleVersion, fields: Mapping[str, Any], cal: WorkingCalendar) -> None:
+def _apply(r: Replayed, x: ev.DomainEvent, entry: HistoryEntry, day: dt.date, limit_of: LimitOf,
+           cal: WorkingCalendar) -> None:
     where = f"dòng {entry.seq} ({entry.event})"
     if isinstance(x, ev.ClockStarted):
-        _start(r, x, where, day, wf, rule, fields, cal)
+        _start(r, x, where, day, limit_of, cal)
         return
     if isinstance(x, (ev.SupplementRequested, ev.DossierHandedOver)):
         return
@@ -150,13 +152,17 @@ def _apply(r: Replayed, x: ev.DomainEvent, entry: HistoryEntry, day: dt.date, wf
 
 
 def replay(history: Iterable[HistoryEntry], wf: WorkflowDef, rule: RuleVersion, fields: Mapping[str, Any],
-           cal: WorkingCalendar) -> Replayed:
-    """The clocks the history of one dossier implies (rows in ``seq`` order)."""
+           cal: WorkingCalendar, limit_of: LimitOf | None = None) -> Replayed:
+    """The clocks the history of one dossier implies (rows in ``seq`` order); ``limit_of(stage)``: the
+    stage's limit for this dossier, if the caller keeps them (else ``wf.limit(rule, stage, fields)``)."""
+    if limit_of is None:
+        def limit_of(stage: str) -> Limit:
+            return wf.limit(rule, stage, fields)
     r = Replayed()
     for entry in history:
         day = _day_of(entry, cal)
         for x in entry.effects:
-            _apply(r, x, entry, day, wf, rule, fields, cal)
+            _apply(r, x, entry, day, limit_of, cal)
     return r
 
 

@@ -19,25 +19,28 @@ from typing import Any
 from ..domain import replay as rp
 from ..domain.calendar import WorkingCalendar
 from ..domain.deadlines import StageClock
-from ..domain.workflow import RuleVersion, WorkflowDef
+from ..domain.workflow import Limit, RuleVersion, WorkflowDef
 from ..runtime.rulebook import Rulebook
 from ..store import chain
 from ..store.history_walk import StoredDossier
 
-Rules = Callable[[tuple[str, int, str]], tuple[WorkflowDef, RuleVersion]]
+#: a dossier's workflow definition, its rule version and the limits found so far under them
+Bound = tuple[WorkflowDef, RuleVersion, dict[tuple[Any, ...], Limit]]
+Rules = Callable[[tuple[str, int, str]], Bound]
 _compared = attrgetter(*rp.CLOCK_FIELDS)
 
 
 def rules_of(rulebook: Rulebook) -> Rules:
-    """The workflow definition and rule version of a dossier's (id, version, rule id), each found once;
-    raises what ``Rulebook.definition`` and ``WorkflowDef.rule`` raise for one that is gone."""
-    cache: dict[tuple[str, int, str], tuple[WorkflowDef, RuleVersion]] = {}
+    """The workflow definition and rule version of a dossier's (id, version, rule id), each found once,
+    with a place for the limits found under them (by the dossier's fields and the stage); raises what
+    ``Rulebook.definition`` and ``WorkflowDef.rule`` raise for one that is gone."""
+    cache: dict[tuple[str, int, str], Bound] = {}
 
-    def find(key: tuple[str, int, str]) -> tuple[WorkflowDef, RuleVersion]:
+    def find(key: tuple[str, int, str]) -> Bound:
         found = cache.get(key)
         if found is None:
             wf = rulebook.definition(key[0], key[1])
-            found = cache[key] = (wf, wf.rule(key[2]))
+            found = cache[key] = (wf, wf.rule(key[2]), {})
         return found
 
     return find
@@ -75,9 +78,24 @@ def _where(clock: StageClock) -> str:
     return f"thời hạn {clock.seq} ({clock.stage})"
 
 
-def clock_findings(d: StoredDossier, wf: WorkflowDef, rule: RuleVersion, cal: WorkingCalendar) -> list[str]:
+def _limits(d: StoredDossier, bound: Bound) -> rp.LimitOf:
+    wf, rule, known = bound
+    fields = tuple(d.fields.values())
+
+    def limit_of(stage: str) -> Limit:
+        found = known.get((fields, stage))
+        if found is None:
+            if len(known) > 100_000:  # (a few hundred in practice)
+                known.clear()
+            found = known[fields, stage] = wf.limit(rule, stage, d.fields)
+        return found
+
+    return limit_of
+
+
+def clock_findings(d: StoredDossier, bound: Bound, cal: WorkingCalendar) -> list[str]:
     """The stored clocks, pauses and extensions against the ones the history implies."""
-    r = rp.replay(d.history, wf, rule, d.fields, cal)
+    r = rp.replay(d.history, bound[0], bound[1], d.fields, cal, _limits(d, bound))
     out = list(r.problems)
     if len(r.clocks) != len(d.clocks):
         out.append(f"lịch sử cho {len(r.clocks)} thời hạn, cơ sở dữ liệu lưu {len(d.clocks)}")
@@ -117,8 +135,7 @@ def findings(d: StoredDossier, rules: Rules, cal: WorkingCalendar) -> list[str]:
     """Everything wrong with one stored dossier (empty: it verifies)."""
     out = chain_findings(d)
     try:
-        wf, rule = rules(d.workflow)
-        out.extend(clock_findings(d, wf, rule, cal))
+        out.extend(clock_findings(d, rules(d.workflow), cal))
     except Exception as exc:  # a history no rule can replay (tampered, or a rule file gone): say so
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         out.append(f"không tính lại được thời hạn từ lịch sử: {message}")

@@ -1,7 +1,9 @@
 """Reading every dossier with its whole history, clocks, pauses and extensions, in dossier order, for
-``thamdinh verify``: five streamed statements merged by dossier id on one snapshot, so memory holds one
-dossier at a time whatever the size of the database. Rows whose dossier is not there (possible only with
-the foreign keys switched off) are counted by table, not dropped silently. ``checkpoints`` recomputes the
+``thamdinh verify``: the dossiers streamed in batches of FETCH, and for each batch its rows of the four
+other tables by a range of dossier ids, all on one snapshot, so memory holds one batch at a time whatever
+the size of the database. A walk may cover a range of dossier ids only (verify's parts, one per process).
+Rows whose dossier is not there (possible only with the foreign keys switched off) are counted by table,
+not dropped silently. ``checkpoints`` recomputes the
 checkpoint of every issued report from the same snapshot, in one pass over the history in id order.
 """
 
@@ -11,31 +13,46 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..domain.deadlines import StageClock
 from ..domain.dossier import HistoryEntry
+from ..domain.values import build
 from . import mappers as m
 from .codecs import Codec, decode_events
 
 if TYPE_CHECKING:
     from .database import UnitOfWork
 
+#: a part of the dossiers: ids above the first bound, up to and including the second
 DOSSIERS = ("SELECT id, code, workflow_id, workflow_version, rule_version, project_group, grade, capital_source, "
-            "division, officer, state, version, open_clock_id, chain_head FROM dossier ORDER BY id")
+            "division, officer, state, version, open_clock_id, chain_head FROM dossier WHERE id > ? AND id <= ? "
+            "ORDER BY id")
 EVENTS = ("SELECT dossier_id, seq, event, from_state, to_state, actor, at, note, effects, channel, client, "
-          "correction, row_hash FROM dossier_event ORDER BY dossier_id, seq, id")
-CLOCKS = f"SELECT dossier_id, {', '.join(m.CLOCK_COLS)} FROM stage_clock ORDER BY dossier_id, seq, id"
+          "correction, row_hash FROM dossier_event WHERE dossier_id > ? AND dossier_id <= ? ORDER BY dossier_id, seq")
+CLOCKS = (f"SELECT dossier_id, {', '.join(m.CLOCK_COLS)} FROM stage_clock WHERE dossier_id > ? AND dossier_id <= ? "
+          "ORDER BY dossier_id, seq")
 PAUSES = ("SELECT c.dossier_id, c.seq, p.paused_on, p.resumed_on, p.due_before FROM clock_pause p "
-          "JOIN stage_clock c ON c.id = p.clock_id ORDER BY c.dossier_id, c.seq, p.paused_on, p.id")
+          "JOIN stage_clock c ON c.id = p.clock_id WHERE c.dossier_id > ? AND c.dossier_id <= ? "
+          "ORDER BY c.dossier_id, c.seq, p.paused_on, p.id")
 EXTENSIONS = ("SELECT c.dossier_id, c.seq, x.extended_on, x.due_before FROM clock_extension x "
-              "JOIN stage_clock c ON c.id = x.clock_id ORDER BY c.dossier_id, c.seq, x.extended_on, x.id")
+              "JOIN stage_clock c ON c.id = x.clock_id WHERE c.dossier_id > ? AND c.dossier_id <= ? "
+              "ORDER BY c.dossier_id, c.seq, x.extended_on, x.id")
+BOUNDS = "SELECT MIN(id), MAX(id), COUNT(*) FROM dossier"
 ISSUED = ("SELECT id, kind, period, scope, version, checkpoint_event_id, checkpoint FROM issued_report "
           "ORDER BY checkpoint_event_id, id")
 DIGESTS = "SELECT id, row_hash FROM dossier_event WHERE id <= ? ORDER BY id"
+#: below and above every id: the bounds of the whole table
+LOWEST, HIGHEST = -(2**62), 2**62
 #: the tables whose rows name a dossier, in the order of the merged streams
 CHILD_TABLES = ("dossier_event", "stage_clock", "clock_pause", "clock_extension")
-FETCH = 5000
+#: dossiers read at a time (and rows fetched at a time)
+FETCH = 2000
+Grouped = dict[int, list[tuple[Any, ...]]]
+_owner = itemgetter(0)
 
 
 @dataclass
@@ -73,32 +90,15 @@ class IssuedCheckpoint:
     recomputed: str
 
 
-def _stream(cur: Any, sql: str, params: Any = ()) -> Iterator[tuple[Any, ...]]:
+def _stream(cur: Any, sql: str, params: Any = ()) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``sql``, a batch of FETCH at a time."""
     cur.execute(sql, params)
     while rows := cur.fetchmany(FETCH):
-        yield from rows
+        yield rows
 
 
-class _Merge:
-    """One stream, read up to the rows of a given dossier id; the rows of no dossier are counted."""
-
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
-        self.rows, self.head = rows, next(rows, None)
-        self.orphans: list[int] = []
-
-    def take(self, dossier_id: int) -> Iterator[tuple[Any, ...]]:
-        while self.head is not None and self.head[0] < dossier_id:
-            self.orphans.append(int(self.head[0]))
-            self.head = next(self.rows, None)
-        while self.head is not None and self.head[0] == dossier_id:
-            yield self.head
-            self.head = next(self.rows, None)
-
-    def drain(self) -> None:
-        """Count what is left after the last dossier."""
-        while self.head is not None:
-            self.orphans.append(int(self.head[0]))
-            self.head = next(self.rows, None)
+#: a history row's effects decoded once per distinct text (the events are frozen values: safe to share)
+_decode = lru_cache(maxsize=1 << 16)(decode_events)
 
 
 def _day(codec: Codec, value: Any) -> dt.date:
@@ -107,69 +107,92 @@ def _day(codec: Codec, value: Any) -> dt.date:
     return day
 
 
-def _history(c: Codec, d: StoredDossier, rows: Iterator[tuple[Any, ...]]) -> None:
+def _history(c: Codec, d: StoredDossier, rows: list[tuple[Any, ...]]) -> None:
     read_ts, entries = c.read_ts, d.history
     for e in rows:
-        at = read_ts(e[6])
-        assert at is not None
         try:
-            effects = decode_events(e[8])
+            effects = _decode(e[8])
         except Exception:  # (tampered JSON: the chain says so too)
             effects = ()
             d.unreadable.append(int(e[1]))
-        entries.append(HistoryEntry(int(e[1]), e[2], e[3], e[4], e[5], at, e[7], effects, e[9], e[10]))
+        entries.append(build(HistoryEntry, {"seq": e[1], "event": e[2], "from_state": e[3], "to_state": e[4],
+                                            "actor": e[5], "at": read_ts(e[6]), "note": e[7], "effects": effects,
+                                            "channel": e[9], "client": e[10]}))
         d.digests.append(e[12])
         d.raw_effects.append(e[8])
         d.corrections.append(e[11])
 
 
-class Walk:
-    """``for d in Walk(uow)``: every dossier, in id order, with everything verify compares; then
-    ``orphans``: by child table, the dossier ids its rows name that no dossier has."""
+def _grouped(rows: list[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
+    return {k: list(g) for k, g in groupby(rows, _owner)}
 
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
+
+class Walk:
+    """``for d in Walk(uow)``: every dossier with an id above ``after`` and up to ``upto``, in id order, with
+    everything verify compares, read in batches of FETCH dossiers on the unit of work's snapshot; then
+    ``orphans``: by child table, the dossier ids in that range its rows name and no dossier has."""
+
+    def __init__(self, uow: UnitOfWork, after: int = LOWEST, upto: int = HIGHEST) -> None:
+        self.uow, self.after, self.upto = uow, after, upto
         self.orphans: dict[str, list[int]] = {}
-        self._spare: Any = None
+        self._cursors: list[Any] = []
 
     def __iter__(self) -> Iterator[StoredDossier]:
         c, sql = self.uow.codec, self.uow.codec.sql
-        cursors = self.uow.snapshot_cursors(6)
-        self._spare = cursors[5]
-        events, clocks, pauses, extensions = merges = [
-            _Merge(_stream(cur, sql(text))) for cur, text in zip(cursors, (EVENTS, CLOCKS, PAUSES, EXTENSIONS),
-                                                                   strict=False)]
+        self._cursors = self.uow.snapshot_cursors(1)  # (on PostgreSQL a server-side cursor)
+        near = self.uow.cur  # the same snapshot, for the batches' children
+        children = [sql(text) for text in (EVENTS, CLOCKS, PAUSES, EXTENSIONS)]
+        low = self.after
+        for batch in _stream(self._cursors[0], sql(DOSSIERS), (self.after, self.upto)):
+            high = int(batch[-1][0]) if len(batch) == FETCH else self.upto
+            rows = [_grouped(near.execute(text, (low, high)).fetchall()) for text in children]
+            yield from self._dossiers(c, batch, *rows)
+            self._note_orphans(rows, batch)
+            low = high
+        if low < self.upto:  # no dossier above ``low``: what names one there is of no dossier
+            self._note_orphans([_grouped(near.execute(text, (low, self.upto)).fetchall())
+                                for text in children], [])
+
+    @staticmethod
+    def _dossiers(c: Codec, batch: list[tuple[Any, ...]], events: Grouped, clocks: Grouped, pauses: Grouped,
+                  extensions: Grouped) -> Iterator[StoredDossier]:
         clock = m.clock
-        for row in _stream(cursors[4], sql(DOSSIERS)):
+        none: list[tuple[Any, ...]] = []
+        for row in batch:
             d = StoredDossier(row[0], row[1], {"group": row[5], "grade": row[6], "capital_source": row[7],
                                                "division": row[8], "officer": row[9]},
                               (row[2], int(row[3]), row[4]), row[10], int(row[11]), row[12], row[13])
-            _history(c, d, events.take(d.id))
-            d.clocks.extend(clock(c, k[1:]) for k in clocks.take(d.id))
-            for p in pauses.take(d.id):
+            _history(c, d, events.get(d.id, none))
+            d.clocks.extend(clock(c, k[1:]) for k in clocks.get(d.id, none))
+            for p in pauses.get(d.id, none):
                 d.pauses.setdefault(int(p[1]), []).append((_day(c, p[2]), c.read_day(p[3]), c.read_day(p[4])))
-            for x in extensions.take(d.id):
+            for x in extensions.get(d.id, none):
                 d.extensions.setdefault(int(x[1]), []).append((_day(c, x[2]), c.read_day(x[3])))
             yield d
-        for name, merge in zip(CHILD_TABLES, merges, strict=True):
-            merge.drain()
-            if merge.orphans:
-                self.orphans[name] = sorted(set(merge.orphans))
+
+    def _note_orphans(self, grouped: list[Grouped], batch: list[tuple[Any, ...]]) -> None:
+        ids = {row[0] for row in batch}
+        for name, rows in zip(CHILD_TABLES, grouped, strict=True):
+            lost = [k for k in rows if k not in ids]
+            if lost:
+                self.orphans.setdefault(name, []).extend(int(k) for k in lost)
 
     def checkpoints(self) -> list[IssuedCheckpoint]:
         """Every issued report's checkpoint recomputed (SHA-256 of the row digests up to its event id, in
         id order), on the walk's snapshot (call it after the walk)."""
         sql = self.uow.codec.sql
+        if not self._cursors:  # (not after a walk: a snapshot of its own)
+            self._cursors = self.uow.snapshot_cursors(1)
         issued = self.uow.execute(ISSUED).fetchall()
         if not issued:
             return []
         h, out, pending = hashlib.sha256(), [], list(issued)
-        cur = self._spare if self._spare is not None else self.uow.cur
-        rows = _stream(cur, sql(DIGESTS), (max(int(r[5]) for r in issued),))
-        for event_id, digest in rows:
-            while pending and int(pending[0][5]) < event_id:
-                out.append(_checkpoint(pending.pop(0), h))
-            h.update((digest or "").encode("ascii", "replace"))
+        cur = self._cursors[0]
+        for rows in _stream(cur, sql(DIGESTS), (max(int(r[5]) for r in issued),)):
+            for event_id, digest in rows:
+                while pending and int(pending[0][5]) < event_id:
+                    out.append(_checkpoint(pending.pop(0), h))
+                h.update((digest or "").encode("ascii", "replace"))
         out.extend(_checkpoint(r, h) for r in pending)
         return out
 

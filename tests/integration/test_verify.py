@@ -9,6 +9,7 @@ small simulated year of the demo (handovers, extensions, returns, withdrawals) o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -238,3 +239,26 @@ def test_the_replay_gives_the_hand_computed_clocks_of_the_fixed_set(rich: App) -
     assert out["D4"] == [(D(2024, 3, 18), "late", 0, 24)]
     assert out["D5"] == [(D(2026, 7, 29), "late", 1, 16)]
     assert out["D6"] == [(None, None, 1, 1)]
+
+
+def test_in_parts_in_worker_processes_the_report_is_the_same(rich: App, monkeypatch: pytest.MonkeyPatch,
+                                                              backend: str) -> None:
+    from engine.bootstrap import verify_part
+    from engine.services import verify
+
+    TAMPERS["flipped outcome"][1](rich)
+    TAMPERS["deleted middle row"][1](rich)
+    with transaction(rich) as cur:  # a row of no dossier above every dossier: the last part finds it
+        cur.execute("PRAGMA foreign_keys = OFF" if backend == "sqlite" else "SET session_replication_role = replica")
+        cur.execute("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at) "
+                    "VALUES (99999, 1, 'receive', NULL, 'received', 'cv.pham', ?, ?)",
+                    (rich.database.codec.ts(rich.clock.now()),) * 2)
+    here = verify.Verification(rich.database, rich.rules).run()
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 1)
+    seen: list[tuple[int, int]] = []
+    parts = verify.Verification(rich.database, rich.rules, workers=2,
+                                part_runner=functools.partial(verify_part, rich.settings))
+    there = parts.run(lambda d, r: seen.append((d, r)))
+    assert there == here and not there.ok
+    assert flagged(there).keys() == {"D3", "D4", ""}
+    assert len(seen) == 2 * verify.PARTS_PER_WORKER and seen[-1] == (here.dossiers, here.rows)

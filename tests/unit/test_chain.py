@@ -65,3 +65,18 @@ def test_a_checkpoint_is_order_sensitive() -> None:
     a, b = "1" * 64, "2" * 64
     assert chain.checkpoint([a, b]) != chain.checkpoint([b, a])
     assert chain.checkpoint([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+TRICKY = ["", "\"quoted\" \\ back", "tab\tnew\nline\r\x00\x1f", "Đà Nẵng – «ngoặc»", "emoji 🏗", "\u2028\u2029",
+          "\ud800 lone surrogate", "</script>", "null", "1e5"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_digest_hashes_exactly_the_json_encoders_payload(text: str) -> None:
+    import hashlib
+
+    args: list[object] = list(CASES[1])
+    for i in (1, 3, 6, 8, 9, 11, 12):
+        args[i] = text
+    expected = hashlib.sha256(chain.payload(*args).encode("utf-8", "surrogatepass")).hexdigest()  # type: ignore[arg-type]
+    assert chain.row_digest(*args) == expected == revision_0008().row_digest_v1(*args)  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .services.issuing import Issuing
     from .services.reports import Reports
     from .services.urging import Urging
-    from .services.verify import Verification
+    from .services.verify import PartResult, Verification
 
 
 class App:
@@ -196,9 +196,13 @@ class App:
 
     @cached_property
     def verification(self) -> Verification:
+        import functools
+        import os
+
         from .services.verify import Verification
 
-        return Verification(self.database, self.rules)
+        return Verification(self.database, self.rules, workers=min(os.cpu_count() or 1, 8),
+                            part_runner=functools.partial(verify_part, self.settings))
 
     def dispatcher(self, transport: Transport | None = None, **options: Any) -> Dispatcher:
         from notifications.dispatcher import Dispatcher
@@ -223,3 +227,13 @@ class App:
             self.database.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def verify_part(settings: Settings, after: int, upto: int) -> PartResult:
+    """In a worker process of ``thamdinh verify``: the dossiers with ids above ``after``, up to ``upto``,
+    with the rules and the database of ``settings``."""
+    app = App(settings)
+    try:
+        return app.verification.part(after, upto)
+    finally:
+        app.close()

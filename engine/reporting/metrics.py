@@ -37,9 +37,12 @@ joins a calendar table.
 
 A stage case is credited to the division, officer and workflow on its clock (copied from the dossier when
 the clock starts, revision 0004): the officer in charge while the stage ran, even if the dossier was
-handed to someone else later. So no pass joins ``dossier``: each reads the covering index
+handed to someone else later. The finished pass joins nothing: it reads the covering index
 ``ix_stage_clock_finished_dims`` alone, grouped first by the finishing day (the index's order, so SQLite
-groups without sorting), and the per-day groups are summed over the period.
+groups without sorting), and the per-day groups are summed over the period. The stage cases open at the
+period's end are read as they stood on that day (engine.store.asof): the officer who held each then (a
+later handover does not move it), its due date then and whether the investor held it then (paused, so
+not overdue); never today's row, so recording a later event never changes a past period's figures.
 """
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..domain.calendar import WorkingCalendar
+from ..domain.clock import TZ
 from ..domain.errors import BadInput
 from ..store import read_model as sql
 from ..store.database import Database, UnitOfWork
@@ -144,12 +148,19 @@ class MetricsSession:
         return [self.cal.first if end_wd - hi <= 1 else self.cal.add_working_days(first, end_wd - hi - 1)
                 for _, hi in AGE_BUCKETS if hi is not None]
 
+    def _end_params(self, period: Period, division: str | None) -> dict[str, Any]:
+        """The period's parameters and ``:after_at``, the first instant after its last day (the handovers
+        recorded from then on are later than the period)."""
+        after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), TZ)
+        return {**self._params(period, division), "after_at": self.rm.codec.ts(after)}
+
     def backlog_rows(self, period: Period, division: str | None = None) -> BacklogRows:
-        """The stage cases open at the period's end (and how many of them started in it), per
-        (division, officer, workflow, stage). Age in working days = wd(end) - wd(start) <= h exactly when
-        start >= the working day numbered wd(end) - h: bucket bounds become dates, no calendar join."""
-        query, names = sql.backlog_sql(division, len(AGE_BUCKETS))
-        params = {**self._params(period, division),
+        """The stage cases open at the period's end, as of that day (and how many of them started in it,
+        were overdue then, were paused then), per (division, officer then, workflow, stage). Age in working
+        days = wd(end) - wd(start) <= h exactly when start >= the working day numbered wd(end) - h: bucket
+        bounds become dates, no calendar join."""
+        query, names = sql.backlog_sql(division, len(AGE_BUCKETS), self.rm.codec.sqlite)
+        params = {**self._end_params(period, division),
                   **{f"age_lo{i + 1}": self.rm.codec.day(b) for i, b in enumerate(self._age_bounds(period.end))}}
         return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(names, rec[4:], strict=True)})
                 for rec in self.rm.rows(query, params)]
@@ -245,11 +256,13 @@ class MetricsSession:
         return out
 
     def open_overdue_list(self, period: Period, division: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        """The stage cases open and past their due date at the period's end, the most overdue first."""
+        """The stage cases open and past their due date at the period's end, as of that day, the most
+        overdue first; ``overdue_working_days``: working days after the due date then up to the last day."""
         read_day = self.rm.codec.read_day
         end_wd = self.cal.working_day_number(period.end)
         out = []
-        for r in self.rm.rows(sql.open_overdue_sql(division), {**self._params(period, division), "limit": limit}):
+        params = {**self._end_params(period, division), "limit": limit}
+        for r in self.rm.rows(sql.open_overdue_sql(division, self.rm.codec.sqlite), params):
             start, due = read_day(r[7]), read_day(r[8])
             assert start is not None and due is not None
             out.append({"code": r[0], "project_name": r[1], "investor": r[2], "division": r[3], "officer": r[4],

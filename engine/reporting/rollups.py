@@ -18,7 +18,7 @@ FINISHED_SUMS = ("finished", "judged", "early", "on_time", "late", "not_judged",
                  "paused_cases", "paused_days_sum", "elapsed_days_sum", "supplement_requests",
                  "repeated_supplements", "used_sum", "limit_sum",
                  *(f"turnaround_b{i}" for i in range(len(TURNAROUND_BUCKETS))))
-BACKLOG_SUMS = ("backlog", "open_overdue", *(f"age_b{i}" for i in range(len(AGE_BUCKETS))))
+BACKLOG_SUMS = ("backlog", "open_overdue", "paused_at_end", *(f"age_b{i}" for i in range(len(AGE_BUCKETS))))
 ADDITIVE = ("received", *FINISHED_SUMS, *BACKLOG_SUMS)
 
 

@@ -1,9 +1,18 @@
 """The metrics' read model: every SQL statement the reports and the evaluation run, over
-``stage_clock`` alone (the clock carries the division, officer and workflow it ran under, revision 0004).
+``stage_clock`` (the clock carries the division, officer and workflow it ran under, revision 0004).
 
-Every query reads the covering index ``ix_stage_clock_finished_dims`` (finishing day, then the
-dimensions and the turnaround) and groups by the finishing day first: the index's own order, so
-SQLite groups the rows as it reads them, with no sort; an outer query then sums the per-day groups.
+The stage cases finished in a period are read from the covering index ``ix_stage_clock_finished_dims``
+(finishing day, then the dimensions and the turnaround) and grouped by the finishing day first: the
+index's own order, so SQLite groups the rows as it reads them, with no sort; an outer query then sums
+the per-day groups. A finished clock never changes, so these are already the figures of the period.
+
+The stage cases open at a period's end (its backlog, its open overdue list) are read **as of that
+day** (engine.store.asof): which were open then (started by it, finished after it or not yet: the same
+index), the officer who held each then, whether the investor held it (paused) and its due date then;
+so a later pause, resumption, extension, handover or finish never changes a past period's figures. A
+stage case open at the end is overdue when it was running then and its due date then was before that
+day. Only what may have changed is looked up: the pauses of a clock ever paused, the due date of a clock
+ever paused or extended, the handovers of the dossier after the period (each by its own index).
 Named parameters (``:start``, ``:end``, ``:division``…) hold days in the codec's format.
 """
 
@@ -11,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from . import asof
 
 if TYPE_CHECKING:
     from .database import UnitOfWork
@@ -64,27 +75,41 @@ def finished_sql(division: str | None) -> str:
     return grouped_by_day(inner, ("division", "officer", "workflow", "stage", "wd", "days"), list(MONTH_SUMS))
 
 
-def open_at_end(select: str, division: str | None, group: str = "", where: str = "") -> str:
+def open_at_end(select: str, division: str | None) -> str:
     """``select`` over the stage cases open at the period's end (started by it, not finished by it):
     those finished after it, then those still open (``finished_on`` NULL: the front of the index)."""
-    cond = "c.start_date <= :end" + where_division(division) + (f" AND {where}" if where else "")
-    return (f"{select} FROM stage_clock c WHERE c.finished_on > :end AND {cond}{group} UNION ALL "
-            f"{select} FROM stage_clock c WHERE c.finished_on IS NULL AND {cond}{group}")
+    cond = "c.start_date <= :end" + where_division(division)
+    return (f"{select} FROM stage_clock c WHERE c.finished_on > :end AND {cond} UNION ALL "
+            f"{select} FROM stage_clock c WHERE c.finished_on IS NULL AND {cond}")
 
 
-def backlog_sql(division: str | None, age_buckets: int) -> tuple[str, list[str]]:
-    """Open stage cases at the period's end per dimension: backlog, received in it, open overdue, and
-    the age buckets (``:age_lo1``… are the bucket bounds as start days); returns the SQL and the names."""
-    sums = ["COUNT(*) AS backlog", "SUM(CASE WHEN c.start_date >= :start THEN 1 ELSE 0 END) AS received",
-            "SUM(CASE WHEN c.due_date < :end THEN 1 ELSE 0 END) AS open_overdue"]
+def open_as_of_end(sqlite: bool, division: str | None, extra: str = "") -> str:
+    """One row per stage case open at the period's end, as it stood then (engine.store.asof): its
+    division, the officer who held it, workflow, stage, start day, ``paused`` (1: the investor held it)
+    and ``due`` (its due date then, read only when not paused); ``extra``: more columns of ``c``."""
+    return open_at_end(f"SELECT {DIMS_AS_OF.format(officer=asof.officer_at_end(sqlite))}, c.start_date AS start_date, "
+                       f"{asof.PAUSED_AT_END_FLAG} AS paused, {asof.DUE_AT_END_IF_RUNNING} AS due{extra}", division)
+
+
+#: the dimensions of a stage case at the period's end: the officer is the one who held it then
+DIMS_AS_OF = "c.division AS division, {officer} AS officer, c.workflow_id AS workflow, c.stage AS stage"
+#: an open stage case past its due date at the period's end (``o``: a row of ``open_as_of_end``)
+OVERDUE_AT_END = "o.paused = 0 AND o.due < :end"
+
+
+def backlog_sql(division: str | None, age_buckets: int, sqlite: bool) -> tuple[str, list[str]]:
+    """Open stage cases at the period's end per dimension, as of that day: backlog, received in it,
+    open overdue then, paused for the investor then, and the age buckets (``:age_lo1``… are the bucket
+    bounds as start days); returns the SQL and the names."""
+    sums = ["COUNT(*) AS backlog", "SUM(CASE WHEN o.start_date >= :start THEN 1 ELSE 0 END) AS received",
+            f"SUM(CASE WHEN {OVERDUE_AT_END} THEN 1 ELSE 0 END) AS open_overdue", "SUM(o.paused) AS paused_at_end"]
     for i in range(age_buckets):
-        conds = ([f"c.start_date < :age_lo{i}"] if i > 0 else []) + \
-            ([f"c.start_date >= :age_lo{i + 1}"] if i < age_buckets - 1 else [])
+        conds = ([f"o.start_date < :age_lo{i}"] if i > 0 else []) + \
+            ([f"o.start_date >= :age_lo{i + 1}"] if i < age_buckets - 1 else [])
         sums.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
     names = [x.rsplit(" AS ", 1)[1] for x in sums]
-    inner = open_at_end(f"SELECT {DIMS}, " + ", ".join(sums), division,
-                        " GROUP BY c.finished_on, c.division, c.officer, c.workflow_id, c.stage")
-    return grouped_by_day(inner, ("division", "officer", "workflow", "stage"), names), names
+    return (f"SELECT o.division, o.officer, o.workflow, o.stage, {', '.join(sums)} "
+            f"FROM ({open_as_of_end(sqlite, division)}) o GROUP BY o.division, o.officer, o.workflow, o.stage"), names
 
 
 def evaluation_sql() -> str:
@@ -101,12 +126,12 @@ def trend_sql(division: str | None) -> str:
             + " GROUP BY c.finished_on")
 
 
-def open_overdue_sql(division: str | None) -> str:
-    cases = open_at_end("SELECT c.dossier_id, c.division, c.officer, c.workflow_id, c.stage, c.start_date, "
-                        "c.due_date", division, where="c.due_date < :end")
-    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow_id, o.stage, "
-            f"o.start_date, o.due_date FROM ({cases}) o JOIN dossier d ON d.id = o.dossier_id "
-            "ORDER BY o.due_date, d.code LIMIT :limit")
+def open_overdue_sql(division: str | None, sqlite: bool) -> str:
+    """The stage cases open and past their due date at the period's end, as of that day, the most
+    overdue first: the dossier, the dimensions, the start day and the due date then."""
+    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow, o.stage, "
+            f"o.start_date, o.due FROM ({open_as_of_end(sqlite, division, ', c.dossier_id AS dossier_id')}) o "
+            f"JOIN dossier d ON d.id = o.dossier_id WHERE {OVERDUE_AT_END} ORDER BY o.due, d.code LIMIT :limit")
 
 
 def finished_base_sql(division: str | None) -> str:

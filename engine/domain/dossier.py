@@ -101,3 +101,5 @@ class HistoryEntry:
     #: through which channel (web, api, cli, import, scheduler, demo) and from which client address
     channel: str | None = None
     client: str | None = None
+    #: the reason of an act recorded into a month whose report was issued (the director's correction)
+    correction: str | None = None

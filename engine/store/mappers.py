@@ -33,7 +33,8 @@ CLOCK_COLS = ("id", "stage", "seq", "unit", "limit_units", "policy", "extension"
 #: the dossier's columns a clock copies when it starts (what the metrics group by; revision 0004)
 CLOCK_DIMS = ("division", "officer", "workflow_id")
 PERSON_COLS = ("id", "name", "email", "division", "roles", "active")
-EVENT_COLS = ("seq", "event", "from_state", "to_state", "actor", "at", "note", "effects", "channel", "client")
+EVENT_COLS = ("seq", "event", "from_state", "to_state", "actor", "at", "note", "effects", "channel", "client",
+              "correction")
 _CLOCK_DATES = frozenset({"start_date", "segment_start", "paused_on", "due_date", "finished_on"})
 #: a clock's values in the order of CLOCK_COLS[1:] (its ``limit`` is the column ``limit_units``), and where
 #: the days are among them
@@ -116,8 +117,8 @@ def division(row: Sequence[Any]) -> Division:
 
 
 def history_entry(codec: Codec, row: Sequence[Any]) -> HistoryEntry:
-    seq, event, from_state, to_state, actor, at, note, effects, channel, client = row
+    seq, event, from_state, to_state, actor, at, note, effects, channel, client, correction = row
     when = codec.read_ts(at)
     assert when is not None
     return HistoryEntry(int(seq), event, from_state, to_state, actor, when, note, decode_events(effects), channel,
-                        client)
+                        client, correction)

@@ -60,7 +60,8 @@ def test_a_back_dated_fire_is_refused_then_recorded_as_the_directors_correction_
     assert "không được ghi điều chỉnh" in officer.err and "Trần Văn Minh" in officer.err
     done = cli("fire", "TK-1", "approve", "--actor", "gd.tran", "--at", "2026-10-29T15:00", "--correction", REASON,
                "--json").json
-    assert done["fired"]["to"] == "approved"
+    assert done["fired"]["to"] == "approved" and done["history"][-1]["correction"] == REASON
+    assert f"Điều chỉnh vào kỳ đã ban hành báo cáo: {REASON}" in cli("show", "TK-1").out
     again = cli("report", "monthly", "--month", MONTH, "--issue", "--actor", "gd.tran", expect=2)
     assert "ban hành lại cần lý do" in again.err and "--reason" in again.err
     second = cli("report", "monthly", "--month", MONTH, "--issue", "--actor", "gd.tran", "--reason", REASON).out

@@ -99,6 +99,7 @@ def test_the_directors_correction_is_recorded_and_its_digest_covers_it(app: App,
     assert at is not None
     args = (prev, "HS-1", *row[:5], at, *row[6:10])
     assert row[11] == chain.row_digest(*args, REASON) != chain.row_digest(*args, None)
+    assert app.services.show("HS-1")["history"][-1]["correction"] == REASON
     assert app.verification.run().ok
 
 
@@ -206,3 +207,20 @@ def test_an_evaluation_is_issued_once_its_movement_has_ended_and_given_back_byte
     app.services.fire(Fire(code="HS-1", event="approve", actor="tp.nguyen"))
     again = app.issuing.issued_file("evaluation", movement.id, "", "html")
     assert again is not None and again[1] == found[1]
+
+
+def test_the_api_refuses_a_back_dated_event_with_409_and_takes_the_directors_correction(
+        app: App, clock: FixedClock) -> None:
+    from webtools import api_client
+
+    _october(app, clock)
+    app.issuing.issue(app.issuing.monthly("2026-10"), "gd.tran")
+    event = {"event": "approve", "at": "2026-10-29T15:00"}
+    refused = api_client(app, "tp.nguyen").post("/api/dossiers/HS-1/events", json=event)
+    assert refused.status_code == 409 and refused.json()["error"] == "period_sealed"
+    assert "đã ban hành" in refused.json()["message"]
+    head = api_client(app, "tp.nguyen").post("/api/dossiers/HS-1/events", json={**event, "correction": REASON})
+    assert head.status_code == 403 and "Trần Văn Minh" in head.json()["hint"]
+    done = api_client(app, "gd.tran").post("/api/dossiers/HS-1/events", json={**event, "correction": REASON})
+    assert done.status_code == 200, done.text
+    assert done.json()["history"][-1]["actor"] == "gd.tran"

@@ -182,7 +182,7 @@ def main() -> None:
     args = ap.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"thamdinh-backup-bench-{args.dossiers}-{args.events}.db"
     if args.build_only:
-        build(db, args.dossiers)
+        build(db, args.dossiers, history=False)
         if args.events:
             add_history(db, args.events)
         return

@@ -62,24 +62,66 @@ C_COLS = ("id, dossier_id, division, officer, workflow_id, stage, seq, unit, lim
           "max_extension, start_date, "
           "segment_start, used_before, paused_on, pause_count, paused_days, due_date, finished_on, outcome, "
           "closed_by, paused_working_days, turnaround_working_days, turnaround_days")
-P_COLS = "clock_id, paused_on, resumed_on, resumed_how"
+P_COLS = "clock_id, paused_on, resumed_on, resumed_how, due_before"
+X_COLS = "clock_id, extended_on, units, due_before"
+E_COLS = "id, dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, note, effects, channel"
 Rows = list[tuple[Any, ...]]
+TABLES = ("dossier", "stage_clock", "clock_pause", "clock_extension", "dossier_event")
+COLS = dict(zip(TABLES, (D_COLS, C_COLS, P_COLS, X_COLS, E_COLS), strict=True))
+HANDED_OVER = '[{{"type":"dossier_handed_over","from_officer":"{0}","to_officer":"{1}"}}]'
 
 
-def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[tuple[Rows, Rows, Rows]]:
-    """The rows of ``n`` dossiers, in chunks of (dossiers, stage clocks, pauses), columns as D_COLS,
-    C_COLS, P_COLS; days as ISO text, timestamps as UTC text. The same seed gives the same rows, on
-    either backend."""
+def _stamp(day: dt.date, hour: int) -> str:
+    return f"{day.isoformat()} {hour:02d}:00:00.000000"
+
+
+def _clock(rng: random.Random, cal: Any, start: dt.date, limit: int, out: dict[str, Rows],
+           clock_id: int) -> dict[str, Any]:
+    """One stage's clock as the engine would have left it on NOW: its pauses (each with the due date
+    just before it, as the fire path records them), an extension (with the due date it replaced), the
+    finishing day (None: still open on NOW; then perhaps paused for the investor, due date None)."""
+    speed = rng.uniform(0.3, 1.1)
+    work = max(1, int(limit * 5 / 7 * speed))
+    pauses = 0 if rng.random() > 0.15 else (2 if rng.random() < 0.1 else 1)
+    base = cal.add(start, limit, "days")
+    due, paused_days, paused_wd, at = base, 0, 0, start
+    for _ in range(pauses):
+        p_on = cal.add_working_days(at, rng.randint(1, 3))
+        r_on = cal.add_working_days(p_on, rng.randint(2, 10))
+        out["clock_pause"].append((clock_id, p_on.isoformat(), r_on.isoformat(), "resume", due.isoformat()))
+        paused_days += (r_on - p_on).days
+        paused_wd += cal.working_days_between(p_on, r_on)
+        due = cal.next_working_day(base + dt.timedelta(days=paused_days))
+        at = r_on
+    finish = cal.add_working_days(at, max(1, work - 2) if pauses else work)
+    extension = 0
+    if not pauses and rng.random() < 0.04:  # a written extension of the same length, once (Decree 217)
+        on = cal.add_working_days(start, rng.randint(1, 5))
+        if on < min(finish, NOW):
+            out["clock_extension"].append((clock_id, on.isoformat(), limit, due.isoformat()))
+            extension, due = limit, cal.add(start, 2 * limit, "days")
+    paused_on = None
+    if finish > NOW and not extension and rng.random() < 0.3:  # open on NOW, the investor holding it since a day
+        p_on = cal.add_working_days(max(at, start), rng.randint(1, 15))
+        if p_on <= NOW:
+            out["clock_pause"].append((clock_id, p_on.isoformat(), None, None, due.isoformat()))
+            paused_on, due, pauses = p_on, None, pauses + 1
+    return {"finish": None if finish > NOW else finish, "due": due, "pauses": pauses, "paused_days": paused_days,
+            "paused_wd": paused_wd, "extension": extension, "paused_on": paused_on}
+
+
+def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[dict[str, Rows]]:
+    """The rows of ``n`` dossiers, in chunks of {table: rows}, columns as COLS; days as ISO text,
+    timestamps as UTC text. The same seed gives the same rows, on either backend. The history holds
+    each dossier's receipt and its handovers (5% of the dossiers are handed to a colleague once, while
+    a stage runs): the rows the metrics read (a backlog as of a period's end names the officer then)."""
     from engine.domain.deadlines import judge
 
     rng = random.Random(seed)
     days = list(cal.working_days_in(dt.date(2024, 2, 1), dt.date(2024, 11, 30)))
-    crows: Rows
-    clock_id = 0
+    clock_id = event_id = 0
     for lo in range(0, n, chunk):
-        drows: Rows = []
-        crows = []
-        prows: Rows = []
+        out: dict[str, Rows] = {t: [] for t in TABLES}
         for i in range(lo, min(n, lo + chunk)):
             received = days[i * len(days) // n]
             division = rng.choices(list(DIVISIONS), weights=(45, 20, 35))[0]
@@ -89,50 +131,48 @@ def generate(cal: Any, n: int, seed: int = 7, chunk: int = 50_000) -> Iterator[t
             grade = rng.choice(("I", "II", "III", "IV"))
             stages = [("appraisal", {"A": 35, "B": 25, "C": 15}[group]), ("post_basic_design", 30)] \
                 if workflow == "project-appraisal" else [("design_appraisal", 30)]
-            start = received
-            open_id = None
-            state, closed = "approved", None
-            supp = 0
-            for seq, (stage, limit) in enumerate(stages, 1):
+            handover = rng.random() < 0.05
+            start, open_id, state, closed, supp = received, None, "approved", None, 0
+            event_id += 1
+            out["dossier_event"].append((event_id, i + 1, 1, "receive", None, "received", "mc.truong",
+                                         _stamp(received, 2), _stamp(received, 2), None, None, "cli"))
+            seq = 1
+            for n_stage, (stage, limit) in enumerate(stages, 1):
                 clock_id += 1
-                speed = rng.uniform(0.3, 1.1)
-                work = max(1, int(limit * 5 / 7 * speed))
-                pauses = 0 if rng.random() > 0.15 else (2 if rng.random() < 0.1 else 1)
-                paused_days, paused_wd, at = 0, 0, start
-                for _ in range(pauses):
-                    p_on = cal.add_working_days(at, rng.randint(1, 3))
-                    r_on = cal.add_working_days(p_on, rng.randint(2, 10))
-                    paused_days += (r_on - p_on).days
-                    paused_wd += cal.working_days_between(p_on, r_on)
-                    prows.append((clock_id, p_on.isoformat(), r_on.isoformat(), "resume"))
-                    at = r_on
-                    supp += 1
-                finish = cal.add_working_days(at, max(1, work - 2) if pauses else work)
-                due = cal.add(start, limit, "days")
-                if paused_days:
-                    due = cal.next_working_day(due + dt.timedelta(days=paused_days))
-                if finish > NOW:
-                    crows.append((clock_id, i + 1, division, officer, workflow, stage, seq, "days", limit, "resume",
-                                  0, limit, start.isoformat(),
-                                  start.isoformat(), 0, None, pauses, paused_days, due.isoformat(), None, None, None,
-                                  paused_wd, None, None))
-                    open_id, state = clock_id, "appraising"
+                k = _clock(rng, cal, start, limit, out, clock_id)
+                supp += k["pauses"]
+                if handover:  # handed over on a day while this stage ran: it and the later stages go
+                    to = rng.choice([o for o in DIVISIONS[division] if o != officer] or [officer])
+                    on = cal.add_working_days(start, 1)
+                    if on < (k["finish"] or NOW) and to != officer:
+                        seq, event_id, handover = seq + 1, event_id + 1, False
+                        out["dossier_event"].append((event_id, i + 1, seq, "reassign", "appraising", "appraising",
+                                                     "gd.tran", _stamp(on, 3), _stamp(on, 3), None,
+                                                     HANDED_OVER.format(officer, to), "cli"))
+                        officer = to
+                due, finish = k["due"], k["finish"]
+                row = [clock_id, i + 1, division, officer, workflow, stage, n_stage, "days", limit, "resume",
+                       k["extension"], limit, start.isoformat(), start.isoformat(), 0,
+                       None if k["paused_on"] is None else k["paused_on"].isoformat(), k["pauses"], k["paused_days"],
+                       None if due is None else due.isoformat()]
+                if finish is None:
+                    out["stage_clock"].append((*row, None, None, None, k["paused_wd"], None, None))
+                    open_id, state = clock_id, "appraising" if k["paused_on"] is None else "awaiting_supplement"
                     break
-                crows.append((clock_id, i + 1, division, officer, workflow, stage, seq, "days", limit, "resume",
-                              0, limit, start.isoformat(),
-                              start.isoformat(), 0, None, pauses, paused_days, due.isoformat(), finish.isoformat(),
-                              judge(finish, due), "approve", paused_wd,
-                              # what the engine stores when it finishes the clock (deadlines.finish)
-                              cal.working_days_between(start, finish) - paused_wd,
-                              (finish - start).days - paused_days))
+                # what the engine stores when it finishes the clock (deadlines.finish)
+                out["stage_clock"].append((*row, finish.isoformat(), judge(finish, due), "approve", k["paused_wd"],
+                                           cal.working_days_between(start, finish) - k["paused_wd"],
+                                           (finish - start).days - k["paused_days"]))
                 start = finish
             if state == "approved":
                 closed = f"{start.isoformat()} 09:00:00.000000"
-            stamp = f"{received.isoformat()} 02:00:00.000000"
-            drows.append((i + 1, f"HS-{i + 1:07d}", f"Dự án số {i + 1}", "Ban QLDA", group, grade, "NSNN", division,
-                          officer, workflow, 1, "law-62-2020" if workflow == "project-appraisal" else "decree-15-2021",
-                          state, None, "{}", supp, open_id, None, received.isoformat(), stamp, stamp, closed, 1))
-        yield drows, crows, prows
+            stamp = _stamp(received, 2)
+            out["dossier"].append((i + 1, f"HS-{i + 1:07d}", f"Dự án số {i + 1}", "Ban QLDA", group, grade, "NSNN",
+                                   division, officer, workflow, 1,
+                                   "law-62-2020" if workflow == "project-appraisal" else "decree-15-2021",
+                                   state, None, "{}", supp, open_id, None, received.isoformat(), stamp, stamp, closed,
+                                   1))
+        yield out
 
 
 def _schema(url: str) -> Any:
@@ -151,20 +191,20 @@ def _schema(url: str) -> Any:
 
 
 # -- building: SQLite --------------------------------------------------------------------------
-def build(db: Path, n: int, seed: int = 7) -> None:
+def build(db: Path, n: int, seed: int = 7, history: bool = True) -> None:
+    """The SQLite database of ``n`` dossiers; ``history=False`` leaves ``dossier_event`` empty (for a
+    caller that writes a history of its own: bench/backup_bench.py)."""
     if db.exists():
         db.unlink()
     cal = _schema(f"sqlite:///{db}")
     con = sqlite3.connect(db)
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
-    d_sql = f"INSERT INTO dossier ({D_COLS}) VALUES ({', '.join('?' * 23)})"
-    c_sql = f"INSERT INTO stage_clock ({C_COLS}) VALUES ({', '.join('?' * 25)})"
-    p_sql = f"INSERT INTO clock_pause ({P_COLS}) VALUES (?, ?, ?, ?)"
-    for drows, crows, prows in generate(cal, n, seed):
-        con.executemany(d_sql, drows)
-        con.executemany(c_sql, crows)
-        con.executemany(p_sql, prows)
+    sqls = {t: f"INSERT INTO {t} ({COLS[t]}) VALUES ({', '.join('?' * len(COLS[t].split(',')))})" for t in TABLES}
+    for out in generate(cal, n, seed):
+        for table, rows in out.items():
+            if history or table != "dossier_event":
+                con.executemany(sqls[table], rows)
         con.commit()
     con.execute("ANALYZE")
     con.commit()
@@ -172,7 +212,7 @@ def build(db: Path, n: int, seed: int = 7) -> None:
 
 
 # -- building: PostgreSQL ----------------------------------------------------------------------
-LOADED = ("dossier", "stage_clock", "clock_pause")
+LOADED = TABLES
 
 
 def _conninfo(url: str, database: str | None = None) -> str:
@@ -235,10 +275,9 @@ def build_pg(url: str, n: int, seed: int = 7) -> None:
             con.execute(f'DROP INDEX "{name}"')
         t0 = time.perf_counter()
         with con.cursor() as cur:
-            for drows, crows, prows in generate(cal, n, seed):
-                for table, cols, rows in (("dossier", D_COLS, drows), ("stage_clock", C_COLS, crows),
-                                          ("clock_pause", P_COLS, prows)):
-                    with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for out in generate(cal, n, seed):
+                for table, rows in out.items():
+                    with cur.copy(f"COPY {table} ({COLS[table]}) FROM STDIN") as copy:
                         for row in rows:
                             copy.write_row(row)
         t1 = time.perf_counter()
@@ -306,8 +345,18 @@ def naive_totals(app: Any, con: Reader, start: dt.date, end: dt.date, bys: tuple
     open_rows = naive_rows(con, "c.start_date <= ? AND (c.finished_on IS NULL OR c.finished_on > ?)",
                            (con.day(end), con.day(end)))
     pauses: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    for cid, p, r in con.rows("SELECT clock_id, paused_on, resumed_on FROM clock_pause"):
+    changes: dict[int, list[tuple[Any, Any]]] = defaultdict(list)  # (day, due date before) of each change
+    for cid, p, r, before in con.rows("SELECT clock_id, paused_on, resumed_on, due_before FROM clock_pause"):
         pauses[cid].append((p, r))
+        changes[cid].append((p, before))
+    for cid, on, before in con.rows("SELECT clock_id, extended_on, due_before FROM clock_extension"):
+        changes[cid].append((on, before))
+    e = con.day(end)
+    # as of the end: paused then, or the due date the first change after it replaced (else today's)
+    open_rows = [(*row[:9], None if any(p <= e and (r is None or r > e) for p, r in pauses.get(row[3], ()))
+                  else min(((d, b is None, b or "") for d, b in changes.get(row[3], ()) if d > e),
+                           default=(None, False, row[9]))[2] or None, *row[10:])
+                 for row in open_rows]
     return {by: _naive_group(app, con, finished, open_rows, pauses, end, by, with_pct) for by in bys}
 
 

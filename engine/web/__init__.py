@@ -27,6 +27,7 @@ from .docs import add_docs
 from .identity import Identity
 from .pages import add_pages
 from .public import add_public
+from .reports_pages import add_reports
 from .render import renderer
 from .security import ASGIApp, Guard, PeerRecorder
 from .signin import add_signin
@@ -51,6 +52,7 @@ def create_web(app: App) -> FastAPI:
     add_blocker_api(api, app)
     add_boards(api, app, page, identity)
     add_public(api, app, page)
+    add_reports(api, app, page, identity)
     return api
 
 

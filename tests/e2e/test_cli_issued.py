@@ -84,3 +84,21 @@ def test_a_month_not_ended_is_not_issued_and_a_forced_issue_warns(cli: Cli, tmp_
     assert refused["error"] == "issue_refused" and "TK-1" in refused["message"]
     forced = cli("report", "monthly", "--month", MONTH, "--issue", "--force")
     assert "Cảnh báo: Ban hành khi kiểm tra toàn vẹn báo" in forced.err and "phiên bản 1" in forced.out
+
+
+def test_issue_with_out_writes_the_issued_file_and_the_evaluation_is_issued_likewise(
+        cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+    _october(cli)
+    out = tmp_path / "t10.xlsx"
+    issued = cli("report", "monthly", "--month", MONTH, "--issue", "--format", "xlsx", "--out", str(out),
+                 "--json").json
+    again = tmp_path / "again.xlsx"
+    cli("report", "monthly", "--month", MONTH, "--format", "xlsx", "--out", str(again))
+    assert issued["file"] == str(out) and out.read_bytes() == again.read_bytes()
+    evaluation = cli("report", "evaluation", "--issue", "--actor", "gd.tran").out
+    assert "Đã ban hành kết quả chấm điểm thi đua phong trào" in evaluation and "BC-HĐTĐKT" in evaluation
+    first = cli("report", "evaluation", "--format", "json").out
+    assert '"issue"' in first and cli("evaluate", "--format", "json").out == first
+    assert '"issue"' not in cli("report", "evaluation", "--format", "json", "--draft").out
+    kinds = [(v["kind"], v["version"]) for v in cli("report", "issued", "--json").json]
+    assert sorted(kinds) == [("evaluation", 1), ("monthly", 1)]

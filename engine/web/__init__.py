@@ -27,8 +27,8 @@ from .docs import add_docs
 from .identity import Identity
 from .pages import add_pages
 from .public import add_public
-from .reports_pages import add_reports
 from .render import renderer
+from .reports_pages import add_reports
 from .security import ASGIApp, Guard, PeerRecorder
 from .signin import add_signin
 

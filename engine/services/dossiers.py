@@ -77,7 +77,7 @@ class DossierWrites:
         when, day = timing.when(cmd.when, self.clock, self.rules.calendar)
         now = self.clock.now()
         correction = (sealed.correction_of(uow, self.access, receiver, day, now, cmd.correction)
-                      if sealed.needs_check(day, now, cmd.correction) else None)
+                      if sealed.needs_check(cmd.when, day, now, cmd.correction) else None)
         rule = wf.rule_for(day)
         fields = {"group": cmd.group, "grade": cmd.grade, "capital_source": cmd.capital_source,
                   "division": cmd.division, "officer": cmd.officer}
@@ -121,7 +121,7 @@ class DossierWrites:
         edef = cw.event(cmd.event)
         now = self.clock.now()
         correction = (sealed.correction_of(uow, self.access, actor, day, now, cmd.correction)
-                      if sealed.needs_check(day, now, cmd.correction) else None)
+                      if sealed.needs_check(cmd.when, day, now, cmd.correction) else None)
         if correction is None:  # a correction into an issued month is the director's, whatever the event
             self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
         if edef.assigns_officer and cmd.officer is not None:

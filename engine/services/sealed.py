@@ -3,7 +3,8 @@ may (``corrects_issued`` in roles.yaml: the director) records it as a correction
 the month's report is then issued again, as a new version that lists what changed.
 
 The check is cheap on the usual path: a month can be issued only once it has ended, so only an act
-whose day is before the current month can fall into an issued one; any other act pays one comparison.
+given a time (``--at``) whose day is before the current month can fall into an issued one; an act
+"now" pays two comparisons.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ def month_label(day: dt.date) -> str:
     return f"{day.month:02d}/{day.year}"
 
 
-def needs_check(day: dt.date, now: dt.datetime, correction: str | None) -> bool:
-    """Whether an act of ``day`` (recorded at ``now``) may fall into an issued month: its day is before
-    the current month, or it carries a correction's reason (which must then be needed)."""
-    return correction is not None or day < local_date(now).replace(day=1)
+def needs_check(at: dt.datetime | None, day: dt.date, now: dt.datetime, correction: str | None) -> bool:
+    """Whether an act of ``day`` (recorded at ``now``) may fall into an issued month: it carries a
+    correction's reason (which must then be needed), or its time was given (``at``; an act "now" counts
+    from today or the next working day) and its day is before the current month."""
+    return correction is not None or (at is not None and day < local_date(now).replace(day=1))
 
 
 def correction_of(uow: UnitOfWork, access: Access, actor: Person | None, day: dt.date, now: dt.datetime,

@@ -15,7 +15,7 @@ from conftest import transaction
 from engine.bootstrap import App
 from engine.domain.clock import FixedClock
 from engine.domain.commands import Fire, Receive
-from engine.domain.errors import BadInput, IssueRefused, NotPermitted, PeriodSealed
+from engine.domain.errors import BadInput, ConflictError, IssueRefused, NotPermitted, PeriodSealed
 from engine.store import chain
 
 FORMATS = ("html", "json", "xlsx")
@@ -224,3 +224,18 @@ def test_the_api_refuses_a_back_dated_event_with_409_and_takes_the_directors_cor
     done = api_client(app, "gd.tran").post("/api/dossiers/HS-1/events", json={**event, "correction": REASON})
     assert done.status_code == 200, done.text
     assert done.json()["history"][-1]["actor"] == "gd.tran"
+
+
+def test_a_version_issued_meanwhile_by_someone_else_is_a_conflict_and_nothing_of_the_second_is_kept(
+        app: App, clock: FixedClock) -> None:
+    import dataclasses
+
+    _october(app, clock)
+    app.issuing.issue(app.issuing.monthly("2026-10"), "gd.tran")
+    first = app.issuing.latest("monthly", "2026-10")
+    assert first is not None
+    twin = dataclasses.replace(first, id=0, issued_by="vp.le", content_hash="0" * 64)
+    with app.database.unit_of_work() as uow, pytest.raises(ConflictError, match="Phiên bản 1"):
+        uow.issued.add(twin, {"html": ("<p>khác</p>".encode(), "0" * 64)})
+    [kept] = app.issuing.listing()
+    assert (kept["issued_by"], kept["content_hash"]) == ("gd.tran", first.content_hash)

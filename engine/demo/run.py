@@ -19,6 +19,7 @@ from ..io.settings import Settings
 from ..reporting import files
 from ..reporting.columns import FORMATS
 from ..reporting.periods import Period
+from .blockers import DemoBlockers
 from .opening import open_demo
 from .plans import DEFAULT_SIZE, SEED, make_plans
 from .simulate import SCAN_TIME, Simulation
@@ -89,11 +90,14 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
         app.services.load_org(workflows_dir() / "org" / "sample-department.yaml")
         plans = make_plans(app.calendar, app.services.people(), size, movement.start, movement.end, seed)
         sim = Simulation(app, clock, _reminders_day(app, movement, reminders_from))
+        blockers = DemoBlockers(app, clock)  # engine.demo.blockers: blockers raised and resolved, heads' urges
+        sim.daily.append(blockers.day)
         months = Period(movement.start, movement.end, "").months()
         total = sum(1 for _ in app.calendar.working_days_in(movement.start, movement.end)) + len(months) + 1
 
         def run(tick: Callable[[int], None]) -> tuple[dict[str, Any], list[str], Any]:
             counts = sim.run(plans, movement.start, movement.end, tick)
+            counts.update(blockers.counts)
             counts["as_of"] = clock.now()  # the simulated history's last moment: the web's "now" (demo.json)
             return (counts, *_reports(app, clock, movement, report_dir, tick))
 
@@ -135,6 +139,9 @@ def _say(echo: Echo, summary: dict[str, Any], movement: Movement, digest_time: s
              f"{summary['digests']} bản tổng hợp cho trưởng phòng; {summary['eml_files']} tệp .eml trong "
              f"{summary['mail_dir']}"
              + (f"; {summary['no_address']} thư giữ lại vì người nhận chưa có e-mail" if summary["no_address"] else ""))
+    echo(f"Vướng mắc: {summary['blockers_raised']} vướng mắc nêu trên hồ sơ quá hạn, {summary['blockers_resolved']} "
+         f"đã giải quyết, {summary['blockers_escalated']} báo cáo Giám đốc vì quá hạn xử lý; trưởng phòng đôn đốc "
+         f"{summary['urges']} lần (mục VIII của báo cáo tháng; tiêu chí thi đua về vướng mắc và đôn đốc).")
     echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
                                         for r in summary["ranked_divisions"]))
     echo(f"Mở báo cáo tháng: {report_dir / ('bao-cao-thang-' + last_month + '.html')}")

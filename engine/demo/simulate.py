@@ -62,6 +62,8 @@ class Simulation:
         # the demo's folder is thrown away with the run: no fsync per file (writes stay atomic)
         self.dispatcher = app.dispatcher(EmlFolderTransport(app.settings.mail_dir, fsync=False))
         self.failed: set[str] = set()
+        #: called at the end of each simulated working day (engine.demo.blockers: blockers and urges)
+        self.daily: list[Callable[[dt.date], None]] = []
         self.counts: dict[str, Any] = {"received": 0, "events": 0, "handovers": 0, "refused": 0, "alerts": 0,
                                        "messages": 0, "digests": 0, "sent": 0, "no_address": 0, "mail_days": 0}
 
@@ -116,6 +118,8 @@ class Simulation:
                 self.morning(day)
             for at, _, event, plan, who in sorted(days.get(day, []), key=lambda x: (x[0], x[1])):
                 self.act(at, event, plan, who)
+            for hook in self.daily:
+                hook(day)
             self.clock.set(dt.datetime.combine(day, dt.time(17, 30), TZ))
             if tick:
                 tick(1)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .services.backup import Backups
     from .services.blocker_scan import BlockerEscalation
     from .services.blockers import Blockers
+    from .services.capital_reports import CapitalService
     from .services.deadline_scan import DeadlineScan
     from .services.digest import Digest
     from .services.issuing import Issuing
@@ -187,6 +188,13 @@ class App:
         from .services.issuing import Issuing
 
         return Issuing(self.database, self.clock, self.reports, lambda: self.verification.run())
+
+    @cached_property
+    def capital(self) -> CapitalService:
+        """Projects and their capital: the capital file's import, the progress, the hold-ups."""
+        from .services.capital_reports import CapitalService
+
+        return CapitalService(self.database, self.rules, self.clock)
 
     @cached_property
     def backups(self) -> Backups:

@@ -15,6 +15,7 @@ from . import (
     backup,
     blockers,
     calendar,
+    capital,
     demo,
     dossiers,
     notifications,
@@ -42,7 +43,7 @@ def app(ctx: click.Context) -> None:
 
 for module in (dossiers, reports, scheduler, demo, web, samples, accounts, backup, verify_cmd, urge):
     module.register(app)
-for module in (org, workflow, calendar, notifications, blockers):
+for module in (org, workflow, calendar, notifications, blockers, capital):
     app.add_command(module.group, name=module.NAME)
 
 

@@ -15,6 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .capital import CapitalGoal
+
 UNIT_LABELS = {"division": "Phòng", "officer": "Cán bộ"}
 Totals = Mapping[str, Any]
 
@@ -45,7 +47,13 @@ METRICS: dict[str, MetricDef] = {
     "late_share": MetricDef(
         "Tỷ lệ quá hạn", "Số bước quá hạn", lambda r: r["late"], "Số bước đã giải quyết được đánh giá",
         lambda r: r["judged"]),
+    # the capital of the projects the unit appraised (engine.reporting.capital_evaluation adds the totals)
+    "disbursement_rate": MetricDef(
+        "Tỷ lệ giải ngân của các dự án đơn vị đã thẩm định", "Vốn đã giải ngân lũy kế (đồng)",
+        lambda r: r.get("capital_disbursed", 0), "Kế hoạch vốn được giao (đồng)", lambda r: r.get("capital_plan", 0)),
 }
+#: the metrics whose inputs are the capital of the projects a unit appraised, not its stage cases
+CAPITAL_METRICS = frozenset({"disbursement_rate"})
 TIE_KEYS = {*METRICS, "finished", "code"}
 
 
@@ -64,6 +72,9 @@ class Criterion:
     weight: int
     source: str
     scale: tuple[ScaleStep, ...]
+    #: without inputs (denominator 0): ``zero`` scores 0 points; ``skip`` leaves the criterion and its
+    #: weight out of that unit's score (a division that appraised no project with a capital plan)
+    no_data: str = "zero"
 
     def points(self, value: Fraction | None) -> int:
         """Points of ``value`` on the scale: the first step it reaches; no value scores 0."""
@@ -97,6 +108,8 @@ class Movement:
     criteria: tuple[Criterion, ...]
     bands: tuple[Band, ...]
     path: str
+    #: the disbursement goal (plan year, target, milestones), when the movement sets one
+    capital: CapitalGoal | None = None
 
     def band(self, score: Decimal) -> Band:
         for b in self.bands:

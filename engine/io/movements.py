@@ -1,6 +1,7 @@
 """Movement files (``workflows/movements/*.yaml``) → the domain's ``Movement``: period, units,
 criteria (a metric, a direction, a weight, a point scale, each with its source), outcome bands, the
-minimum of finished stages to be ranked, and the tie-break order."""
+minimum of finished stages to be ranked, the tie-break order, and the disbursement goal (``capital``,
+engine.io.capital_goal)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..domain.movement import METRICS, TIE_KEYS, UNIT_LABELS, Band, Criterion, Movement, ScaleStep
+from ..domain.movement import CAPITAL_METRICS, METRICS, TIE_KEYS, UNIT_LABELS, Band, Criterion, Movement, ScaleStep
+from .capital_goal import capital_goal
 from .checks import Ctx
 from .resources import workflows_dir
 from .yaml_files import read_mapping
 
 DEFAULT_MOVEMENT = "2024-giai-ngan-dau-tu-cong.yaml"
-_KEYS = {"id", "version", "name", "source", "period", "units", "min_finished", "tie_break", "criteria", "bands"}
-_CRITERION_KEYS = {"id", "label", "metric", "direction", "weight", "source", "scale"}
+_KEYS = {"id", "version", "name", "source", "period", "units", "min_finished", "tie_break", "criteria", "bands",
+         "capital"}
+_CRITERION_KEYS = {"id", "label", "metric", "direction", "weight", "source", "scale", "no_data"}
 
 
 def default_movement_path() -> Path:
@@ -40,8 +43,11 @@ def _criterion(c: Ctx, key: str, raw: Any) -> Criterion:
             raise c.fail(f"{key}.scale[{j}].{bound_key}", "cần một số.")
         steps.append(ScaleStep(None if bound is None else Fraction(str(bound)), s["points"]))
     metric = raw["metric"]
+    no_data = raw.get("no_data", "zero")
+    if no_data not in ("zero", "skip"):
+        raise c.fail(f"{key}.no_data", "'zero' (0 điểm) hoặc 'skip' (không tính tiêu chí này).")
     return Criterion(str(raw.get("id", metric)), str(raw.get("label", METRICS[metric].label)), metric, direction,
-                     weight, str(raw.get("source", "")).strip(), tuple(steps))
+                     weight, str(raw.get("source", "")).strip(), tuple(steps), no_data)
 
 
 def _bands(c: Ctx, raw: Any) -> tuple[Band, ...]:
@@ -78,5 +84,8 @@ def load_movement(path: Path) -> Movement:
     min_finished = data.get("min_finished", 0)
     if not isinstance(min_finished, int) or isinstance(min_finished, bool) or min_finished < 0:
         raise c.fail("min_finished", "phải là số nguyên không âm.")
+    capital = capital_goal(c, data["capital"]) if "capital" in data else None
+    if capital is None and any(x.metric in CAPITAL_METRICS for x in criteria):
+        raise c.fail("capital", "tiêu chí giải ngân cần mục capital (năm kế hoạch, mục tiêu).")
     return Movement(str(data["id"]), str(data["name"]), str(data.get("source", "")).strip(), start, end, units,
-                    min_finished, tie, criteria, _bands(c, data["bands"]), str(path))
+                    min_finished, tie, criteria, _bands(c, data["bands"]), str(path), capital)

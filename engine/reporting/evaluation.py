@@ -27,6 +27,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.formatting import vn_percent
 from ..domain.movement import METRICS, Criterion, Movement
 from ..store.database import Database
+from .capital_evaluation import capital_totals
 from .metrics import session
 from .periods import Period
 from .rollups import rollup
@@ -61,6 +62,13 @@ def score_unit(movement: Movement, totals: dict[str, Any]) -> dict[str, Any]:
         m = METRICS[c.metric]
         num, den = m.numerator(totals), m.denominator(totals)
         value = Fraction(num, den) if den else None
+        if value is None and c.no_data == "skip":  # left out of this unit's score, weight and all
+            total_weight -= c.weight
+            lines.append({"id": c.id, "label": c.label, "metric": c.metric, "direction": c.direction,
+                          "source": c.source, "numerator_label": m.numerator_label, "numerator": num,
+                          "denominator_label": m.denominator_label, "denominator": den, "value": None,
+                          "points": None, "weight": c.weight, "weighted_points": None, "skipped": True})
+            continue
         pts = c.points(value)
         weighted += pts * c.weight
         lines.append({"id": c.id, "label": c.label, "metric": c.metric, "direction": c.direction,
@@ -68,7 +76,7 @@ def score_unit(movement: Movement, totals: dict[str, Any]) -> dict[str, Any]:
                       "denominator_label": m.denominator_label, "denominator": den,
                       "value": None if value is None else float(value), "points": pts, "weight": c.weight,
                       "weighted_points": pts * c.weight})
-    score = round2(weighted / total_weight)
+    score = round2(weighted / total_weight) if total_weight else Decimal("0.00")
     band = movement.band(score)
     return {"score": float(score), "score_text": f"{score}", "weighted_sum": int(weighted),
             "total_weight": total_weight, "band": band.code, "band_label": band.label, "criteria": lines}
@@ -102,6 +110,7 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
     period = Period(movement.start, end, f"{movement.start:%d/%m/%Y} – {end:%d/%m/%Y}")
     with session(database, cal) as ms:
         fine = ms.evaluation_totals(period)
+        extra = capital_totals(database, movement, period)
         divisions = {r[0]: r[1] for r in ms.rm.names("divisions")}
         people = {r[0]: (r[1], r[2]) for r in ms.rm.names("people_divisions")}
     result: dict[str, Any] = {
@@ -126,6 +135,7 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
                 name, division = divisions.get(code, code), code
             else:
                 name, division = people.get(code, (code, None))
+            totals = {**totals, **extra.get(unit, {}).get(code, {})}
             scored = score_unit(movement, totals)
             eligible = totals["finished"] >= movement.min_finished
             rows.append({"code": code, "name": name, "division": division,

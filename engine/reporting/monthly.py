@@ -1,6 +1,7 @@
 """The monthly report as data (also its JSON format): the month's metrics in four tables, the backlog's
-ages, the turnaround distribution, the campaign's trend, the open overdue list, and the month's
-blockers (engine.reporting.blockers_section).
+ages, the turnaround distribution, the campaign's trend, the open overdue list, and the capital those
+overdue appraisals hold up (engine.reporting.capital_section), and the month's blockers
+(engine.reporting.blockers_section).
 
 Three parts that read different rows run on three units of work at once (the drivers release the GIL
 while the database works): the backlog pass, the trend and overdue list, and the finished tables.
@@ -19,6 +20,7 @@ from ..io.letterhead import Letterhead, shipped_letterhead
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
 from .blockers_section import blockers_section
+from .capital_section import capital_section
 from .metrics import BacklogRows, MetricsSession, session
 from .periods import Period
 from .rollups import AGE_BUCKETS, TURNAROUND_BUCKETS
@@ -131,5 +133,6 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
         "trend": trend, "open_overdue": overdue,
     }
     _label(data, *names)
+    data["capital"] = capital_section(database, cal, period, division, names[1], names[2])
     data["blockers"] = blockers_section(database, cal, period, division, names[0])
     return data

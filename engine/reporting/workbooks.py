@@ -147,9 +147,22 @@ def write_monthly_xlsx(data: dict[str, Any], out: Path) -> None:
              r["officer_name"], r["stage_name"], dt.date.fromisoformat(r["start_date"]),
              dt.date.fromisoformat(r["due_date"]), r["overdue_working_days"]] for r in data["open_overdue"]],
            ["", "", "", "", "", "", DATE, DATE, INT], caption)
+    if data.get("capital"):
+        capital_section_sheet(wb, data["capital"], caption)
     if data.get("blockers"):
         blockers_sheets(wb, data["blockers"], caption, _sheet)
     wb.save(out)
+
+
+def capital_section_sheet(wb: Any, k: dict[str, Any], caption: tuple[str, str]) -> None:
+    """The monthly report's capital section as one more sheet of its workbook."""
+    _sheet(wb, "Quá hạn và vốn chờ", ["Mã dự án", "Tên dự án", "Chủ đầu tư", "Hồ sơ", "Cán bộ", "Bước", "Hạn",
+                                      "Quá hạn (ngày LV)", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)",
+                                      "Chưa giải ngân (đồng)"],
+           [[r["project"], r["project_name"], r["investor"], r["dossier"], r["officer_name"], r["stage_name"],
+             dt.date.fromisoformat(r["due_date"]), r["overdue_working_days"], r["plan"], r["disbursed"],
+             r["undisbursed"]] for r in k["rows"]], ["", "", "", "", "", "", DATE, INT, INT, INT, INT],
+           caption)
 
 
 def write_evaluation_xlsx(data: dict[str, Any], out: Path) -> None:

@@ -18,43 +18,18 @@ from pathlib import Path
 from ..domain.caller import Via
 from ..domain.commands import IMPORT_COLUMNS, IMPORT_REQUIRED, ImportRow, Receive
 from ..domain.errors import BadInput, ThamdinhError
+from ..io.text_files import decode, delimiter, read_bytes
 from ..store.database import Database
 from .dossiers import DossierWrites
 
 IMPORT = Via("import")
-_SAVE_AS = "Lưu lại tệp dạng CSV UTF-8 (Excel: «CSV UTF-8 (Comma delimited)») rồi nhập lại."
-
-
-def decode(path: Path, raw: bytes) -> str:
-    """The text of an import file; raises BadInput naming the line of the first byte that is not UTF-8."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: tệp UTF-16 bị hỏng.", hint=_SAVE_AS) from None
-    if b"\x00" in raw[:4096]:
-        raise BadInput(f"{path}: tệp có vẻ là UTF-16 không có BOM, hoặc không phải tệp văn bản.", hint=_SAVE_AS)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise BadInput(f"{path}, dòng {line}: byte 0x{raw[exc.start]:02x} không phải UTF-8 "
-                       "(có thể tệp được lưu bằng bảng mã Windows-1258 hoặc TCVN3).", hint=_SAVE_AS) from None
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
     """(line, cells by column) for each row of the file; raises BadInput."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"Không mở được tệp {path}: {exc.strerror}.") from None
+    raw = read_bytes(path)
     text = decode(path, raw)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=True)
     try:
         header = [h.strip() for h in reader.fieldnames or []]
         reader.fieldnames = header

@@ -24,6 +24,7 @@ from typing import Any, Self
 from ..domain.errors import DatabaseUnavailable, ThamdinhError
 from .accounts import Accounts
 from .alerts import Alerts
+from .capital import Capital
 from .codecs import Codec
 from .dossiers import Dossiers
 from .issued import IssuedReports
@@ -148,7 +149,8 @@ class UnitOfWork:
 
     ``execute`` takes the project's SQL (``?`` or ``:name`` placeholders) and the values already
     encoded by ``codec``. The repositories are its attributes: ``uow.dossiers``, ``uow.people``,
-    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.read_model``, ``uow.issued``.
+    ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.capital``, ``uow.read_model``,
+    ``uow.issued``.
     """
 
     def __init__(self, db: Database) -> None:
@@ -203,6 +205,10 @@ class UnitOfWork:
     @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self)
+
+    @cached_property
+    def capital(self) -> Capital:
+        return Capital(self)
 
     @cached_property
     def read_model(self) -> ReadModel:

@@ -43,8 +43,19 @@ def fixed(app: Any) -> Any:
 
 
 def crit(row: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The criteria scored (the fixed set has no project: the disbursement criterion is left out, see
+    test_a_unit_without_projects_is_not_scored_on_disbursement)."""
     return [(c["id"], c["numerator"], c["denominator"], c["points"], c["weight"], c["weighted_points"])
-            for c in row["criteria"]]
+            for c in row["criteria"] if not c.get("skipped")]
+
+
+def test_a_unit_without_projects_is_not_scored_on_disbursement(fixed: Any) -> None:
+    result = fixed.reports.evaluation(load_movement(SHIPPED))
+    for unit in ("division", "officer"):
+        for row in result["units"][unit]:
+            (c,) = [c for c in row["criteria"] if c["id"] == "disbursement"]
+            assert (c["skipped"], c["numerator"], c["denominator"], c["points"], c["weight"]) == (True, 0, 0, None, 20)
+            assert row["total_weight"] == 100  # 120 weighed by the file, less the 20 left out
 
 
 def test_divisions_are_scored_with_every_input_shown(fixed: Any, tmp_path: Path) -> None:
@@ -146,5 +157,6 @@ def test_the_shipped_movement_names_a_source_for_every_criterion() -> None:
     assert (mv.start.isoformat(), mv.end.isoformat()) == ("2024-02-01", "2025-01-31")
     assert {c.metric for c in mv.criteria} >= {"early_or_on_time_share", "turnaround_vs_limit", "open_overdue_rate",
                                                "repeated_supplement_share"}
-    assert all(c.source for c in mv.criteria) and sum(c.weight for c in mv.criteria) == 100
+    # 40 + 30 + 20 + 10 for the appraisal, + 20 for disbursement (the file's header states the sum)
+    assert all(c.source for c in mv.criteria) and sum(c.weight for c in mv.criteria) == 120
     assert [b.code for b in mv.bands] == ["excellent", "good", "completed", "not_completed"]

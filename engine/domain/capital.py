@@ -1,0 +1,172 @@
+"""Public-investment capital, pure: a year's plan window, amounts as a finance office writes them, the
+disbursement rate, the milestone path a movement sets, and the projection from the recent trend.
+
+- **Plan window.** The capital plan of year Y is disbursed from 01/01/Y until 31/01/(Y+1) (Law on Public
+  Investment 39/2019/QH14, Art 68(1): "thời gian thực hiện và giải ngân kế hoạch vốn đầu tư công hằng năm
+  đến ngày 31 tháng 01 năm sau"); a plan or an adjustment may be decided from 01/01/(Y−1) (the year's plan
+  is assigned in the December before) to the window's end.
+- **Rate** = cumulative disbursed ÷ the plan (assigned plus every adjustment decided by the day).
+- **Milestone path** (``CapitalGoal.path``): straight lines through (01/01/Y, 0%), each milestone
+  (day, share) and the target (day, share), by calendar days; after the target day, the target.
+- **Projection**: the pace of the last ``trend_months`` months (disbursed then and now, per calendar day)
+  carried on to the target day, at most the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from .errors import BadInput
+
+#: the plan of year Y is disbursed until this day of year Y+1 (Law 39/2019/QH14, Art 68(1))
+WINDOW_END_MONTH_DAY = (1, 31)
+_DIGITS = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
+
+
+def plan_window(year: int) -> tuple[dt.date, dt.date]:
+    """The days a figure of year ``year``'s plan may be dated: 01/01/Y – 31/01/(Y+1)."""
+    return dt.date(year, 1, 1), dt.date(year + 1, *WINDOW_END_MONTH_DAY)
+
+
+def decision_window(year: int) -> tuple[dt.date, dt.date]:
+    """The days a plan or an adjustment of year ``year`` may be decided: 01/01/(Y−1) – 31/01/(Y+1)."""
+    return dt.date(year - 1, 1, 1), plan_window(year)[1]
+
+
+def parse_amount(text: str, *, million: bool = False, signed: bool = False) -> int:
+    """Whole đồng from a finance office's figure: ``1.234.567``, ``1234567``, ``1 234 567``, ``1.234.567 đ``;
+    in triệu đồng (``million``) also a decimal comma (``1.234,5`` → 1.234.500.000 đồng). A minus sign or
+    brackets mean a reduction (``signed`` only). Raises BadInput saying what is wrong."""
+    raw = text.strip().replace("\u00a0", " ")
+    for suffix in ("đồng", "đ", "triệu"):
+        raw = raw.removesuffix(suffix).strip()
+    negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
+    body = raw.strip("()").lstrip("-").strip().replace(" ", "")
+    whole, _, frac = body.partition(",")
+    if not whole or not _DIGITS.match(whole) or (frac and not frac.isdigit()):
+        raise BadInput(f"«{text}» không phải một số tiền.",
+                       hint="Viết số như 1.234.567 hoặc 1234567 (dấu chấm ngăn cách hàng nghìn, dấu phẩy thập phân).")
+    if negative and not signed:
+        raise BadInput(f"Số tiền «{text}» âm.", hint="Chỉ dòng điều chỉnh (adjustment) mới được giảm (số âm).")
+    value = Decimal(whole.replace(".", "") + ("." + frac if frac else ""))
+    return _whole_dong(-value if negative else value, text, million)
+
+
+def amount_of_number(value: float | int | Decimal, text: str, *, million: bool = False, signed: bool = False) -> int:
+    """Whole đồng from a number cell of a workbook; raises BadInput as ``parse_amount``."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise BadInput(f"«{text}» không phải một số tiền.") from None
+    if number < 0 and not signed:
+        raise BadInput(f"Số tiền «{text}» âm.", hint="Chỉ dòng điều chỉnh (adjustment) mới được giảm (số âm).")
+    return _whole_dong(number, text, million)
+
+
+def _whole_dong(value: Decimal, text: str, million: bool) -> int:
+    dong = value * 1_000_000 if million else value
+    if dong != dong.to_integral_value():
+        raise BadInput(f"Số tiền «{text}» lẻ dưới một đồng.", hint="Số tiền tính bằng đồng, không có phần lẻ.")
+    return int(dong)
+
+
+def rate(disbursed: int, plan: int) -> Fraction | None:
+    """Disbursed ÷ plan; None without a plan."""
+    return Fraction(disbursed, plan) if plan > 0 else None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    on: dt.date
+    share: Fraction
+    label: str
+
+
+@dataclass(frozen=True)
+class CapitalGoal:
+    """A movement's disbursement goal: the plan year, the target share by a day, interim milestones."""
+
+    plan_year: int
+    target: Fraction
+    by: dt.date
+    milestones: tuple[Milestone, ...]
+    trend_months: int
+    source: str
+
+    def points(self) -> list[tuple[dt.date, Fraction]]:
+        """The path's corners: the year's first day at 0, every milestone, the target."""
+        return [(dt.date(self.plan_year, 1, 1), Fraction(0)), *((m.on, m.share) for m in self.milestones),
+                (self.by, self.target)]
+
+    def path(self, day: dt.date) -> Fraction:
+        """The share the path asks for on ``day`` (straight lines between corners, by calendar days)."""
+        corners = self.points()
+        if day <= corners[0][0]:
+            return Fraction(0)
+        for (d0, s0), (d1, s1) in zip(corners, corners[1:], strict=False):
+            if day <= d1:
+                return s0 + (s1 - s0) * Fraction((day - d0).days, (d1 - d0).days)
+        return self.target
+
+    def trend_start(self, as_of: dt.date) -> dt.date:
+        """The day the trend is read from: ``trend_months`` calendar months before ``as_of``
+        (the month's last day when shorter), not before the plan year's first day."""
+        return max(months_back(as_of, self.trend_months), dt.date(self.plan_year, 1, 1))
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months before (the month's last day when it is shorter)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    m += 1
+    last = (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(day.day, last))
+
+
+def projection(now: int, before: int, since: dt.date, as_of: dt.date, by: dt.date, plan: int) -> int:
+    """Disbursed by ``by`` if the pace from ``since`` (``before``) to ``as_of`` (``now``) went on,
+    rounded down to a đồng and at most the plan (never below what is disbursed)."""
+    if as_of >= by or as_of <= since:
+        return now
+    pace = Fraction(max(now - before, 0), (as_of - since).days)
+    return max(now, min(plan, now + int(pace * (by - as_of).days)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A project's or a group's capital on a day: plan, disbursed now and at the trend's start."""
+
+    plan: int = 0
+    disbursed: int = 0
+    disbursed_before: int = 0
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(self.plan + other.plan, self.disbursed + other.disbursed,
+                       self.disbursed_before + other.disbursed_before)
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    out = Figures()
+    for f in figures:
+        out = out + f
+    return out
+
+
+def progress_line(goal: CapitalGoal, f: Figures, as_of: dt.date) -> dict[str, object]:
+    """Rate, path, gap and projection of one line of the progress table (shares as exact fractions)."""
+    r = rate(f.disbursed, f.plan)
+    path = goal.path(as_of)
+    since = goal.trend_start(as_of)
+    projected = projection(f.disbursed, f.disbursed_before, since, as_of, goal.by, f.plan)
+    return {"plan": f.plan, "disbursed": f.disbursed, "undisbursed": max(f.plan - f.disbursed, 0),
+            "rate": r, "path": path, "below_path": r is not None and r < path,
+            "gap": None if r is None else r - path,
+            "needed_for_path": max(int(path * f.plan) - f.disbursed, 0),
+            "trend_from": since, "disbursed_at_trend_start": f.disbursed_before,
+            "projected": projected, "projected_rate": rate(projected, f.plan),
+            "meets_target": r is not None and rate(projected, f.plan) is not None
+            and Fraction(projected, f.plan) >= goal.target}

@@ -1,0 +1,156 @@
+"""The capital repository: projects, their plans and cumulative disbursement, the dossiers linked to
+them, and the reads the progress table, the hold-ups and the monthly report's capital section run.
+
+A project's disbursed figure on a day is its latest cumulative figure dated within the plan's window
+up to that day (one grouped read: SQLite's bare column of ``MAX``, PostgreSQL's ``DISTINCT ON``, both
+over the unique index on (project, day)). Amounts are whole đồng (BIGINT).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import read_model
+
+if TYPE_CHECKING:
+    from .database import UnitOfWork
+
+PROJECT_COLS = ("id", "code", "name", "investor", "capital_source", "division")
+SELECT_PROJECTS = f"SELECT {', '.join(PROJECT_COLS)} FROM project"
+INSERT_PROJECT = ("INSERT INTO project (code, name, investor, capital_source, division, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?)")
+UPDATE_PROJECT = "UPDATE project SET name = ?, investor = ?, capital_source = ?, division = ? WHERE id = ?"
+SELECT_PLANS = "SELECT project_id, kind, amount, decided_on, decision FROM capital_plan WHERE year = ?"
+INSERT_PLAN = ("INSERT INTO capital_plan (project_id, year, kind, amount, decided_on, decision, imported_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)")
+SELECT_DISBURSED_IN = "SELECT project_id, on_date, cumulative FROM disbursement WHERE on_date BETWEEN ? AND ?"
+INSERT_DISBURSED = "INSERT INTO disbursement (project_id, on_date, cumulative, imported_at) VALUES (?, ?, ?, ?)"
+SELECT_DOSSIER_LINKS = "SELECT code, id, project_id FROM dossier WHERE project_id IS NOT NULL OR code IN ({marks})"
+LINK_DOSSIER = "UPDATE dossier SET project_id = ? WHERE id = ?"
+PLAN_SUMS = ("SELECT project_id, SUM(amount) FROM capital_plan WHERE year = :year AND decided_on <= :day "
+             "GROUP BY project_id")
+#: the latest cumulative figure per project dated in [:lo, :day]
+LATEST = {True: ("SELECT project_id, cumulative, MAX(on_date) FROM disbursement "
+                 "WHERE on_date BETWEEN :lo AND :day GROUP BY project_id"),
+          False: ("SELECT DISTINCT ON (project_id) project_id, cumulative, on_date FROM disbursement "
+                  "WHERE on_date BETWEEN :lo AND :day ORDER BY project_id, on_date DESC")}
+#: every stage case of a dossier linked to a project, started by :end, with what the hold-ups need
+LINKED_CLOCKS = ("SELECT d.project_id, d.code, d.state, c.id, c.stage, c.start_date, c.finished_on, "
+                 "c.turnaround_working_days, c.paused_working_days, c.pause_count, c.due_date, c.division, "
+                 "c.officer FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
+                 "WHERE d.project_id IS NOT NULL AND c.start_date <= :end")
+LINKED_PAUSES = ("SELECT p.clock_id, p.paused_on, p.resumed_on FROM clock_pause p "
+               "JOIN stage_clock c ON c.id = p.clock_id JOIN dossier d ON d.id = c.dossier_id "
+               "WHERE d.project_id IS NOT NULL AND p.paused_on <= :end")
+#: the first day each project's cumulative disbursed reached its plan of :year (decided by :day)
+FIRST_REACHING = ("SELECT d.project_id, MIN(d.on_date) FROM disbursement d JOIN (" + PLAN_SUMS.replace(
+    "SUM(amount)", "SUM(amount) AS plan") + ") p ON p.project_id = d.project_id "
+    "WHERE d.on_date BETWEEN :lo AND :day AND p.plan > 0 AND d.cumulative >= p.plan GROUP BY d.project_id")
+#: the stage cases a unit handled in a period, with the project of their dossier (the evaluation)
+UNIT_PROJECTS = ("SELECT DISTINCT c.division, c.officer, d.project_id FROM stage_clock c "
+                 "JOIN dossier d ON d.id = c.dossier_id WHERE d.project_id IS NOT NULL "
+                 "AND c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on >= :start)")
+
+
+def overdue_linked_sql(sqlite: bool, division: str | None) -> str:
+    """The stage cases open and overdue at the period's end (as of that day) whose dossier belongs to a
+    project: the project, the dossier, the dimensions, the start day and the due date then."""
+    inner = read_model.open_as_of_end(sqlite, division, ", c.dossier_id AS dossier_id")
+    return ("SELECT d.project_id, d.code, o.division, o.officer, o.workflow, o.stage, o.start_date, o.due "
+            f"FROM ({inner}) o JOIN dossier d ON d.id = o.dossier_id "
+            f"WHERE d.project_id IS NOT NULL AND {read_model.OVERDUE_AT_END}")
+
+
+class Capital:
+    """Projects, plans, disbursement and the reads over them, on one unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.codec = uow.codec
+
+    def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.uow.execute(sql, params).fetchall()]
+
+    def _days(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {k: self.codec.day(v) if isinstance(v, dt.date) else v for k, v in params.items()}
+
+    # -- writes (the import) -------------------------------------------------------------------
+    def projects(self) -> dict[str, tuple[Any, ...]]:
+        """Every project by code: (id, code, name, investor, capital_source, division)."""
+        return {r[1]: r for r in self._rows(SELECT_PROJECTS)}
+
+    def add_projects(self, rows: Iterable[tuple[str, str, str, str | None, str | None]], now: dt.datetime) -> None:
+        ts = self.codec.ts(now)
+        self.uow.executemany(INSERT_PROJECT, [(*r, ts) for r in rows])
+
+    def update_projects(self, rows: Sequence[tuple[str, str, str | None, str | None, int]]) -> None:
+        if rows:
+            self.uow.executemany(UPDATE_PROJECT, list(rows))
+
+    def plans(self, year: int) -> list[tuple[int, str, int, dt.date | None, str | None]]:
+        return [(r[0], r[1], int(r[2]), self.codec.read_day(r[3]), r[4]) for r in self._rows(SELECT_PLANS, (year,))]
+
+    def add_plans(self, rows: Iterable[tuple[int, int, str, int, dt.date, str | None]], now: dt.datetime) -> None:
+        ts, day = self.codec.ts(now), self.codec.day
+        self.uow.executemany(INSERT_PLAN, [(p, y, k, a, day(d), dec, ts) for p, y, k, a, d, dec in rows])
+
+    def disbursed_between(self, lo: dt.date, hi: dt.date) -> list[tuple[int, dt.date, int]]:
+        read = self.codec.read_day
+        return [(r[0], read(r[1]) or lo, int(r[2]))
+                for r in self._rows(SELECT_DISBURSED_IN, (self.codec.day(lo), self.codec.day(hi)))]
+
+    def add_disbursed(self, rows: Iterable[tuple[int, dt.date, int]], now: dt.datetime) -> None:
+        ts, day = self.codec.ts(now), self.codec.day
+        self.uow.executemany(INSERT_DISBURSED, [(p, day(d), c, ts) for p, d, c in rows])
+
+    def dossier_links(self, codes: Sequence[str]) -> dict[str, tuple[int, int | None]]:
+        """The dossiers named (and every one already linked): code → (id, project id)."""
+        found: dict[str, tuple[int, int | None]] = {}
+        for i in range(0, max(len(codes), 1), 500):
+            part = list(codes[i:i + 500])
+            sql = SELECT_DOSSIER_LINKS.format(marks=", ".join("?" * len(part)) or "NULL")
+            found.update({r[0]: (r[1], r[2]) for r in self._rows(sql, part)})
+        return found
+
+    def link(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Link dossiers to projects: (project id, dossier id) pairs."""
+        self.uow.executemany(LINK_DOSSIER, list(pairs))
+
+    # -- reads ---------------------------------------------------------------------------------
+    def plan_sums(self, year: int, day: dt.date) -> dict[int, int]:
+        """Each project's plan of ``year`` (assigned + adjustments) decided by ``day``."""
+        return {r[0]: int(r[1]) for r in self._rows(PLAN_SUMS, self._days({"year": year, "day": day}))}
+
+    def disbursed_on(self, lo: dt.date, day: dt.date) -> dict[int, int]:
+        """Each project's latest cumulative figure dated in [lo, day]."""
+        return {r[0]: int(r[1]) for r in self._rows(LATEST[self.codec.sqlite], self._days({"lo": lo, "day": day}))}
+
+    def linked_clocks(self, end: dt.date) -> list[tuple[Any, ...]]:
+        read = self.codec.read_day
+        return [(*r[:5], read(r[5]), read(r[6]), *r[7:10], read(r[10]), *r[11:])
+                for r in self._rows(LINKED_CLOCKS, self._days({"end": end}))]
+
+    def linked_pauses(self, end: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
+        """Every pause begun by ``end`` of a stage case of a linked dossier: (clock id, paused, resumed)."""
+        read = self.codec.read_day
+        return [(r[0], read(r[1]) or end, read(r[2])) for r in self._rows(LINKED_PAUSES, self._days({"end": end}))]
+
+    def first_reaching(self, year: int, lo: dt.date, day: dt.date) -> dict[int, dt.date]:
+        """The day each project's cumulative disbursed (dated in [lo, day]) first reached its plan."""
+        params = self._days({"year": year, "lo": lo, "day": day})
+        return {r[0]: self.codec.read_day(r[1]) or day for r in self._rows(FIRST_REACHING, params)}
+
+    def unit_projects(self, start: dt.date, end: dt.date) -> list[tuple[str | None, str | None, int]]:
+        return [(r[0], r[1], r[2]) for r in self._rows(UNIT_PROJECTS, self._days({"start": start, "end": end}))]
+
+    def overdue_linked(self, start: dt.date, end: dt.date, after_at: dt.datetime,
+                       division: str | None) -> list[tuple[Any, ...]]:
+        params = self._days({"start": start, "end": end})
+        params["after_at"] = self.codec.ts(after_at)
+        if division:
+            params["division"] = division
+        read = self.codec.read_day
+        return [(*r[:6], read(r[6]), read(r[7])) for r in self._rows(overdue_linked_sql(self.codec.sqlite, division),
+                                                                        params)]

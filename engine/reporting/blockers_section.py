@@ -15,7 +15,7 @@ from typing import Any
 
 from ..domain import blockers as b
 from ..domain.calendar import WorkingCalendar
-from ..domain.clock import local_date
+from ..domain.clock import TZ
 from ..io.blockers import shipped_blocker_policy
 from ..store.blockers import BlockerStore
 from ..store.database import Database
@@ -25,15 +25,19 @@ from .periods import Period
 LIST_LIMIT = 50
 
 
-def _row(cal: WorkingCalendar, pol: b.BlockerPolicy, r: tuple[Any, ...], end: dt.date,
+def _row(cal: WorkingCalendar, pol: b.BlockerPolicy, r: tuple[Any, ...], end: dt.date, after: dt.datetime,
          divisions: dict[str, str]) -> dict[str, Any]:
-    bid, division, raised_by, cause, _cause_on, raised_on, _resolved_on, _state, esc, desc, to, dossier, project = r
-    escalated = esc is not None and local_date(esc) <= end
+    bid, division, raised_by, cause, raised_on, esc, desc, to, dossier, project = r
     return {"id": bid, "dossier": dossier, "project": project, "division": division,
             "division_name": divisions.get(division, division), "raised_by": raised_by,
             "cause_label": pol.cause_label(cause), "description": desc, "addressed_to_label": pol.addressee_label(to),
             "raised_on": raised_on.isoformat(), "working_days_open": b.working_days_open(cal, raised_on, end),
-            "escalated": escalated}
+            "escalated": esc is not None and esc < after}
+
+
+def _line(c: Counter[str]) -> dict[str, Any]:
+    return {k: c[k] for k in ("raised", "dated", "prompt", "resolved", "open", "escalated")} | {
+        "mean_resolve_days": round(c["resolve_days"] / c["resolved"], 1) if c["resolved"] else None}
 
 
 def blockers_section(database: Database, cal: WorkingCalendar, period: Period, division: str | None = None,
@@ -42,36 +46,33 @@ def blockers_section(database: Database, cal: WorkingCalendar, period: Period, d
     """The section's data, or None when no blocker was open during the month."""
     pol = policy or shipped_blocker_policy()
     names = divisions or {}
-    with database.reading() as uow:
-        rows = BlockerStore(uow).alive_between(period.start, period.end, division)
-    if not rows:
-        return None
     start, end = period.start, period.end
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), TZ)
+    with database.reading() as uow:
+        counts, days, oldest = BlockerStore(uow).month(start, end, after, division, LIST_LIMIT + 1)
+    if not counts:
+        return None
     by_div: defaultdict[str, Counter[str]] = defaultdict(Counter)
     by_cause: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    still_open = []
-    for r in rows:
-        div, cause, cause_on, raised_on, resolved_on, esc = r[1], r[3], r[4], r[5], r[6], r[8]
-        counts = Counter[str]()
-        if raised_on >= start:
-            counts.update(raised=1, prompt=int(cause_on is not None and b.raised_promptly(
-                cal, cause_on, raised_on, pol.report_within)), dated=int(cause_on is not None))
+    for div, cause, raised, resolved, still_open, escalated in counts:
+        for c in (by_div[div], by_cause[cause]):
+            c.update(raised=raised, resolved=resolved, open=still_open, escalated=escalated)
+    extra: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # dated, prompt, days
+    within, number = pol.report_within, cal.working_day_number
+    for div, cause, cause_on, raised_on, resolved_on in days:
+        e = extra[(div, cause)]
+        if raised_on >= start and cause_on is not None:
+            e[0] += 1
+            e[1] += b.raised_promptly(cal, cause_on, raised_on, within)
         if resolved_on is not None and start <= resolved_on <= end:
-            counts.update(resolved=1, resolve_days=b.working_days_open(cal, raised_on, resolved_on))
-        if resolved_on is None or resolved_on > end:
-            counts.update(open=1, escalated=int(esc is not None and local_date(esc) <= end))
-            still_open.append(r)
-        by_div[div].update(counts)
-        by_cause[cause].update(counts)
+            e[2] += max(0, number(resolved_on) - number(raised_on))  # working days open (domain.blockers)
+    for (div, cause), (dated, prompt, resolve_days) in extra.items():
+        for c in (by_div[div], by_cause[cause]):
+            c.update(dated=dated, prompt=prompt, resolve_days=resolve_days)
     total = sum(by_div.values(), Counter[str]())
-
-    def line(c: Counter[str]) -> dict[str, Any]:
-        return {k: c[k] for k in ("raised", "dated", "prompt", "resolved", "open", "escalated")} | {
-            "mean_resolve_days": round(c["resolve_days"] / c["resolved"], 1) if c["resolved"] else None}
-
-    return {"report_within": pol.report_within, "escalate_after": pol.escalate_after, "total": line(total),
-            "by_division": [{"division": d, "name": names.get(d, d), **line(c)} for d, c in sorted(by_div.items())],
-            "by_cause": [{"cause": k, "label": pol.cause_label(k), **line(by_cause[k])}
+    return {"report_within": pol.report_within, "escalate_after": pol.escalate_after, "total": _line(total),
+            "by_division": [{"division": d, "name": names.get(d, d), **_line(c)} for d, c in sorted(by_div.items())],
+            "by_cause": [{"cause": k, "label": pol.cause_label(k), **_line(by_cause[k])}
                          for k in b.CAUSES if k in by_cause],
-            "open": [_row(cal, pol, r, end, names) for r in still_open[:LIST_LIMIT]],
-            "open_truncated": len(still_open) > LIST_LIMIT}
+            "open": [_row(cal, pol, r, end, after, names) for r in oldest[:LIST_LIMIT]],
+            "open_truncated": len(oldest) > LIST_LIMIT}

@@ -47,12 +47,27 @@ MESSAGE_ID = "SELECT id FROM outbox_message WHERE dedup_key = ?"
 #: the evaluation's and the monthly report's inputs
 RAISED_BETWEEN = ("SELECT division, raised_by, cause, cause_on, raised_on, resolved_on, state, escalated_at "
                   "FROM blocker WHERE raised_on >= ? AND raised_on <= ?")
-#: blockers raised by a day and not resolved before another (the month's: raised, resolved, still open)
-ALIVE_BETWEEN = ("SELECT b.id, b.division, b.raised_by, b.cause, b.cause_on, b.raised_on, b.resolved_on, b.state, "
-                 "b.escalated_at, b.description, b.addressed_to, d.code, p.code FROM blocker b "
-                 "LEFT JOIN dossier d ON d.id = b.dossier_id LEFT JOIN project p ON p.id = b.project_id "
-                 "WHERE b.raised_on <= ? AND (b.resolved_on IS NULL OR b.resolved_on >= ?) {division}"
-                 "ORDER BY b.raised_on, b.id")
+#: the month's blockers by division and cause (dates are ISO text on SQLite and dates on PostgreSQL, so the
+#: comparisons hold on both): raised in the month, resolved in it, open at its end, and of those reported
+#: to the director by then; a blocker resolved after the month is open at its end
+MONTH_COUNTS = ("SELECT division, cause, "
+                "SUM(CASE WHEN raised_on >= :start THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN resolved_on >= :start AND resolved_on <= :end THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN resolved_on IS NULL OR resolved_on > :end THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN (resolved_on IS NULL OR resolved_on > :end) AND escalated_at < :after "
+                "THEN 1 ELSE 0 END) "
+                "FROM blocker WHERE raised_on <= :end AND (resolved_on IS NULL OR resolved_on >= :start) {division}"
+                "GROUP BY division, cause")
+#: the days the month's promptness and time to resolve are counted from
+MONTH_DAYS = ("SELECT division, cause, cause_on, raised_on, resolved_on FROM blocker "
+              "WHERE raised_on <= :end AND ((raised_on >= :start AND cause_on IS NOT NULL) "
+              "OR (resolved_on >= :start AND resolved_on <= :end)) {division}")
+#: the oldest blockers open at the month's end
+MONTH_OPEN = ("SELECT b.id, b.division, b.raised_by, b.cause, b.raised_on, b.escalated_at, b.description, "
+              "b.addressed_to, d.code, p.code FROM (SELECT id FROM blocker WHERE raised_on <= :end "
+              "AND (resolved_on IS NULL OR resolved_on > :end) {division}ORDER BY raised_on, id LIMIT :limit) o "
+              "JOIN blocker b ON b.id = o.id LEFT JOIN dossier d ON d.id = b.dossier_id "
+              "LEFT JOIN project p ON p.id = b.project_id ORDER BY b.raised_on, b.id")
 #: stage cases whose due date fell in a span and which were not finished by it (they went overdue)
 OVERDUE_STAGES = ("SELECT c.dossier_id, c.division, c.officer, c.due_date FROM stage_clock c "
                   "WHERE c.due_date >= ? AND c.due_date < ? AND (c.finished_on IS NULL OR c.finished_on > c.due_date)")
@@ -195,14 +210,23 @@ class BlockerStore:
         return [(r[0], r[1], r[2], c.read_day(r[3]), c.read_day(r[4]), c.read_day(r[5]), r[6], r[7])
                 for r in self.uow.execute(RAISED_BETWEEN, (c.day(start), c.day(end))).fetchall()]
 
-    def alive_between(self, start: dt.date, end: dt.date, division: str | None) -> list[tuple[Any, ...]]:
-        """Blockers raised by ``end`` and not resolved before ``start``: (id, division, raised by, cause,
-        cause on, raised on, resolved on, state, escalated at, description, addressed to, dossier, project)."""
+    def month(self, start: dt.date, end: dt.date, after: dt.datetime, division: str | None,
+              limit: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The month's counts by (division, cause): raised, resolved, open at the end, escalated by ``after``;
+        the days of those raised (with a cause day) or resolved in it: (division, cause, cause on, raised on,
+        resolved on); the oldest ``limit`` open at its end: (id, division, raised by, cause, raised on,
+        escalated at, description, addressed to, dossier, project)."""
         c = self.codec
-        sql = ALIVE_BETWEEN.format(division="AND b.division = ? " if division else "")
-        params = (c.day(end), c.day(start), *((division,) if division else ()))
-        return [(*r[:4], c.read_day(r[4]), c.read_day(r[5]), c.read_day(r[6]), r[7], c.read_ts(r[8]), *r[9:])
-                for r in self.uow.execute(sql, params).fetchall()]
+        params: dict[str, Any] = {"start": c.day(start), "end": c.day(end), "after": c.ts(after), "limit": limit}
+        where = ""
+        if division:
+            where, params["division"] = "AND division = :division ", division
+        counts = [(r[0], r[1], *(int(x or 0) for x in r[2:])) for r in
+                  self.uow.execute(MONTH_COUNTS.format(division=where), params).fetchall()]
+        days = [(r[0], r[1], c.read_day(r[2]), c.read_day(r[3]), c.read_day(r[4]))
+                for r in self.uow.execute(MONTH_DAYS.format(division=where), params).fetchall()]
+        rows = self.uow.execute(MONTH_OPEN.format(division=where), params).fetchall()
+        return counts, days, [(*r[:4], c.read_day(r[4]), c.read_ts(r[5]), *r[6:]) for r in rows]
 
     def overdue_stages(self, start: dt.date, end: dt.date) -> list[tuple[int, str | None, str | None, dt.date]]:
         """(dossier id, division, officer, due date) of the stage cases due in [start, end) not finished by then."""

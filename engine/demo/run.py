@@ -12,6 +12,7 @@ from typing import Any
 from ..bootstrap import App
 from ..domain.clock import TZ, FixedClock
 from ..domain.errors import BadInput
+from ..domain.formatting import vn_number, vn_percent
 from ..domain.movement import Movement
 from ..io.movements import default_movement_path, load_movement
 from ..io.resources import workflows_dir
@@ -20,6 +21,7 @@ from ..reporting import files
 from ..reporting.columns import FORMATS
 from ..reporting.periods import Period
 from .blockers import DemoBlockers
+from .capital import give_capital
 from .opening import open_demo
 from .plans import DEFAULT_SIZE, SEED, make_plans
 from .simulate import SCAN_TIME, Simulation
@@ -99,6 +101,7 @@ def run_demo(out: Path, echo: Echo | None = print, *, size: int = DEFAULT_SIZE, 
             counts = sim.run(plans, movement.start, movement.end, tick)
             counts.update(blockers.counts)
             counts["as_of"] = clock.now()  # the simulated history's last moment: the web's "now" (demo.json)
+            counts.update(give_capital(app, plans, out, report_dir))  # engine.demo.capital
             return (counts, *_reports(app, clock, movement, report_dir, tick))
 
         if echo is not None and progress:
@@ -139,6 +142,10 @@ def _say(echo: Echo, summary: dict[str, Any], movement: Movement, digest_time: s
              f"{summary['digests']} bản tổng hợp cho trưởng phòng; {summary['eml_files']} tệp .eml trong "
              f"{summary['mail_dir']}"
              + (f"; {summary['no_address']} thư giữ lại vì người nhận chưa có e-mail" if summary["no_address"] else ""))
+    echo(f"Vốn đầu tư công (tệp {summary['capital_file']}): {summary['projects']} dự án, kế hoạch năm 2024 "
+         f"{vn_number(summary['capital_plan'])} đồng, giải ngân đến 31/01/2025 "
+         f"{vn_number(summary['capital_disbursed'])} đồng ({vn_percent(summary['capital_rate'])}); "
+         f"{summary['below_path']} dự án dưới lộ trình; tiến độ và dự án chờ thẩm định trong {report_dir}/")
     echo(f"Vướng mắc: {summary['blockers_raised']} vướng mắc nêu trên hồ sơ quá hạn, {summary['blockers_resolved']} "
          f"đã giải quyết, {summary['blockers_escalated']} báo cáo Giám đốc vì quá hạn xử lý; trưởng phòng đôn đốc "
          f"{summary['urges']} lần (mục VIII của báo cáo tháng; tiêu chí thi đua về vướng mắc và đôn đốc).")

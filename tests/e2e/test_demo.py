@@ -223,3 +223,18 @@ def test_the_demo_opens_in_the_browser_as_a_working_department(small_year: tuple
         assert found.status_code == 200 and "Ngày tiếp nhận" in found.text
     finally:
         app.close()
+
+
+def test_the_demo_gives_its_projects_capital_and_the_reports_show_it(small_year: tuple[Path, dict[str, Any]]) -> None:
+    """engine.demo.capital: the capital file written and imported, the year-end progress and hold-ups,
+    the monthly report's capital section and the evaluation's disbursement criterion."""
+    out, summary = small_year
+    assert summary["projects"] > 0 and 0 < summary["capital_disbursed"] < summary["capital_plan"]
+    assert (out / "von-dau-tu-cong.csv").exists()
+    assert (out / "bao-cao" / "tien-do-giai-ngan-2025-01-31.xlsx").exists()
+    assert (out / "bao-cao" / "du-an-cho-tham-dinh-2025-01-31.xlsx").exists()
+    june = json.loads((out / "bao-cao" / "bao-cao-thang-2024-06.json").read_text("utf-8"))
+    assert june["capital"]["plan_year"] == 2024 and june["capital"]["plan_total"] > 0
+    evaluation = json.loads((out / "bao-cao" / "cham-diem-thi-dua-2024-giai-ngan-dau-tu-cong.json").read_text("utf-8"))
+    lines = [c for r in evaluation["units"]["division"] for c in r["criteria"] if c["id"] == "disbursement"]
+    assert lines and all(c["denominator"] > 0 and c["points"] is not None for c in lines)

@@ -42,6 +42,7 @@ from engine.bootstrap import App  # noqa: E402
 from engine.domain.calendar import DAYS, WORKING_DAYS  # noqa: E402
 from engine.domain.clock import TZ, FixedClock  # noqa: E402
 from engine.domain.commands import Fire, Receive  # noqa: E402
+from engine.domain.requirements import compose  # noqa: E402
 from engine.io.resources import workflows_dir  # noqa: E402
 from engine.io.settings import Settings  # noqa: E402
 from engine.store.dossiers import INSERT_EVENT, UPDATE_DOSSIER  # noqa: E402
@@ -49,6 +50,8 @@ from engine.store.dossiers import INSERT_EVENT, UPDATE_DOSSIER  # noqa: E402
 #: one dossier's life under Law 62/2020, all fired by a head of division (roles head + officer)
 CYCLE = ["accept", "request_supplement", "receive_supplement", "extend", "pass_appraisal", "extend", "approve"]
 ACTOR = "tp.nguyen"
+#: the reasons the workflow requires (a supplement request says what is missing)
+NOTES = {"request_supplement": compose("Hồ sơ chưa đủ thành phần", ["Báo cáo khảo sát địa chất"])}
 #: a row digest as the raw loop writes it (the same 64 characters as the engine's, not computed)
 HEAD = "0" * 64
 NOW = dt.datetime(2024, 6, 3, 9, 0, tzinfo=TZ)
@@ -85,7 +88,7 @@ def bench_engine(db: Path, dossiers: int) -> tuple[int, float]:
     for i in range(dossiers):
         code = f"B-{i:05d}"
         for event in CYCLE[1:] if i == 0 else CYCLE:
-            fire(Fire(code=code, event=event, actor=ACTOR))
+            fire(Fire(code=code, event=event, actor=ACTOR, note=NOTES.get(event)))
             n += 1
     elapsed = time.perf_counter() - start
     app.close()

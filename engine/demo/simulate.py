@@ -23,6 +23,7 @@ from ..domain.caller import Via
 from ..domain.clock import TZ, FixedClock
 from ..domain.commands import Fire, Receive
 from ..domain.errors import ThamdinhError
+from ..domain.requirements import compose
 from ..store.outbox import NO_ADDRESS
 from .plans import SEED, Plan
 
@@ -54,6 +55,11 @@ def agenda(app: App, plans: list[tuple[dt.date, Plan]], end: dt.date) -> Agenda:
             out[eday].append((at, seq, event, plan, actor))
             last = at
     return out
+
+#: the reasons the workflows require of a supplement request and a return (``requires``)
+REASONS = {"request_supplement": compose("Hồ sơ chưa đủ thành phần theo quy định",
+                                         ["Báo cáo kết quả khảo sát địa chất công trình"]),
+           "return": "Chủ đầu tư không bổ sung hồ sơ trong thời hạn yêu cầu"}
 
 
 class Simulation:
@@ -101,7 +107,7 @@ class Simulation:
             else:
                 name, _, to = event.partition(":")
                 self.app.services.fire(Fire(code=plan.code, event=name, actor=who or "system", at=at,
-                                            officer=to or None), DEMO)
+                                            officer=to or None, note=REASONS.get(name)), DEMO)
                 self.counts["events"] += 1
                 self.counts["handovers"] += 1 if to else 0
         except ThamdinhError as exc:

@@ -21,6 +21,11 @@ from .errors import BadInput
 At = dt.datetime | str | None
 
 
+#: how a dossier may reach the department: at the one-stop desk, through the online portal, by post
+INTAKE_CHANNELS = ("in_person", "online", "post")
+INTAKE_CHANNEL_LABELS = {"in_person": "Trực tiếp tại Bộ phận Một cửa", "online": "Trực tuyến",
+                         "post": "Qua dịch vụ bưu chính"}
+
 #: how a command's ``__post_init__`` stores a field it cleaned (it is frozen)
 _set = object.__setattr__
 
@@ -62,6 +67,9 @@ class Receive:
     actor: str | None = None
     note: str | None = None
     correction: str | None = None
+    #: how the dossier reached the department (INTAKE_CHANNELS; None: not recorded); the statutory
+    #: statistics count the new dossiers by it (form II.06a)
+    intake_channel: str | None = None
 
     def __post_init__(self) -> None:
         _set(self, "workflow", text.required(self.workflow, "mã quy trình", limit=text.CODE_MAX))
@@ -78,6 +86,8 @@ class Receive:
         _set(self, "actor", text.ident(self.actor, "người tiếp nhận"))
         _set(self, "note", text.note(self.note))
         _set(self, "correction", _correction(self.correction))
+        _set(self, "intake_channel", _choice(text.ident(self.intake_channel, "kênh tiếp nhận"), INTAKE_CHANNELS,
+                                             "kênh tiếp nhận"))
 
     @property
     def when(self) -> dt.datetime | None:

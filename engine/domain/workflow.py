@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import BadInput, ReceiptRefused, UnknownWorkflowVersion
 from .formatting import vn_date
+from .requirements import Requirement
 
 POLICIES = ("resume", "restart")
 #: a transition's target that goes back to the state a pause came from
@@ -80,6 +81,10 @@ class EventDef:
     #: the event hands the dossier to another officer (``assigns_officer: true``): it keeps the state
     #: and the clock, and the engine moves the dossier and its open clock to the officer given
     assigns_officer: bool = False
+    #: what the person must give (a reason, the list of what is missing), checked on every channel
+    requires: tuple[Requirement, ...] = ()
+    #: the question a page asks before the act (approve, return, withdraw); None: no confirmation
+    confirm: str | None = None
 
 
 @dataclass(frozen=True)

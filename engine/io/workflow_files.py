@@ -22,6 +22,7 @@ from ..domain.errors import DefinitionError
 from ..domain.workflow import RETURN, SAME, EventDef, Guard, StateDef, TransitionDef, WorkflowDef
 from . import rule_files
 from .checks import Ctx
+from .event_inputs import confirmation, requirements
 from .roles import shipped_roles
 from .yaml_files import read_mapping
 
@@ -29,7 +30,7 @@ _TOP_KEYS = {"id", "version", "title", "source", "initial", "stages", "states", 
              "rule_versions", "override", "alerts"}
 _STATE_KEYS = {"label", "stage", "pauses_clock", "terminal", "counts_as"}
 _COUNTS_AS = ("resolved", "withdrawn")
-_EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer"}
+_EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer", "requires", "confirm"}
 _TRANSITION_KEYS = {"source", "target", "guards", "max_times", "clock"}
 _OPS = ("equals", "in", "not_in", "present")
 Raw = dict[tuple[str, int], tuple[dict[str, Any], str]]
@@ -178,7 +179,9 @@ def _event(c: Ctx, name: str, spec: Any, states: Mapping[str, StateDef], known: 
         if t.target != SAME or t.clock is not None:
             raise c.fail(f"{key}.transitions[{t.index}]", "thao tác giao hồ sơ chỉ giữ nguyên trạng thái và "
                                                           "thời hạn (target: '@same', không có 'clock').")
-    return EventDef(name, str(spec.get("label", name)), frozenset(roles), transitions, assigns)
+    return EventDef(name, str(spec.get("label", name)), frozenset(roles), transitions, assigns,
+                    requirements(c, spec.get("requires"), f"{key}.requires"),
+                    confirmation(c, spec.get("confirm"), f"{key}.confirm"))
 
 
 def _transition(c: Ctx, event: str, i: int, spec: Any, states: Mapping[str, StateDef]) -> TransitionDef:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import requirements
 from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
@@ -87,7 +88,8 @@ class DossierWrites:
             "grade": cmd.grade, "capital_source": cmd.capital_source, "division": cmd.division,
             "officer": cmd.officer, "workflow_id": wf.id, "workflow_version": wf.version, "rule_version": rule.id,
             "state": step.to_state, "counters": {}, "supplement_requests": 0, "received_on": day,
-            "received_at": when, "last_event_at": when, "version": 1}
+            "received_at": when, "last_event_at": when, "version": 1,
+            "intake_channel": cmd.intake_channel}
         dossier_id = uow.dossiers.create(values)
         dims = {"division": cmd.division, "officer": cmd.officer, "workflow_id": wf.id}
         uow.dossiers.record_receipt(dossier_id, dims, step, Act(cmd.code, cmd.actor or SYSTEM_ACTOR, when, day,
@@ -124,6 +126,7 @@ class DossierWrites:
                       if sealed.needs_check(cmd.when, day, now, cmd.correction) else None)
         if correction is None:  # a correction into an issued month is the director's, whatever the event
             self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
+        requirements.check(edef.label, edef.requires, cmd.note)  # a reason, what is missing: every channel
         if edef.assigns_officer and cmd.officer is not None:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
         step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,

@@ -21,6 +21,7 @@ from .dossiers import DossierWrites
 from .importing import Importer
 from .organisation import OrganisationService
 from .queries import DossierQueries
+from .search import DossierFinder
 
 
 class Services:
@@ -29,6 +30,8 @@ class Services:
         self.access = access
         self.writes = DossierWrites(database, rules, clock, access)
         self.queries = DossierQueries(database, rules, clock, access)
+        #: the search, «Việc của tôi» and exports (engine.services.search)
+        self.finder = DossierFinder(database, rules, clock, access)
         self.organisation = OrganisationService(database, access)
         self.importer = Importer(database, self.writes, self.assigns_officer)
 

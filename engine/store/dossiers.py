@@ -18,6 +18,7 @@ from ..domain.caller import Via
 from ..domain.deadlines import StageClock
 from ..domain.dossier import Dossier, DossierState, HistoryEntry
 from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
+from ..domain.folding import search_text
 from ..domain.org import Person
 from . import chain
 from . import mappers as m
@@ -40,7 +41,8 @@ SELECT_HISTORY = (f"SELECT {', '.join(m.EVENT_COLS)} FROM dossier_event WHERE do
 INSERT_DOSSIER_COLS = ("code", "project_name", "investor", "project_group", "grade", "capital_source",
                        "division", "officer", "workflow_id", "workflow_version", "rule_version", "state",
                        "resume_state", "counters", "supplement_requests", "open_clock_id", "blockers",
-                       "received_on", "received_at", "last_event_at", "closed_at", "version")
+                       "received_on", "received_at", "last_event_at", "closed_at", "version", "intake_channel",
+                       "search_text")
 INSERT_DOSSIER = (f"INSERT INTO dossier ({', '.join(INSERT_DOSSIER_COLS)}) "
                   f"VALUES ({', '.join('?' * len(INSERT_DOSSIER_COLS))}) RETURNING id")
 SET_OPEN_CLOCK = "UPDATE dossier SET open_clock_id = ? WHERE id = ?"
@@ -151,10 +153,12 @@ class Dossiers:
 
     # -- writing -------------------------------------------------------------------------------
     def create(self, values: dict[str, Any]) -> int:
-        """Insert a dossier (INSERT_DOSSIER_COLS by name); raises DuplicateDossier if its code is taken."""
+        """Insert a dossier (INSERT_DOSSIER_COLS by name, its folded search text computed here); raises
+        DuplicateDossier if its code is taken."""
         c = self.codec
         encoders: dict[str, Callable[[Any], Any]] = {"received_at": c.ts, "last_event_at": c.ts,
                                                      "closed_at": c.ts, "received_on": c.day, "counters": c.counters}
+        values = {**values, "search_text": search_text(values["code"], values["project_name"], values["investor"])}
         row = [encoders.get(col, _same)(values.get(col)) for col in INSERT_DOSSIER_COLS]
         try:
             return int(self.uow.execute(INSERT_DOSSIER, row).fetchone()[0])

@@ -93,6 +93,8 @@ class DossierRow(SQLModel, table=True):
     chain_head: str | None = Field(default=None, max_length=64)
     #: how the dossier reached the department: in_person | online | post (revision 0008; None: not recorded)
     intake_channel: str | None = Field(default=None, max_length=16)
+    #: code, project name and investor folded for search (engine/domain/folding.py; revision 0010)
+    search_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     #: the project the dossier belongs to (revision 0009)
     project_id: int | None = None
 

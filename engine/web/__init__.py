@@ -22,15 +22,21 @@ from . import errors
 from .admin import add_admin
 from .api import add_api
 from .api_blockers import add_blocker_api
+from .api_v1 import add_api_v1
 from .boards import add_boards
 from .docs import add_docs
+from .documents import add_documents
+from .dossier_page import add_dossier_page
 from .identity import Identity
+from .intake import add_intake
 from .pages import add_pages
 from .public import add_public
 from .render import renderer
 from .reports_pages import add_reports
+from .search import add_search
 from .security import ASGIApp, Guard, PeerRecorder
 from .signin import add_signin
+from .work import add_work
 
 if TYPE_CHECKING:
     from ..bootstrap import App
@@ -47,6 +53,13 @@ def create_web(app: App) -> FastAPI:
     add_docs(api, templates_dir() / "web" / "static")
     add_signin(api, app, page, identity)
     add_pages(api, app, page, identity)
+    # the officers' pages; the documents before the dossier page, whose path takes any code
+    add_work(api, app, page, identity)
+    add_search(api, app, page, identity)
+    add_intake(api, app, page, identity)
+    add_documents(api, app, identity)
+    add_dossier_page(api, app, page, identity)
+    add_api_v1(api, app)
     add_admin(api, app, page, identity)
     add_api(api, app, identity)
     add_blocker_api(api, app)

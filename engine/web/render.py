@@ -30,7 +30,7 @@ def renderer(app: App) -> Page:
         ctx.update(caller=caller, caller_roles=app.roles.labels(roles),
                    may_audit=app.roles.manages(roles, "accounts"),
                    may_board=acts_on in ("division", "all"), may_department=acts_on == "all",
-                   may_admin=app.roles.manages(roles, "people"))
+                   may_admin=app.roles.manages(roles, "people"), may_receive=app.roles.any(roles, "receives"))
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
 
     return page

@@ -28,7 +28,8 @@ def _round_trip(source: Cli, target: Cli, file: Path) -> None:
     """Work on ``source``, back it up to ``file``, restore into the empty ``target``, compare."""
     source.receive("SL-1", "--at", "2024-06-03")
     source("fire", "SL-1", "accept", "--actor", "cv.pham", "--at", "2024-06-04")
-    source("fire", "SL-1", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-06", "--note", "Thiếu bản vẽ")
+    source("fire", "SL-1", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-06", "--note",
+           "Thiếu bản vẽ\nCần bổ sung, hoàn thiện:\n- Bản vẽ mặt bằng")
     taken = source("backup", str(file), "--json").json
     assert (taken["file"], taken["dossiers"], taken["people"]) == (str(file), 1, 13)
     assert file.stat().st_size == taken["bytes"] > 0

@@ -100,13 +100,14 @@ def test_receive_fire_and_show_print_the_dossier_as_json(cli: Cli) -> None:
     fired = cli("fire", "HS-2024-001", "accept", "--actor", "cv.pham", "--at", "2024-06-04", "--json").json
     assert fired["state"] == "appraising" and fired["fired"]["version"] == 2
     paused = cli("fire", "HS-2024-001", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-06",
-                 "--note", "Thiếu hồ sơ khảo sát", "--json").json
+                 "--note", "Thiếu hồ sơ khảo sát\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất",
+                 "--json").json
     assert paused["clock"]["paused"] is True and paused["clock"]["due_date"] is None
     assert paused["clock"]["used"] == 3
     shown = cli("show", "HS-2024-001", "--json").json
     assert shown["state"] == "awaiting_supplement" and shown["version"] == 3
     assert [h["event"] for h in shown["history"]] == ["receive", "accept", "request_supplement"]
-    assert shown["history"][2]["note"] == "Thiếu hồ sơ khảo sát"
+    assert shown["history"][2]["note"] == "Thiếu hồ sơ khảo sát\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất"
     text = cli("show", "HS-2024-001").out
     assert "TẠM DỪNG" in text and "Diễn biến" in text
 

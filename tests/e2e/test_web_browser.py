@@ -95,7 +95,7 @@ def test_an_officer_signs_in_and_accepts_their_own_dossier(server: str, browser:
     page.click("text=WEB-B1")
     assert page.locator("#state").inner_text() == "Đã tiếp nhận hồ sơ"
     assert page.locator("#actor").count() == 0  # nobody picks a name: it is the signed-in person
-    page.fill("#note", "Hồ sơ đủ thành phần")
+    page.fill("#accept-note", "Hồ sơ đủ thành phần")
     page.click("#ev-accept")
     page.wait_for_selector("#done")
     assert page.locator("#state").inner_text() == "Đang thẩm định"
@@ -122,7 +122,9 @@ def test_a_second_tab_with_a_stale_page_gets_a_conflict_message(server: str, bro
         p.goto(f"{server}/ho-so/WEB-B2")
     first.click("#ev-accept")
     first.wait_for_selector("#done")
+    second.fill("#return-reason", "Không đúng thẩm quyền")
     second.click("#ev-return")
+    second.click("#confirm-yes")  # the question comes first; the stale version is refused on the act
     second.wait_for_selector("#error")
     assert "vừa được người khác cập nhật" in second.locator("#error").inner_text()
     view = sqlite_app.services.show("WEB-B2")
@@ -133,10 +135,12 @@ def test_a_second_tab_with_a_stale_page_gets_a_conflict_message(server: str, bro
 def test_the_list_shows_overdue_dossiers(server: str, browser: Any, sqlite_app: App) -> None:
     _receive(sqlite_app, "WEB-B3")  # due 18/06/2024, long past for the test clock (2026)
     page = _signed_in(browser, server, "cv.pham")
-    page.goto(f"{server}/ho-so?overdue=1")
+    page.goto(f"{server}/ho-so")
+    page.select_option("#f-due", "overdue")
+    page.click("#search-go")
     text = page.locator("#dossiers").inner_text()
     assert "WEB-B3" in text and "Quá hạn" in text
-    assert page.locator("#dossiers .late").count() == 1
+    assert page.locator("#dossiers .due-overdue").count() == 1
 
 
 def test_a_head_hands_a_dossier_to_another_officer(server: str, browser: Any, sqlite_app: App) -> None:
@@ -144,10 +148,10 @@ def test_a_head_hands_a_dossier_to_another_officer(server: str, browser: Any, sq
     page = _signed_in(browser, server, "tp.nguyen")
     page.goto(f"{server}/ho-so/WEB-B4")
     assert page.locator("#officer-now").inner_text() == "cv.pham"
-    choices = page.locator("#officer option").all_inner_texts()
+    choices = page.locator("#reassign-officer option").all_inner_texts()
     assert "Võ Quốc Bảo" in choices and "Phạm Thị Hồng" not in choices  # the division's others only
-    page.select_option("#officer", "cv.vo")
-    page.fill("#note", "Chị Hồng đi công tác")
+    page.select_option("#reassign-officer", "cv.vo")
+    page.fill("#reassign-note", "Chị Hồng đi công tác")
     page.click("#ev-reassign")
     page.wait_for_selector("#done")
     assert page.locator("#officer-now").inner_text() == "cv.vo"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from acts import NOTES, note_for
 from test_engine_store import counts
 from webtools import api_client
 
@@ -55,7 +56,7 @@ def _attempt(app: App, action: str, who: str, code: str, workflow: str) -> Any:
         return client.post("/api/dossiers", json=dict(workflow=workflow, code=f"{code}-NEW", name="Dự án mới",
                                                       investor="Ban QLDA", group="C", grade="III", division="QLXD",
                                                       officer="cv.pham", at="2024-06-10"))
-    body: dict[str, Any] = {"event": action, "at": "2024-06-10T10:00", "note": "kiểm tra quyền"}
+    body: dict[str, Any] = {"event": action, "at": "2024-06-10T10:00", "note": NOTES.get(action, "kiểm tra quyền")}
     if action == "reassign":
         body["officer"] = "cv.dang"
     return client.post(f"/api/dossiers/{code}/events", json=body)
@@ -70,7 +71,8 @@ def test_each_role_may_do_exactly_what_the_rule_says(app: App, make_dossier: Cal
         code = f"Q-{action[:6]}-{n}"
         make_dossier(code=code, workflow=workflow, at="2024-06-03")
         for i, event in enumerate(path):
-            app.services.fire(Fire(code=code, event=event, actor="cv.pham", at=f"2024-06-0{4 + i}T09:00"))
+            app.services.fire(Fire(code=code, event=event, note=note_for(event),
+                                   actor="cv.pham", at=f"2024-06-0{4 + i}T09:00"))
         before = counts(app)
         r = _attempt(app, action, who, code, workflow)
         assert r.status_code in (200, 201, 403), (role, r.status_code, r.text)

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from acts import note_for
 from conftest import transaction
 
 from engine.bootstrap import App
@@ -29,7 +30,7 @@ def receive(app: App, clock: FixedClock, code: str, day: str, **kw: Any) -> dict
 
 def fire(app: App, clock: FixedClock, code: str, event: str, actor: str, at: str) -> None:
     clock.set(at)
-    app.services.fire(Fire(code=code, event=event, actor=actor, at=at))
+    app.services.fire(Fire(code=code, event=event, note=note_for(event), actor=actor, at=at))
 
 
 def scan_on(app: App, clock: FixedClock, day: str, hour: str = "09:00") -> ScanResult:

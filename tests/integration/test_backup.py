@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from acts import note_for
 from conftest import PG_URL, SAMPLE_ORG, make_app_for, transaction
 
 from engine.bootstrap import App
@@ -89,7 +90,7 @@ class Writer(threading.Thread):
                     return
                 code, step = self.codes[n % len(self.codes)], n // len(self.codes)
                 if step < len(PLAN):
-                    cmd = Fire(code=code, event=PLAN[step], actor="tp.nguyen")
+                    cmd = Fire(code=code, event=PLAN[step], note=note_for(PLAN[step]), actor="tp.nguyen")
                 else:
                     cmd = Fire(code=code, event="reassign", actor="tp.nguyen", officer=("cv.pham", "cv.vo")[step % 2])
                 self.app.services.fire(cmd)

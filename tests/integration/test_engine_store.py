@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from acts import RETURN_REASON, SUPPLEMENT, note_for
 
 from engine.bootstrap import App
 from engine.domain.clock import FixedClock
@@ -76,7 +77,7 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     assert r == {"code": "HS-P", "event": "accept", "from": "received", "to": "appraising", "version": 2,
                  "clock_effect": None, "officer": "cv.pham"}
     r = s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.pham", at="2024-06-06T15:00",
-                    note="Thiếu bản vẽ"))
+                    note="Thiếu bản vẽ\nCần bổ sung, hoàn thiện:\n- Bản vẽ mặt bằng"))
     assert r["clock_effect"] == "pause:appraisal"
     paused = s.show("HS-P")
     c = paused["clock"]
@@ -92,7 +93,7 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
         False, "2024-06-24", 5, 10, 4)
     assert [(h["seq"], h["event"]) for h in resumed["history"]] == [
         (1, "receive"), (2, "accept"), (3, "request_supplement"), (4, "receive_supplement")]
-    assert resumed["history"][2]["note"] == "Thiếu bản vẽ"
+    assert resumed["history"][2]["note"] == "Thiếu bản vẽ\nCần bổ sung, hoàn thiện:\n- Bản vẽ mặt bằng"
     assert resumed["history"][1]["at"].startswith("2024-06-04T10:00:00+07:00")
     with app.engine.connect() as conn:
         pause = conn.exec_driver_sql("SELECT paused_on, resumed_on, resumed_how FROM clock_pause").one()
@@ -136,7 +137,7 @@ def test_a_refused_role_and_an_unknown_actor_leave_the_database_unchanged(
     with pytest.raises(NotPermitted):
         s.fire(Fire(code="HS-R", event="approve", actor="cv.vo", at="2024-06-05"))
     with pytest.raises(UnknownPerson):
-        s.fire(Fire(code="HS-R", event="return", actor="nobody", at="2024-06-05"))
+        s.fire(Fire(code="HS-R", event="return", note=RETURN_REASON, actor="nobody", at="2024-06-05"))
     assert snapshot(app, "HS-R") == before and counts(app) == rows
 
 
@@ -155,9 +156,11 @@ def test_an_event_dated_before_the_previous_one_is_refused(
     app.services.fire(Fire(code="HS-T", event="accept", actor="cv.pham", at="2024-06-05T10:00"))
     before = snapshot(app, "HS-T")
     with pytest.raises(TimeOrderError):
-        app.services.fire(Fire(code="HS-T", event="request_supplement", actor="cv.pham", at="2024-06-05T09:59"))
+        app.services.fire(Fire(code="HS-T", event="request_supplement", note=SUPPLEMENT,
+                               actor="cv.pham", at="2024-06-05T09:59"))
     with pytest.raises(TimeOrderError):
-        app.services.fire(Fire(code="HS-T", event="request_supplement", actor="cv.pham", at="2024-06-04"))
+        app.services.fire(Fire(code="HS-T", event="request_supplement", note=SUPPLEMENT,
+                               actor="cv.pham", at="2024-06-04"))
     assert snapshot(app, "HS-T") == before
 
 
@@ -200,10 +203,11 @@ def test_a_stale_expected_version_is_a_conflict_and_writes_nothing(
     s.fire(Fire(code="HS-V", event="accept", actor="cv.pham", at="2024-06-04", expected_version=1))
     before = snapshot(app, "HS-V")
     with pytest.raises(ConflictError) as err:
-        s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05", expected_version=1))
+        s.fire(Fire(code="HS-V", event="request_supplement", note=SUPPLEMENT,
+                    actor="cv.pham", at="2024-06-05", expected_version=1))
     assert err.value.exit_code == 3
     assert snapshot(app, "HS-V") == before
-    assert s.fire(Fire(code="HS-V", event="request_supplement", actor="cv.pham", at="2024-06-05",
+    assert s.fire(Fire(code="HS-V", event="request_supplement", note=SUPPLEMENT, actor="cv.pham", at="2024-06-05",
                        expected_version=2))["version"] == 3
 
 
@@ -228,7 +232,8 @@ def test_the_list_filters_overdue_and_due_within_on_the_open_clock(
     make_dossier(code="HS-SOON", at="2024-06-10")             # due 25/6
     make_dossier(code="HS-FAR", at="2024-06-19", group="A")   # due 24/7
     make_dossier(code="HS-HELD", at="2024-06-03")
-    app.services.fire(Fire(code="HS-HELD", event="request_supplement", actor="cv.pham", at="2024-06-05"))
+    app.services.fire(Fire(code="HS-HELD", event="request_supplement", note=SUPPLEMENT,
+                           actor="cv.pham", at="2024-06-05"))
     s = app.services
     late = s.list_dossiers(overdue=True)
     assert [d["code"] for d in late] == ["HS-LATE"]
@@ -329,7 +334,8 @@ def _race(app: App, code: str, attempts: list[tuple[str, str]]) -> list[object]:
     def worker(i: int, event: str, actor: str) -> None:
         barrier.wait()
         try:
-            results[i] = app.services.fire(Fire(code=code, event=event, actor=actor, at="2024-06-04T10:00"))
+            results[i] = app.services.fire(Fire(code=code, event=event, note=note_for(event),
+                                                actor=actor, at="2024-06-04T10:00"))
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             results[i] = exc
 
@@ -391,7 +397,8 @@ def test_a_fire_that_read_the_dossier_before_another_one_committed_is_a_conflict
 
     def late() -> None:
         try:
-            outcome.append(slow.services.fire(Fire(code="HS-LOST", event="return", actor="tp.nguyen",
+            outcome.append(slow.services.fire(Fire(code="HS-LOST", event="return", note=RETURN_REASON,
+                                                   actor="tp.nguyen",
                                                    at="2024-06-04T10:00")))
         except Exception as exc:  # noqa: BLE001
             outcome.append(exc)
@@ -466,7 +473,7 @@ def _process_worker(url: str, code: str, event: str, who: tuple[int, str], hold:
         barrier.wait(60)
         if not hold:
             read_done.wait(60)
-        child.services.fire(Fire(code=code, event=event, actor=who[1], at="2024-06-04T10:00"))
+        child.services.fire(Fire(code=code, event=event, note=note_for(event), actor=who[1], at="2024-06-04T10:00"))
         out.put((who, "ok"))
     except Exception as exc:  # noqa: BLE001
         out.put((who, type(exc).__name__))

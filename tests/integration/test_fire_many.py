@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from acts import RETURN_REASON, SUPPLEMENT
 from test_engine_store import counts
 
 from engine.bootstrap import App
@@ -26,7 +27,7 @@ def pending(app: App, make_dossier: Callable[..., dict[str, Any]]) -> App:
     make_dossier(code="TK-2", workflow="post-basic-design", at="2026-06-10")
     s.fire(Fire(code="TK-2", event="accept", actor="cv.pham", at="2026-06-11"))
     make_dossier(code="TK-3", workflow="post-basic-design", at="2026-06-15")
-    s.fire(Fire(code="TK-3", event="request_supplement", actor="cv.pham", at="2026-06-16"))
+    s.fire(Fire(code="TK-3", event="request_supplement", note=SUPPLEMENT, actor="cv.pham", at="2026-06-16"))
     make_dossier(code="TK-0", workflow="post-basic-design", at="2026-05-04")
     s.fire(Fire(code="TK-0", event="accept", actor="cv.pham", at="2026-05-05"))
     s.fire(Fire(code="TK-0", event="approve", actor="tp.nguyen", at="2026-05-20"))
@@ -49,13 +50,15 @@ def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(
     assert s.show("TK-0")["state"] == "approved" and s.show("DA-1")["state"] == "received"
     # the clock of the dossier waiting for the investor was closed unjudged (paused time never counts)
     assert [c["outcome"] for c in s.show("TK-3")["clocks"]] == [None]
-    again = s.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T09:00", workflow="post-basic-design"))
+    again = s.fire_many(FireMany(event="return", note=RETURN_REASON,
+                                 actor="gd.tran", at="2026-07-01T09:00", workflow="post-basic-design"))
     assert again["count"] == 0  # nothing open is left
 
 
 def test_a_dry_run_shows_what_would_happen_and_writes_nothing(pending: App) -> None:
     rows = counts(pending)
-    preview = pending.services.fire_many(FireMany(event="return", actor="gd.tran", at="2026-07-01T08:00", dry_run=True,
+    preview = pending.services.fire_many(FireMany(event="return", note=RETURN_REASON,
+                                                  actor="gd.tran", at="2026-07-01T08:00", dry_run=True,
                                                   workflow="post-basic-design", states=["received", "appraising"]))
     assert preview["dry_run"] is True
     assert [d["code"] for d in preview["dossiers"]] == ["TK-1", "TK-2"]
@@ -77,16 +80,20 @@ def test_one_refusal_rolls_back_every_dossier_and_names_the_one_refused(pending:
 def test_a_head_runs_fire_many_only_in_their_division_and_an_officer_not_at_all(pending: App) -> None:
     s, rows = pending.services, counts(pending)
     with pytest.raises(NotPermitted, match="phòng QLXD") as err:  # the head of QHKT, on QLXD's dossiers
-        s.fire_many(FireMany(event="return", actor="tp.hoang", at="2026-07-01T08:00", division="QLXD",
+        s.fire_many(FireMany(event="return", note=RETURN_REASON,
+                             actor="tp.hoang", at="2026-07-01T08:00", division="QLXD",
                              workflow="post-basic-design"))
     assert "Trưởng phòng" in (err.value.hint or "")
     # without a division filter, a head's fire-many reaches their own division only: QHKT has none open
-    mine = s.fire_many(FireMany(event="return", actor="tp.hoang", at="2026-07-01T08:00", workflow="post-basic-design"))
+    mine = s.fire_many(FireMany(event="return", note=RETURN_REASON,
+                                actor="tp.hoang", at="2026-07-01T08:00", workflow="post-basic-design"))
     assert mine["count"] == 0
     with pytest.raises(NotPermitted, match="hàng loạt"):
-        s.fire_many(FireMany(event="return", actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design"))
+        s.fire_many(FireMany(event="return", note=RETURN_REASON,
+                             actor="cv.pham", at="2026-07-01T08:00", workflow="post-basic-design"))
     assert counts(pending) == rows
-    own = s.fire_many(FireMany(event="return", actor="tp.nguyen", at="2026-07-01T08:00", workflow="post-basic-design"))
+    own = s.fire_many(FireMany(event="return", note=RETURN_REASON,
+                               actor="tp.nguyen", at="2026-07-01T08:00", workflow="post-basic-design"))
     assert own["count"] == 3
 
 
@@ -100,6 +107,6 @@ def test_bad_filters_are_refused_before_anything_is_read(pending: App, kwargs: d
                                                          error: type[Exception], words: str) -> None:
     rows = counts(pending)
     with pytest.raises(error) as err:
-        pending.services.fire_many(FireMany(event="return", actor="gd.tran", **kwargs))
+        pending.services.fire_many(FireMany(event="return", note=RETURN_REASON, actor="gd.tran", **kwargs))
     assert words in str(err.value)
     assert counts(pending) == rows

@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from acts import note_for
 
 from engine.domain.commands import Fire, Receive
 from engine.reporting.metrics import session
@@ -49,7 +50,7 @@ def build_fixed_set(app: Any) -> None:
 
     def fire(code: str, *steps: tuple[str, str, str]) -> None:
         for event, actor, at in steps:
-            s.fire(Fire(code=code, event=event, actor=actor, at=at))
+            s.fire(Fire(code=code, event=event, note=note_for(event), actor=actor, at=at))
 
     receive("D1", "2024-03-01T08:00", "QLXD", "cv.pham")
     fire("D1", ("accept", "cv.pham", "2024-03-04"), ("pass_appraisal", "cv.pham", "2024-03-07"),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from acts import SUPPLEMENT
 from test_engine_store import counts, snapshot
 
 from engine.bootstrap import App
@@ -58,7 +59,7 @@ def test_a_paused_dossier_can_be_handed_over_and_resumes_with_its_new_officer(
     s = app.services
     make_dossier(code="HS-P", officer="cv.dang")
     s.fire(Fire(code="HS-P", event="accept", actor="cv.dang", at="2024-06-04"))
-    s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.dang", at="2024-06-05"))
+    s.fire(Fire(code="HS-P", event="request_supplement", note=SUPPLEMENT, actor="cv.dang", at="2024-06-05"))
     s.fire(Fire(code="HS-P", event="reassign", actor="gd.tran", officer="tp.nguyen", at="2024-06-06"))
     s.fire(Fire(code="HS-P", event="receive_supplement", actor="tp.nguyen", at="2024-06-10"))
     view = s.show("HS-P")

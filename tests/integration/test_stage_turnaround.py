@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from acts import note_for
 from test_metrics_fixed_set import build_fixed_set
 
 from engine.bootstrap import App
@@ -91,7 +92,7 @@ def test_the_clock_read_back_for_firing_keeps_its_paused_working_days(app: Any) 
               grade="III", division="QLXD", officer="cv.pham", at="2024-03-01"))
     for event, at in (("request_supplement", "2024-03-04"), ("receive_supplement", "2024-03-06"),
                       ("accept", "2024-03-07"), ("request_supplement", "2024-03-08")):
-        s.fire(Fire(code="P1", event=event, actor="cv.pham", at=at))
+        s.fire(Fire(code="P1", event=event, note=note_for(event), actor="cv.pham", at=at))
     assert stored(app.engine)[("P1", "appraisal")] == (2, None, None)
     s.fire(Fire(code="P1", event="receive_supplement", actor="cv.pham", at="2024-03-12"))
     s.fire(Fire(code="P1", event="pass_appraisal", actor="cv.pham", at="2024-03-14"))

@@ -87,7 +87,7 @@ def test_a_later_event_does_not_change_march(stats_app: Any) -> None:
     before = stats_app.reports.statistics(*MARCH)
     # D7 (overdue at the end of March) gets a supplement request in May, D2 is approved in April
     stats_app.services.fire(Fire(code="D7", event="request_supplement", actor="cv.dang", at="2024-05-06T09:00",
-                                 note="Thiếu hồ sơ khảo sát."))
+                                 note="Thiếu hồ sơ khảo sát.\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát"))
     stats_app.services.fire(Fire(code="D2", event="approve", actor="tp.nguyen", at="2024-04-10T09:00"))
     after = stats_app.reports.statistics(*MARCH)
     assert after["rows"] == before["rows"] and after["total"] == before["total"]

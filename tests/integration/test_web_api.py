@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from acts import RETURN_REASON, SUPPLEMENT
 from fastapi.testclient import TestClient
 from webtools import api_client
 
@@ -77,7 +78,8 @@ def test_a_stale_version_is_a_conflict(officer: TestClient, app: App, make_dossi
     ok = officer.post("/api/dossiers/API-4/events", json={"event": "accept", "at": "2024-06-04",
                                                           "expected_version": 1})
     assert ok.status_code == 200
-    stale = officer.post("/api/dossiers/API-4/events", json={"event": "return", "expected_version": 1})
+    stale = officer.post("/api/dossiers/API-4/events", json={"event": "return", "note": RETURN_REASON,
+                                                             "expected_version": 1})
     assert stale.status_code == 409
     assert stale.json()["error"] == "conflict"
     assert app.services.show("API-4")["state"] == "appraising"
@@ -122,7 +124,8 @@ def test_a_code_with_surrounding_spaces_is_received_found_and_not_duplicated(app
 def test_a_handover_while_a_supplement_is_awaited_is_not_a_second_request(
         officer: TestClient, head: TestClient, make_dossier: Callable[..., Any]) -> None:
     make_dossier(code="API-HO")
-    officer.post("/api/dossiers/API-HO/events", json={"event": "request_supplement", "at": "2024-06-04"})
+    officer.post("/api/dossiers/API-HO/events", json={"event": "request_supplement", "note": SUPPLEMENT,
+                                                          "at": "2024-06-04"})
     r = head.post("/api/dossiers/API-HO/events", json={"event": "reassign", "officer": "cv.vo", "at": "2024-06-05"})
     assert r.status_code == 200, r.text
     assert (r.json()["officer"], r.json()["supplement_requests"]) == ("cv.vo", 1)

@@ -58,7 +58,8 @@ def test_a_stale_version_shows_a_conflict_and_changes_nothing(
     make_dossier(code="WEB-2")
     form = officer.get("/ho-so/WEB-2")
     app.services.fire(Fire(code="WEB-2", event="accept", actor="cv.pham", at="2024-06-04"))
-    r = officer.post("/ho-so/WEB-2/thao-tac", data={"event": "return", "note": "", "expected_version": "1",
+    r = officer.post("/ho-so/WEB-2/thao-tac", data={"event": "return", "reason": "Không đúng thẩm quyền",
+                                                    "confirmed": "1", "expected_version": "1",
                                                     "csrf": csrf_of(form.text)})
     assert r.status_code == 409
     assert "vừa được người khác cập nhật" in r.text
@@ -126,8 +127,8 @@ def test_the_head_hands_a_dossier_over_to_one_of_the_division_s_officers(
     make_dossier(code="WEB-4", officer="cv.pham")
     head = page_client(app, "tp.nguyen")
     html = head.get("/ho-so/WEB-4").text
-    assert 'id="ev-reassign"' in html and 'id="officer"' in html
-    options = html.split('id="officer"', 1)[1].split("</select>", 1)[0]
+    assert 'id="ev-reassign"' in html and 'id="reassign-officer"' in html
+    options = html.split('id="reassign-officer"', 1)[1].split("</select>", 1)[0]
     assert 'value="cv.vo"' in options and 'value="tp.nguyen"' in options
     assert 'value="cv.pham"' not in options and 'value="cv.ngo"' not in options  # the holder; another division
     # another button ignores the officer list: accept goes through with an officer chosen

@@ -1,0 +1,106 @@
+"""What an action asks of the person taking it, as data of the workflow file (``requires``,
+``confirm``), and the one check every channel goes through (pages, API, CLI, import, fire-many).
+
+A return and a supplement request state their reason (domain §7: an empty one is not a valid act);
+a supplement request also lists what is missing. Both travel in the act's note, in one readable
+form that the history keeps as it is and the printed documents read back::
+
+    Thiếu hồ sơ khảo sát địa chất
+    Cần bổ sung, hoàn thiện:
+    - Báo cáo khảo sát địa chất công trình
+    - Bản vẽ mặt bằng tổng thể
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import BadInput
+
+REASON, MISSING = "reason", "missing"
+#: what an event may require, with the label a form shows when the workflow file gives none
+FIELDS = {REASON: "Lý do", MISSING: "Tài liệu cần bổ sung, hoàn thiện (mỗi dòng một mục)"}
+MISSING_HEADER = "Cần bổ sung, hoàn thiện:"
+_BULLETS = ("- ", "• ", "* ")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One input an action requires: ``field`` (``reason`` or ``missing``) and its Vietnamese label."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a note says: its reason and the list of what is missing."""
+
+    reason: str
+    missing: tuple[str, ...] = ()
+
+
+def items(lines: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The non-empty lines of a list typed one item a line (bullets removed)."""
+    if lines is None:
+        return ()
+    raw = lines.splitlines() if isinstance(lines, str) else list(lines)
+    out = []
+    for line in raw:
+        text = line.strip()
+        for bullet in _BULLETS:
+            if text.startswith(bullet):
+                text = text[len(bullet):].strip()
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+def compose(reason: str | None, missing: Sequence[str] = (), note: str | None = None) -> str | None:
+    """The note that records ``reason``, the list ``missing`` and a free ``note`` (None when all are empty)."""
+    parts = [p.strip() for p in (reason, note) if p and p.strip()]
+    listed = items(missing)
+    if listed:
+        parts.append(MISSING_HEADER + "\n" + "\n".join(f"- {x}" for x in listed))
+    return "\n".join(parts) or None
+
+
+def parse(note: str | None) -> Inputs:
+    """The reason and the missing items a note records (``compose`` read back): the lines after
+    «Cần bổ sung, hoàn thiện:» are the items, the lines before it the reason."""
+    head, sep, tail = (note or "").partition(MISSING_HEADER)
+    reason = "\n".join(line.strip() for line in head.splitlines() if line.strip())
+    return Inputs(reason, items(tail) if sep else ())
+
+
+def check(event_label: str, requires: Sequence[Requirement], note: str | None) -> None:
+    """Raise BadInput (``field``: the input that is missing) unless ``note`` holds what the event requires."""
+    got = parse(note)
+    for req in requires:
+        if req.field == REASON and not got.reason:
+            raise BadInput(f"«{event_label}» cần ghi {req.label.lower()}.",
+                           hint="Ghi rõ lý do bằng văn bản; thao tác không kèm lý do không có giá trị.",
+                           field=REASON)
+        if req.field == MISSING and not got.missing:
+            raise BadInput(f"«{event_label}» cần liệt kê {req.label.lower()}.",
+                           hint=f"Mỗi dòng một tài liệu, bắt đầu bằng «- » sau dòng «{MISSING_HEADER}».",
+                           field=MISSING)
+
+
+#: the receipt's note lists the documents received after this line (the intake's checklist)
+RECEIVED_HEADER = "Thành phần hồ sơ đã nhận:"
+
+
+def with_list(note: str | None, header: str, listed: Sequence[str]) -> str | None:
+    """``note`` followed by ``header`` and one «- item» line per item (``note`` alone when none)."""
+    rows = items(listed)
+    parts = ([note.strip()] if note and note.strip() else []) + ([header + "\n" + "\n".join(f"- {x}" for x in rows)]
+                                                                  if rows else [])
+    return "\n".join(parts) or None
+
+
+def listed(note: str | None, header: str) -> tuple[tuple[str, ...], str]:
+    """The items listed after ``header`` in ``note``, and the note's text before it."""
+    head, sep, tail = (note or "").partition(header)
+    return (items(tail) if sep else ()), head.strip()

@@ -21,11 +21,21 @@ NOT_FIGURES = frozenset({"generated_at", "heading", "issue", "file"})
 IDENTITY = ("workflow", "stage", "division", "officer", "month", "code", "unit", "id")
 SECTIONS = {"total": "Toàn Sở", "by_division": "Theo phòng", "by_officer": "Theo cán bộ", "by_stage": "Theo bước",
             "trend": "Diễn biến theo tháng", "open_overdue": "Hồ sơ quá hạn", "units": "Xếp hạng",
-            "period": "Kỳ báo cáo", "movement": "Phong trào"}
+            "period": "Kỳ báo cáo", "movement": "Phong trào", "blockers": "Vướng mắc", "capital": "Giải ngân vốn"}
+#: the metric tables: in them only the figures a document prints count (the sums and buckets behind them
+#: change with them); in any other section every number that changed is a figure
+METRIC_SECTIONS = frozenset({"total", "by_division", "by_officer", "by_stage", "trend", "open_overdue"})
 #: the figures a change is reported for (what the documents print), with their labels; the sums and
 #: buckets behind them change with them
 FIGURES = {**{key: header for key, header, _ in VI_COLUMNS}, "score": "Điểm", "band_label": "Xếp loại",
-           "rank": "Thứ hạng", "eligible": "Được xếp hạng", "points": "Điểm tiêu chí", "value": "Giá trị"}
+           "rank": "Thứ hạng", "eligible": "Được xếp hạng", "points": "Điểm tiêu chí", "value": "Giá trị",
+           "by_cause": "Theo nguyên nhân", "plan_total": "Kế hoạch vốn", "disbursed_total": "Đã giải ngân",
+           "undisbursed": "Chưa giải ngân", "mean_resolve_days": "Thời gian xử lý bình quân (ngày LV)",
+           "raised": "Phát sinh", "dated": "Có ngày phát sinh", "prompt": "Báo cáo kịp thời", "resolved": "Đã xử lý",
+           "open": "Còn mở cuối kỳ", "escalated": "Đã báo cáo Giám đốc"}
+#: the parts of a section below the first level ("Vướng mắc › Theo phòng › …")
+PARTS = {"total": "Tổng", "by_division": "Theo phòng", "by_officer": "Theo cán bộ", "by_cause": "Theo nguyên nhân",
+         "rows": "Chi tiết", "projects": "Dự án"}
 MISSING = object()
 
 
@@ -55,7 +65,11 @@ def _keyed(items: list[Any]) -> dict[Any, tuple[str, Any]] | None:
 
 
 def _label(key: str, depth: int) -> str:
-    return (SECTIONS.get(key) if depth == 0 else None) or FIGURES.get(key) or key
+    return (SECTIONS.get(key) if depth == 0 else PARTS.get(key)) or FIGURES.get(key) or key
+
+
+def _is_number(*values: Any) -> bool:
+    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def _is_row(value: Any) -> bool:
@@ -83,7 +97,7 @@ def _walk(before: Any, after: Any, path: list[str], labels: list[str], out: list
             for i, (b, a) in enumerate(zip(before, after, strict=True)):
                 _walk(b, a, [*path, str(i)], [*labels, str(i + 1)], out)
             return
-    figure = bool(path) and path[-1] in FIGURES
+    figure = bool(path) and (path[-1] in FIGURES or (path[0] not in METRIC_SECTIONS and _is_number(before, after)))
     whole_row = _is_row(before) and _is_row(after)  # a row that one version has and the other has not
     if before != after and (figure or whole_row):
         out.append({"path": path, "label": " › ".join(labels), "before": _plain(before), "after": _plain(after)})

@@ -216,15 +216,16 @@ def read_only(app: App) -> float:
 def issue_one(app: App) -> None:
     """An issued report whose checkpoint covers every history row (as issuing seals one), unless there is
     one: verify then recomputes it, in one more pass over the history in id order."""
-    with app.database.unit_of_work() as uow:
+    with app.database.reading() as uow:
+        cur = uow.snapshot_cursors(1)[0]  # (first: on PostgreSQL it opens the read-only snapshot)
         if uow.execute("SELECT COUNT(*) FROM issued_report").fetchone()[0]:
             return
         last = int(uow.execute("SELECT MAX(id) FROM dossier_event").fetchone()[0])
-        cur = uow.snapshot_cursors(1)[0]
-        cur.execute(uow.codec.sql("SELECT row_hash FROM dossier_event ORDER BY id"))
+        cur.execute(uow.codec.sql("SELECT row_hash FROM dossier_event WHERE id <= ? ORDER BY id"), (last,))
         digests: list[str] = []
         while rows := cur.fetchmany(10_000):
             digests.extend(r[0] for r in rows)
+    with app.database.unit_of_work() as uow:
         uow.execute("INSERT INTO issued_report (kind, period, scope, version, issued_at, issued_by, data, "
                     "content_hash, checkpoint_event_id, checkpoint) VALUES ('monthly', '2025-01', '', 1, ?, "
                     "'gd.tran', '{}', ?, ?, ?)", (uow.codec.ts(dt.datetime.now(dt.UTC)), "0" * 64, last,

@@ -135,6 +135,12 @@ class IssueRefused(Refused):
     kind = "issue_refused"
 
 
+class IssuedAltered(Refused):
+    """An issued report's stored file or data no longer matches the hash written when it was issued."""
+
+    kind = "issued_altered"
+
+
 # --- who is acting (HTTP 401) -------------------------------------------------------------------
 class NotSignedIn(Refused):
     """No valid session or token: sign in (pages) or send a personal token (API)."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..domain import text
 from ..domain.clock import TZ, Clock, local_date
-from ..domain.errors import BadInput, IssueRefused
+from ..domain.errors import BadInput, IssuedAltered, IssueRefused
 from ..domain.movement import Movement
 from ..reporting import files
 from ..reporting.changes import compare, describe
@@ -197,11 +197,20 @@ class Issuing:
             return uow.issued.latest(kind, period, scope)
 
     def issued_file(self, kind: str, period: str, scope: str, fmt: str) -> tuple[IssuedReport, bytes] | None:
-        """The latest issued version of a report and its file in ``fmt``, byte for byte (None: not issued)."""
+        """The latest issued version of a report and its file in ``fmt``, byte for byte (None: not issued).
+        Raises IssuedAltered if the file or the data no longer matches its hash."""
         with self.database.reading() as uow:
             found = uow.issued.latest(kind, period, scope)
             stored = None if found is None else uow.issued.file(found.id, fmt)
-        return None if found is None or stored is None else (found, stored[0])
+        if found is None or stored is None:
+            return None
+        content, digest = stored
+        if sha256(content) != digest or sha256((found.data or "").encode("utf-8")) != found.content_hash:
+            raise IssuedAltered(f"Bản đã ban hành của báo cáo {found.kind} {found.period} (phiên bản {found.version}) "
+                                "đã bị thay đổi trong cơ sở dữ liệu: nội dung không còn khớp mã băm ghi lúc ban hành.",
+                                hint="Báo cho quản trị hệ thống; lấy lại từ bản sao lưu (thamdinh restore). "
+                                     "Xem số liệu tính lại: --draft.")
+        return found, content
 
     def listing(self, kind: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
         """Every issued version: kind, period, scope, version, when, by whom, hash, reason."""

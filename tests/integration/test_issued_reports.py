@@ -239,3 +239,15 @@ def test_a_version_issued_meanwhile_by_someone_else_is_a_conflict_and_nothing_of
         uow.issued.add(twin, {"html": ("<p>khác</p>".encode(), "0" * 64)})
     [kept] = app.issuing.listing()
     assert (kept["issued_by"], kept["content_hash"]) == ("gd.tran", first.content_hash)
+
+
+def test_an_issued_file_altered_in_the_database_is_not_given_back(app: App, clock: FixedClock) -> None:
+    from engine.domain.errors import IssuedAltered
+
+    _october(app, clock)
+    app.issuing.issue(app.issuing.monthly("2026-10"), "gd.tran")
+    with transaction(app) as t:
+        t.execute("UPDATE issued_file SET content = ? WHERE format = 'json'", (b'{"total": {}}',))
+    with pytest.raises(IssuedAltered, match="phiên bản 1"):
+        app.issuing.issued_file("monthly", "2026-10", "", "json")
+    assert app.issuing.issued_file("monthly", "2026-10", "", "html") is not None

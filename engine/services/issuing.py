@@ -206,7 +206,7 @@ class Issuing:
             return None
         content, digest = stored
         if sha256(content) != digest or sha256((found.data or "").encode("utf-8")) != found.content_hash:
-            raise IssuedAltered(f"Bản đã ban hành của báo cáo {found.kind} {found.period} (phiên bản {found.version}) "
+            raise IssuedAltered(f"Bản đã ban hành của {_title(found)} (phiên bản {found.version}) "
                                 "đã bị thay đổi trong cơ sở dữ liệu: nội dung không còn khớp mã băm ghi lúc ban hành.",
                                 hint="Báo cho quản trị hệ thống; lấy lại từ bản sao lưu (thamdinh restore). "
                                      "Xem số liệu tính lại: --draft.")
@@ -231,6 +231,13 @@ def _summary(r: IssuedReport) -> dict[str, Any]:
     return {"kind": r.kind, "period": r.period, "scope": r.scope, "version": r.version,
             "issued_at": r.issued_at.isoformat(), "issued_at_text": _when(r.issued_at), "issued_by": r.issued_by,
             "issued_by_name": name, "content_hash": r.content_hash, "reason": r.reason}
+
+
+def _title(r: IssuedReport) -> str:
+    """"báo cáo tháng 10/2026", "báo cáo tháng 10/2026 (phòng QLXD)", "kết quả chấm điểm thi đua 2024-…"."""
+    if r.kind == "monthly":
+        return f"báo cáo tháng {Period.month(r.period).label}" + (f" (phòng {r.scope})" if r.scope else "")
+    return f"kết quả chấm điểm thi đua {r.period}"
 
 
 def _when(at: dt.datetime) -> str:

@@ -51,9 +51,29 @@ METRICS: dict[str, MetricDef] = {
     "disbursement_rate": MetricDef(
         "Tỷ lệ giải ngân của các dự án đơn vị đã thẩm định", "Vốn đã giải ngân lũy kế (đồng)",
         lambda r: r.get("capital_disbursed", 0), "Kế hoạch vốn được giao (đồng)", lambda r: r.get("capital_plan", 0)),
+    # blockers and urging (engine.reporting.blockers_evaluation adds the totals, counted with the criterion's
+    # ``within`` working days)
+    "blockers_raised_promptly_share": MetricDef(
+        "Tỷ lệ vướng mắc báo cáo kịp thời",
+        "Số vướng mắc nêu kịp thời (trong số ngày làm việc tiêu chí cho phép, từ ngày phát sinh)",
+        lambda r: r.get("blockers_prompt", 0), "Số vướng mắc nêu trong kỳ có ghi ngày phát sinh",
+        lambda r: r.get("blockers_dated", 0)),
+    "blockers_resolved_in_time_share": MetricDef(
+        "Tỷ lệ vướng mắc giải quyết đúng thời gian", "Số vướng mắc giải quyết trong số ngày làm việc tiêu chí cho phép",
+        lambda r: r.get("blockers_resolved_in_time", 0),
+        "Số vướng mắc nêu trong kỳ đã giải quyết hoặc đã hết số ngày làm việc đó",
+        lambda r: r.get("blockers_due", 0)),
+    "overdue_urged_share": MetricDef(
+        "Tỷ lệ hồ sơ quá hạn được đôn đốc",
+        "Số bước quá hạn được đôn đốc trong số ngày làm việc tiêu chí cho phép sau hạn",
+        lambda r: r.get("overdue_urged", 0), "Số bước quá hạn trong kỳ (hạn trong kỳ, chưa xong khi đến hạn)",
+        lambda r: r.get("overdue_stages", 0)),
 }
 #: the metrics whose inputs are the capital of the projects a unit appraised, not its stage cases
 CAPITAL_METRICS = frozenset({"disbursement_rate"})
+#: the metrics of blockers and urging; their criteria name ``within`` (working days)
+BLOCKER_METRICS = frozenset({"blockers_raised_promptly_share", "blockers_resolved_in_time_share",
+                             "overdue_urged_share"})
 TIE_KEYS = {*METRICS, "finished", "code"}
 
 
@@ -75,6 +95,8 @@ class Criterion:
     #: without inputs (denominator 0): ``zero`` scores 0 points; ``skip`` leaves the criterion and its
     #: weight out of that unit's score (a division that appraised no project with a capital plan)
     no_data: str = "zero"
+    #: working days a blocker or urging criterion allows (raised, resolved, urged within N working days)
+    within: int | None = None
 
     def points(self, value: Fraction | None) -> int:
         """Points of ``value`` on the scale: the first step it reaches; no value scores 0."""

@@ -9,7 +9,17 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..domain.movement import CAPITAL_METRICS, METRICS, TIE_KEYS, UNIT_LABELS, Band, Criterion, Movement, ScaleStep
+from ..domain.movement import (
+    BLOCKER_METRICS,
+    CAPITAL_METRICS,
+    METRICS,
+    TIE_KEYS,
+    UNIT_LABELS,
+    Band,
+    Criterion,
+    Movement,
+    ScaleStep,
+)
 from .capital_goal import capital_goal
 from .checks import Ctx
 from .resources import workflows_dir
@@ -18,7 +28,7 @@ from .yaml_files import read_mapping
 DEFAULT_MOVEMENT = "2024-giai-ngan-dau-tu-cong.yaml"
 _KEYS = {"id", "version", "name", "source", "period", "units", "min_finished", "tie_break", "criteria", "bands",
          "capital"}
-_CRITERION_KEYS = {"id", "label", "metric", "direction", "weight", "source", "scale", "no_data"}
+_CRITERION_KEYS = {"id", "label", "metric", "direction", "weight", "source", "scale", "no_data", "within"}
 
 
 def default_movement_path() -> Path:
@@ -46,8 +56,9 @@ def _criterion(c: Ctx, key: str, raw: Any) -> Criterion:
     no_data = raw.get("no_data", "zero")
     if no_data not in ("zero", "skip"):
         raise c.fail(f"{key}.no_data", "'zero' (0 điểm) hoặc 'skip' (không tính tiêu chí này).")
+    within = c.positive(raw.get("within"), f"{key}.within") if "within" in raw or metric in BLOCKER_METRICS else None
     return Criterion(str(raw.get("id", metric)), str(raw.get("label", METRICS[metric].label)), metric, direction,
-                     weight, str(raw.get("source", "")).strip(), tuple(steps), no_data)
+                     weight, str(raw.get("source", "")).strip(), tuple(steps), no_data, within)
 
 
 def _bands(c: Ctx, raw: Any) -> tuple[Band, ...]:

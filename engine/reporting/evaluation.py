@@ -27,6 +27,7 @@ from ..domain.calendar import WorkingCalendar
 from ..domain.formatting import vn_percent
 from ..domain.movement import METRICS, Criterion, Movement
 from ..store.database import Database
+from .blockers_evaluation import blocker_totals
 from .capital_evaluation import capital_totals
 from .metrics import session
 from .periods import Period
@@ -111,6 +112,7 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
     with session(database, cal) as ms:
         fine = ms.evaluation_totals(period)
         extra = capital_totals(database, movement, period)
+        blockers = blocker_totals(database, cal, movement, period)
         divisions = {r[0]: r[1] for r in ms.rm.names("divisions")}
         people = {r[0]: (r[1], r[2]) for r in ms.rm.names("people_divisions")}
     result: dict[str, Any] = {
@@ -135,7 +137,7 @@ def evaluate(database: Database, cal: WorkingCalendar, movement: Movement, *,
                 name, division = divisions.get(code, code), code
             else:
                 name, division = people.get(code, (code, None))
-            totals = {**totals, **extra.get(unit, {}).get(code, {})}
+            totals = {**totals, **extra.get(unit, {}).get(code, {}), **blockers.get(unit, {}).get(code, {})}
             scored = score_unit(movement, totals)
             eligible = totals["finished"] >= movement.min_finished
             rows.append({"code": code, "name": name, "division": division,

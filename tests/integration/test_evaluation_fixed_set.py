@@ -4,9 +4,15 @@ PostgreSQL: every input, point, weight and score asserted, then ranking, bands, 
 Over the 2024 movement (01/02/2024 – 31/01/2025), by division:
 - QLXD: 3 finished (early, early, on time) → 3/3 = 1 → 100 × 40; used 6 + 22 + 15 = 43 of 15 + 30 + 15 = 60
   days → 0.7167 ≤ 0.85 → 70 × 30; open overdue at 31/01/2025: D2's design stage and D7 → 2/(3 + 2) = 0.4 →
-  0 × 20; repeated supplements 0/3 → 100 × 10. Σ = 7100 / 100 = 71.00: completed.
-- HTKT: 1 of 3 early or on time → 0; 59/65 = 0.9077 → 50 × 30; 0/3 → 100 × 20; 1/3 → 0. 3500 → 35.00.
-- QHKT: nothing judged → 0; 1/15 → 100 × 30; 0/1 → 100 × 20; 0/1 → 100 × 10. 6000 → 60.00.
+  0 × 20; repeated supplements 0/3 → 100 × 10; overdue stages urged: D2's design stage (due 22/04) and D7
+  (due 06/03), neither urged → 0/2 → 0 × 10. Σ = 7100 / 110 = 64.55: completed.
+- HTKT: 1 of 3 early or on time → 0; 59/65 = 0.9077 → 50 × 30; 0/3 → 100 × 20; 1/3 → 0; D4 (due 18/03 after
+  its extension, finished 19/03) not urged → 0/1 → 0 × 10. 3500 / 110 → 31.82.
+- QHKT: nothing judged → 0; 1/15 → 100 × 30; 0/1 → 100 × 20; 0/1 → 100 × 10; no overdue stage (D6 was
+  returned while paused) → left out. 6000 / 100 → 60.00.
+The set has no project, no blocker: the disbursement and the two blocker criteria have no input and are
+left out, weight and all (no_data: skip); the blockers' and urging criteria themselves are computed by hand
+in test_evaluation_blockers_fixed_set.
 """
 
 from __future__ import annotations
@@ -43,8 +49,8 @@ def fixed(app: Any) -> Any:
 
 
 def crit(row: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The criteria scored (the fixed set has no project: the disbursement criterion is left out, see
-    test_a_unit_without_projects_is_not_scored_on_disbursement)."""
+    """The criteria scored (the fixed set has no project and no blocker: the disbursement and the blocker
+    criteria are left out, see test_a_unit_without_projects_is_not_scored_on_disbursement)."""
     return [(c["id"], c["numerator"], c["denominator"], c["points"], c["weight"], c["weighted_points"])
             for c in row["criteria"] if not c.get("skipped")]
 
@@ -55,19 +61,24 @@ def test_a_unit_without_projects_is_not_scored_on_disbursement(fixed: Any) -> No
         for row in result["units"][unit]:
             (c,) = [c for c in row["criteria"] if c["id"] == "disbursement"]
             assert (c["skipped"], c["numerator"], c["denominator"], c["points"], c["weight"]) == (True, 0, 0, None, 20)
-            assert row["total_weight"] == 100  # 120 weighed by the file, less the 20 left out
+            urged = [c for c in row["criteria"] if c["id"] == "overdue_urged"][0]
+            # 145 weighed by the file, less the 20 of disbursement and the 15 of the blockers left out, and the
+            # 10 of urging where the unit had no overdue stage
+            assert row["total_weight"] == (100 if urged.get("skipped") else 110)
 
 
 def test_divisions_are_scored_with_every_input_shown(fixed: Any, tmp_path: Path) -> None:
     result = fixed.reports.evaluation(movement_with(tmp_path, min_finished=2))
     rows = {r["code"]: r for r in result["units"]["division"]}
     assert crit(rows["QLXD"]) == [("on_time", 3, 3, 100, 40, 4000), ("speed", 43, 60, 70, 30, 2100),
-                                  ("open_overdue", 2, 5, 0, 20, 0), ("repeated_supplements", 0, 3, 100, 10, 1000)]
+                                  ("open_overdue", 2, 5, 0, 20, 0), ("repeated_supplements", 0, 3, 100, 10, 1000),
+                                  ("overdue_urged", 0, 2, 0, 10, 0)]
     q = rows["QLXD"]
-    assert (q["score_text"], q["band"], q["weighted_sum"]) == ("71.00", "completed", 7100)
+    assert (q["score_text"], q["band"], q["weighted_sum"], q["total_weight"]) == ("64.55", "completed", 7100, 110)
     assert crit(rows["HTKT"]) == [("on_time", 1, 3, 0, 40, 0), ("speed", 59, 65, 50, 30, 1500),
-                                  ("open_overdue", 0, 3, 100, 20, 2000), ("repeated_supplements", 1, 3, 0, 10, 0)]
-    assert (rows["HTKT"]["score"], rows["HTKT"]["band_label"]) == (35.0, "Không hoàn thành nhiệm vụ")
+                                  ("open_overdue", 0, 3, 100, 20, 2000), ("repeated_supplements", 1, 3, 0, 10, 0),
+                                  ("overdue_urged", 0, 1, 0, 10, 0)]
+    assert (rows["HTKT"]["score"], rows["HTKT"]["band_label"]) == (31.82, "Không hoàn thành nhiệm vụ")
     assert crit(rows["QHKT"]) == [("on_time", 0, 0, 0, 40, 0), ("speed", 1, 15, 100, 30, 3000),
                                   ("open_overdue", 0, 1, 100, 20, 2000), ("repeated_supplements", 0, 1, 100, 10, 1000)]
     assert rows["QHKT"]["criteria"][0]["value"] is None and rows["QHKT"]["score"] == 60.0
@@ -81,14 +92,15 @@ def test_officers_are_scored_and_ranked(fixed: Any, tmp_path: Path) -> None:
     result = fixed.reports.evaluation(movement_with(tmp_path, min_finished=2))
     rows = {r["code"]: r for r in result["units"]["officer"]}
     assert {k: (r["score_text"], r["rank"]) for k, r in rows.items()} == {
-        "cv.pham": ("95.50", 1), "cv.ngo": ("50.00", 2), "cv.vo": ("65.00", None), "cv.duong": ("30.00", None),
+        "cv.pham": ("95.50", 1), "cv.ngo": ("50.00", 2), "cv.vo": ("59.09", None), "cv.duong": ("27.27", None),
         "cv.do": ("60.00", None), "cv.dang": ("0.00", None)}
     assert crit(rows["cv.pham"]) == [("on_time", 2, 2, 100, 40, 4000), ("speed", 28, 45, 85, 30, 2550),
                                      ("open_overdue", 0, 2, 100, 20, 2000),
                                      ("repeated_supplements", 0, 2, 100, 10, 1000)]
     assert rows["cv.pham"]["band"] == "excellent" and rows["cv.pham"]["division"] == "QLXD"
     assert crit(rows["cv.dang"]) == [("on_time", 0, 0, 0, 40, 0), ("speed", 0, 0, 0, 30, 0),
-                                     ("open_overdue", 1, 1, 0, 20, 0), ("repeated_supplements", 0, 0, 0, 10, 0)]
+                                     ("open_overdue", 1, 1, 0, 20, 0), ("repeated_supplements", 0, 0, 0, 10, 0),
+                                     ("overdue_urged", 0, 1, 0, 10, 0)]
 
 
 def test_the_shipped_threshold_marks_every_small_unit_unranked(fixed: Any) -> None:
@@ -157,6 +169,9 @@ def test_the_shipped_movement_names_a_source_for_every_criterion() -> None:
     assert (mv.start.isoformat(), mv.end.isoformat()) == ("2024-02-01", "2025-01-31")
     assert {c.metric for c in mv.criteria} >= {"early_or_on_time_share", "turnaround_vs_limit", "open_overdue_rate",
                                                "repeated_supplement_share"}
-    # 40 + 30 + 20 + 10 for the appraisal, + 20 for disbursement (the file's header states the sum)
-    assert all(c.source for c in mv.criteria) and sum(c.weight for c in mv.criteria) == 120
+    # 40 + 30 + 20 + 10 for the appraisal, + 20 for disbursement, + 10 + 5 + 10 for blockers and urging (the
+    # file's header states the sum)
+    assert all(c.source for c in mv.criteria) and sum(c.weight for c in mv.criteria) == 145
+    assert {c.id: c.within for c in mv.criteria if c.within} == {"blockers_prompt": 3, "blockers_resolved": 10,
+                                                                 "overdue_urged": 2}
     assert [b.code for b in mv.bands] == ["excellent", "good", "completed", "not_completed"]

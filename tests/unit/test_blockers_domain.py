@@ -124,3 +124,17 @@ def test_the_urge_and_escalation_emails_say_who_what_and_when() -> None:
                            "Phòng Quản lý xây dựng")
     assert "nêu ngày 22/01/2025 đã 5 ngày làm việc chưa được giải quyết" in esc.text
     assert "&lt;mặt bằng&gt;" in esc.html
+
+
+def test_a_blocker_criterion_needs_its_working_days(tmp_path: Path) -> None:
+    import yaml
+
+    from engine.io.movements import default_movement_path, load_movement
+
+    data = yaml.safe_load(default_movement_path().read_text(encoding="utf-8"))
+    crit = next(c for c in data["criteria"] if c["metric"] == "overdue_urged_share")
+    del crit["within"]
+    f = tmp_path / "m.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="within"):
+        load_movement(f)

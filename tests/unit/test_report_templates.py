@@ -103,7 +103,8 @@ def test_the_monthly_xlsx_has_numbers_as_numbers_and_frozen_headers(data_app: An
 def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    result = data_app.reports.evaluation(load_movement(workflows_dir() / "movements" / DEFAULT_MOVEMENT))
+    movement = load_movement(workflows_dir() / "movements" / DEFAULT_MOVEMENT)
+    result = data_app.reports.evaluation(movement)
     out = data_app.reports.write_evaluation(result, "xlsx", tmp_path / "e.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Xếp hạng phòng", "Xếp hạng cán bộ", "Tiêu chí"]
@@ -115,7 +116,7 @@ def test_the_evaluation_xlsx_reads_back_every_input(data_app: Any, tmp_path: Pat
     assert isinstance(first["Số bước đã giải quyết"], int) and first["Số bước đã giải quyết"] == expected["finished"]
     assert ws.freeze_panes == "A2"
     weights = [c.value for h, c in zip(heads, ws[2], strict=False) if h == "trọng số"]
-    assert weights == [40, 30, 20, 10]
+    assert weights == [c.weight for c in movement.criteria]  # every criterion's weight, those left out too
 
 
 def test_bar_chart_geometry_stays_inside_the_picture() -> None:

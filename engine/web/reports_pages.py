@@ -23,7 +23,7 @@ from ..domain.errors import BadInput, NotPermitted
 from ..domain.org import Person
 from ..domain.roles import ALL, DIVISION
 from ..reporting.columns import UNIT_NOTE, VI_COLUMNS, VI_DIMENSIONS
-from ..services.report_files import ReportFile, ReportFiles, formats
+from ..services.report_files import MEDIA, ReportFile, ReportFiles, formats
 from ..services.reports import previous_month
 from .api import Who
 from .errors import ERROR_RESPONSES
@@ -38,8 +38,8 @@ _Division = Annotated[str | None, Query(max_length=text.CODE_MAX, description="M
 _Format = Annotated[str, Query(max_length=8, description="html, xlsx, json hoặc pdf.")]
 _Day = Annotated[str, Query(max_length=10, description="Ngày YYYY-MM-DD.")]
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES, 200: {"description": "Tệp báo cáo (HTML, XLSX, JSON hoặc PDF).",
-                             "content": {"application/octet-stream": {}}}}
+    **ERROR_RESPONSES, 200: {"description": "Tệp báo cáo (HTML, XLSX, JSON hoặc PDF), theo «format».",
+                             "content": {media.split(";")[0]: {} for media in MEDIA.values()}}}
 
 
 def require_reports(app: App, p: Person) -> None:

@@ -91,7 +91,8 @@ class Verification:
         started = time.perf_counter()
         with self.database.reading() as uow:
             low, high, count = uow.execute(BOUNDS).fetchone()
-        if self.part_runner is not None and self.workers > 1 and int(count or 0) >= PARALLEL_FROM:
+        shared = not (self.database.url.sqlite and self.database.url.path == ":memory:")  # (a worker sees it)
+        if self.part_runner is not None and self.workers > 1 and shared and int(count or 0) >= PARALLEL_FROM:
             report, issued = self._in_parts(int(low), int(high), progress)
         else:
             report, issued = self._here(progress)

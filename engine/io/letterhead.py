@@ -211,12 +211,3 @@ def check_letterhead_file(path: Path) -> str:
     load_letterhead([workflows_dir() / FOLDER / NAME, path] if data.get("override") is True else [path])
     return str(data.get("id") or "letterhead")
 
-
-def check_letterhead_file(path: Path) -> str:
-    """Validate one letterhead file (a province's override, ``override: true``, is checked merged over
-    the shipped one); returns its name. Raises DefinitionError naming the file and the key."""
-    data = read_mapping(path, "tệp thể thức văn bản phải là một bảng YAML (governing_body, department…).")
-    shipped = workflows_dir() / FOLDER / NAME
-    load_letterhead([shipped, path] if data.get("override") is True and path.resolve() != shipped.resolve()
-                    else [path])
-    return NAME

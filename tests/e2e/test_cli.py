@@ -284,10 +284,10 @@ def test_workflow_validate_accepts_the_shipped_files_and_names_the_key_of_a_brok
 
 def test_workflow_validate_checks_a_letterhead_file_and_names_its_key(cli: Cli, tmp_path: Path) -> None:
     shipped = workflows_dir() / "documents" / "letterhead.yaml"
-    assert cli("workflow", "validate", str(shipped), "--json").json["valid"] == ["letterhead.yaml"]
+    assert cli("workflow", "validate", str(shipped), "--json").json["valid"] == ["letterhead"]
     province = tmp_path / "letterhead.yaml"
     province.write_text("override: true\ngoverning_body: UBND TỈNH BÌNH DƯƠNG\nplace: Bình Dương\n", encoding="utf-8")
-    assert cli("workflow", "validate", str(province), "--json").json["valid"] == ["letterhead.yaml"]
+    assert cli("workflow", "validate", str(province), "--json").json["valid"] == ["letterhead"]
     province.write_text("override: true\ngoverning_body: [1, 2]\n", encoding="utf-8")
     res = cli("workflow", "validate", str(province), expect=2)
     assert "governing_body" in res.err and "Traceback" not in res.err

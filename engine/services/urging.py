@@ -106,6 +106,24 @@ class Urging:
             rows = BlockerStore(uow).urges(officer=officer, limit=limit)
         return [urge_row(r, names) for r in rows]
 
+    def listed(self, viewer: Person, code: str | None = None, officer: str | None = None,
+               limit: int = 100) -> list[dict[str, Any]]:
+        """The API's list: a dossier's urges for whoever may see it, an officer's for the officer and
+        whoever may urge them; raises NotPermitted, BadInput, UnknownDossier."""
+        if (code is None) == (officer is None):
+            raise BadInput("Ghi đúng một trong hai: mã hồ sơ (code) hoặc cán bộ (officer).", hint="Vd. ?code=HS-01")
+        with self.database.reading() as uow:
+            if code is not None:
+                self.access.require_see(viewer, uow.dossiers.get(code))
+            else:
+                assert officer is not None
+                target = self._person(uow, officer, "cán bộ")
+                if target.id != viewer.id:
+                    self.access.require_action(viewer, URGE, Target(target.division, frozenset(),
+                                                                    f"cán bộ {target.name}"),
+                                               lambda: [p for p in uow.people.all() if p.active])
+        return self.for_dossier(code, limit) if code is not None else self.of_officer(str(officer), limit)
+
     def last_urges(self, dossier_ids: list[int]) -> dict[int, dict[str, Any]]:
         """For the boards: the last urge of each dossier that has one (time, by whom, note)."""
         with self.database.reading() as uow:

@@ -89,7 +89,9 @@ def add_blocker_api(api: FastAPI, app: App) -> None:
     def urges_add(who: Who, body: UrgeBody) -> dict[str, Any]:
         return app.urging.urge(who.person.id, code=body.code, officer=body.officer, note=body.note, via=who.via)
 
-    @api.get("/api/v1/dossiers/{code:path}/urges", responses=ERROR_RESPONSES)
-    def urges_of(who: Who, code: str) -> list[dict[str, Any]]:
-        app.services.show(code, who.person)  # who may see the dossier sees its urges
-        return app.urging.for_dossier(code)
+    @api.get("/api/v1/urges", responses=ERROR_RESPONSES)
+    def urges_list(who: Who, code: Short = None, officer: Short = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+        """The urges of a dossier (``code``: whoever may see it) or of an officer (``officer``: the officer, and
+        whoever acts on their division's dossiers), newest first."""
+        return app.urging.listed(who.person, code=code, officer=officer, limit=limit)

@@ -58,6 +58,11 @@ def test_urges_through_the_api_are_refused_to_officers_and_shown_on_the_dossier(
     r = api_client(app, "tp.nguyen").post("/api/v1/urges", json={"code": "API-U1", "note": "Khẩn trương"})
     assert r.status_code == 201, r.text
     assert (r.json()["officer"], r.json()["channel"]) == ("cv.pham", "api")
-    shown = api_client(app, "cv.pham").get("/api/v1/dossiers/API-U1/urges")
+    shown = api_client(app, "cv.pham").get("/api/v1/urges", params={"code": "API-U1"})
     assert [(u["by"], u["note"], u["channel"]) for u in shown.json()] == [("tp.nguyen", "Khẩn trương", "api")]
-    assert api_client(app, "cv.bui").get("/api/v1/dossiers/API-U1/urges").status_code == 403
+    assert api_client(app, "cv.bui").get("/api/v1/urges", params={"code": "API-U1"}).status_code == 403
+    mine = api_client(app, "cv.pham").get("/api/v1/urges", params={"officer": "cv.pham"})
+    assert [u["dossier"] for u in mine.json()] == ["API-U1"]
+    assert api_client(app, "cv.vo").get("/api/v1/urges", params={"officer": "cv.pham"}).status_code == 403
+    assert api_client(app, "tp.nguyen").get("/api/v1/urges", params={"officer": "cv.pham"}).status_code == 200
+    assert api_client(app, "tp.nguyen").get("/api/v1/urges").status_code == 422

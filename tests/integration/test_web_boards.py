@@ -11,6 +11,9 @@ from webtools import api_client, csrf_of, page_client
 from engine.bootstrap import App
 from engine.domain.commands import Fire
 
+#: a supplement request states its reason and what is missing (the workflow's ``requires``)
+SURVEY = "Thiếu khảo sát địa chất\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất"
+
 
 def _fire(app: App, code: str, event: str, actor: str, at: str, **kw: Any) -> None:
     app.services.fire(Fire(code=code, event=event, actor=actor, at=at, **kw))
@@ -22,7 +25,7 @@ def _department(app: App, make_dossier: Callable[..., dict[str, Any]]) -> None:
     make_dossier(code="BD-TRE", at="2026-10-01")
     make_dossier(code="BD-SAP", at="2026-10-16", officer="cv.vo")
     make_dossier(code="BD-CHO", at="2026-09-07")
-    _fire(app, "BD-CHO", "request_supplement", "cv.pham", "2026-09-09", note="Thiếu khảo sát địa chất")
+    _fire(app, "BD-CHO", "request_supplement", "cv.pham", "2026-09-09", note=SURVEY)
     make_dossier(code="BD-QH", at="2026-10-01", division="QHKT", officer="cv.bui")
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any, NamedTuple
 
 from .errors import BadInput
 
@@ -132,41 +133,74 @@ def projection(now: int, before: int, since: dt.date, as_of: dt.date, by: dt.dat
     rounded down to a đồng and at most the plan (never below what is disbursed)."""
     if as_of >= by or as_of <= since:
         return now
-    pace = Fraction(max(now - before, 0), (as_of - since).days)
-    return max(now, min(plan, now + int(pace * (by - as_of).days)))
+    gained = max(now - before, 0) * (by - as_of).days // (as_of - since).days
+    return max(now, min(plan, now + gained))
 
 
-@dataclass(frozen=True)
-class Figures:
-    """A project's or a group's capital on a day: plan, disbursed now and at the trend's start."""
+class Figures(NamedTuple):
+    """A project's or a group's capital on a day: plan, disbursed now and at the trend's start (a plain
+    tuple: a table makes one per project)."""
 
     plan: int = 0
     disbursed: int = 0
     disbursed_before: int = 0
 
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(self.plan + other.plan, self.disbursed + other.disbursed,
-                       self.disbursed_before + other.disbursed_before)
-
 
 def total(figures: Iterable[Figures]) -> Figures:
-    out = Figures()
-    for f in figures:
-        out = out + f
-    return out
+    """The sum of ``figures``, column by column."""
+    plan = disbursed = before = 0
+    for p, d, b in figures:
+        plan, disbursed, before = plan + p, disbursed + d, before + b
+    return Figures(plan, disbursed, before)
 
 
-def progress_line(goal: CapitalGoal, f: Figures, as_of: dt.date) -> dict[str, object]:
-    """Rate, path, gap and projection of one line of the progress table (shares as exact fractions)."""
-    r = rate(f.disbursed, f.plan)
-    path = goal.path(as_of)
-    since = goal.trend_start(as_of)
-    projected = projection(f.disbursed, f.disbursed_before, since, as_of, goal.by, f.plan)
-    return {"plan": f.plan, "disbursed": f.disbursed, "undisbursed": max(f.plan - f.disbursed, 0),
-            "rate": r, "path": path, "below_path": r is not None and r < path,
-            "gap": None if r is None else r - path,
-            "needed_for_path": max(int(path * f.plan) - f.disbursed, 0),
-            "trend_from": since, "disbursed_at_trend_start": f.disbursed_before,
-            "projected": projected, "projected_rate": rate(projected, f.plan),
-            "meets_target": r is not None and rate(projected, f.plan) is not None
-            and Fraction(projected, f.plan) >= goal.target}
+@dataclass(frozen=True)
+class GoalOnDay:
+    """The goal read on one day, once for a whole table: the path's share, the trend's first day and the
+    days the pace is read over and carried on for."""
+
+    goal: CapitalGoal
+    as_of: dt.date
+    path: Fraction
+    since: dt.date
+
+    @classmethod
+    def of(cls, goal: CapitalGoal, as_of: dt.date) -> GoalOnDay:
+        return cls(goal, as_of, goal.path(as_of), goal.trend_start(as_of))
+
+    @property
+    def path_ratio(self) -> tuple[int, int]:
+        return self.path.numerator, self.path.denominator
+
+    @property
+    def path_share(self) -> float:
+        return self.path.numerator / self.path.denominator
+
+    @property
+    def target_ratio(self) -> tuple[int, int]:
+        return self.goal.target.numerator, self.goal.target.denominator
+
+    @property
+    def since_text(self) -> str:
+        return self.since.isoformat()
+
+
+def progress_line(g: GoalOnDay, f: Figures) -> dict[str, Any]:
+    """Rate, path, gap and projection of one line of the progress table. Money in whole đồng; shares as
+    floats for reading, every comparison made exactly in integers (``below_path``: disbursed ÷ plan <
+    the path's share; ``meets_target``: projected ÷ plan ≥ the target)."""
+    plan, done, before = f
+    pn, pd = g.path_ratio
+    projected = projection(done, before, g.since, g.as_of, g.goal.by, plan)
+    r = done / plan if plan > 0 else None
+    return {"plan": plan, "disbursed": done, "undisbursed": max(plan - done, 0), "rate": r, "path": g.path_share,
+            "below_path": plan > 0 and done * pd < pn * plan, "gap": None if r is None else r - g.path_share,
+            "needed_for_path": max(pn * plan // pd - done, 0), "trend_from": g.since_text,
+            "disbursed_at_trend_start": before, "projected": projected,
+            "projected_rate": projected / plan if plan > 0 else None,
+            "meets_target": plan > 0 and projected * g.target_ratio[1] >= g.target_ratio[0] * plan}
+
+
+def below_path(g: GoalOnDay, f: Figures) -> bool:
+    """Whether ``f`` is below the path on the day (exactly, in integers)."""
+    return f[0] > 0 and f[1] * g.path_ratio[1] < g.path_ratio[0] * f[0]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from fractions import Fraction
 from typing import Any
 
-from ..domain.capital import CapitalGoal, Figures, plan_window, progress_line, total
+from ..domain.capital import CapitalGoal, Figures, GoalOnDay, below_path, plan_window, progress_line, total
 from ..domain.errors import BadInput
 from ..store.database import UnitOfWork
 
@@ -34,17 +33,6 @@ def project_figures(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date) -> dict[
             for pid in plans.keys() | now.keys()}
 
 
-def _share(x: Fraction | None) -> float | None:
-    return None if x is None else float(x)
-
-
-def line(goal: CapitalGoal, f: Figures, as_of: dt.date) -> dict[str, Any]:
-    """A progress line as plain data (shares as floats, days as ISO text)."""
-    out = progress_line(goal, f, as_of)
-    for k in ("rate", "path", "gap", "projected_rate"):
-        out[k] = _share(out[k])  # type: ignore[arg-type]
-    out["trend_from"] = out["trend_from"].isoformat()  # type: ignore[attr-defined]
-    return out
 
 
 def goal_data(goal: CapitalGoal, as_of: dt.date) -> dict[str, Any]:
@@ -61,27 +49,23 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
         raise BadInput(f"Không nhóm được theo «{by}».", hint="Chọn một trong: " + ", ".join(BY) + ".")
     figures = project_figures(uow, goal, as_of)
     projects = {r[0]: r for r in uow.capital.projects().values()}
-    groups: dict[str, list[Figures]] = defaultdict(list)
-    for pid, f in figures.items():
-        p = projects[pid]
-        groups[p[1] if by == "project" else (p[3] if by == "investor" else p[4]) or "—"].append(f)
-    by_code = {p[1]: p for p in projects.values()} if by == "project" else {}
-    rows = []
-    for key in sorted(groups):
-        row = {"key": key, "projects": len(groups[key]), **line(goal, total(groups[key]), as_of)}
-        if by == "project":
-            p = by_code[key]
-            row.update({"name": p[2], "investor": p[3], "capital_source": p[4], "division": p[5]})
-        rows.append(row)
+    g = GoalOnDay.of(goal, as_of)
     if by == "project":
+        rows = [{"key": p[1], "projects": 1, "name": p[2], "investor": p[3], "capital_source": p[4],
+                 "division": p[5], **progress_line(g, figures[pid])}
+                for pid, p in sorted(((pid, projects[pid]) for pid in figures), key=lambda x: x[1][1])]
         below = [r for r in rows if r["below_path"]]
     else:
-        below = [{"key": projects[pid][1], "projects": 1, "name": projects[pid][2], "investor": projects[pid][3],
-                  "capital_source": projects[pid][4], "division": projects[pid][5], **line(goal, f, as_of)}
-                 for pid, f in figures.items()]
-        below = [r for r in below if r["below_path"]]
+        column = 3 if by == "investor" else 4
+        groups: dict[str, list[Figures]] = defaultdict(list)
+        for pid, f in figures.items():
+            groups[projects[pid][column] or "—"].append(f)
+        rows = [{"key": key, "projects": len(groups[key]), **progress_line(g, total(groups[key]))}
+                for key in sorted(groups)]
+        below = [{"key": p[1], "projects": 1, "name": p[2], "investor": p[3], "capital_source": p[4],
+                  "division": p[5], **progress_line(g, f)}
+                 for pid, f in figures.items() if below_path(g, f) and (p := projects[pid])]
     below.sort(key=lambda r: (-r["needed_for_path"], r["key"]))
     return {"as_of": as_of.isoformat(), "by": by, "by_label": BY_LABELS[by], "goal": goal_data(goal, as_of),
-            "rows": rows, "total": {"projects": len(figures), **line(goal, total(figures.values()), as_of)},
+            "rows": rows, "total": {"projects": len(figures), **progress_line(g, total(figures.values()))},
             "below_path": below}
-

@@ -33,17 +33,15 @@ def capital_section(database: Database, cal: WorkingCalendar, period: Period, di
     lo, _ = plan_window(year)
     after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), TZ)
     with database.reading() as uow:
-        plans = uow.capital.plan_sums(year, period.end)
-        if not plans:
+        plan_total, disbursed_total = uow.capital.totals(year, lo, period.end)
+        if not plan_total:
             return None
         overdue = uow.capital.overdue_linked(period.start, period.end, after, division)
-        disbursed = uow.capital.disbursed_on(lo, period.end)
-        projects = {r[0]: r for r in uow.capital.projects().values()} if overdue else {}
+        linked = uow.capital.of_projects(sorted({r[0] for r in overdue}), year, lo, period.end)
     end_wd = cal.working_day_number(period.end)
     rows = []
     for pid, code, div, officer, workflow, stage, start, due in overdue:
-        plan, done = plans.get(pid, 0), disbursed.get(pid, 0)
-        p = projects[pid]
+        p, plan, done = linked[pid]
         rows.append({"project": p[1], "project_name": p[2], "investor": p[3], "dossier": code, "division": div,
                      "officer": officer, "officer_name": (people or {}).get(officer, officer or "—"),
                      "stage_name": (stages or {}).get(stage, stage), "workflow": workflow, "stage": stage,
@@ -53,5 +51,5 @@ def capital_section(database: Database, cal: WorkingCalendar, period: Period, di
     rows.sort(key=lambda r: (-r["undisbursed"], r["project"], r["due_date"], r["dossier"]))
     held = {r["project"]: r["undisbursed"] for r in rows}
     return {"plan_year": year, "overdue_linked": len(rows), "projects": len(held),
-            "capital_held_up": sum(held.values()), "plan_total": sum(plans.values()),
-            "disbursed_total": sum(disbursed.get(p, 0) for p in plans), "rows": rows}
+            "capital_held_up": sum(held.values()), "plan_total": plan_total,
+            "disbursed_total": disbursed_total, "rows": rows}

@@ -2,8 +2,7 @@
 them, and the reads the progress table, the hold-ups and the monthly report's capital section run.
 
 A project's disbursed figure on a day is its latest cumulative figure dated within the plan's window
-up to that day (one grouped read: SQLite's bare column of ``MAX``, PostgreSQL's ``DISTINCT ON``, both
-over the unique index on (project, day)). Amounts are whole đồng (BIGINT).
+up to that day (one seek of the unique index on (project, day) per project). Amounts are whole đồng (BIGINT).
 """
 
 from __future__ import annotations
@@ -31,11 +30,17 @@ SELECT_DOSSIER_LINKS = "SELECT code, id, project_id FROM dossier WHERE project_i
 LINK_DOSSIER = "UPDATE dossier SET project_id = ? WHERE id = ?"
 PLAN_SUMS = ("SELECT project_id, SUM(amount) FROM capital_plan WHERE year = :year AND decided_on <= :day "
              "GROUP BY project_id")
-#: the latest cumulative figure per project dated in [:lo, :day]
-LATEST = {True: ("SELECT project_id, cumulative, MAX(on_date) FROM disbursement "
-                 "WHERE on_date BETWEEN :lo AND :day GROUP BY project_id"),
-          False: ("SELECT DISTINCT ON (project_id) project_id, cumulative, on_date FROM disbursement "
-                  "WHERE on_date BETWEEN :lo AND :day ORDER BY project_id, on_date DESC")}
+#: the latest cumulative figure per project dated in [:lo, :day]: one seek of the unique index on
+#: (project, day) per project, on both backends
+LATEST_OF_P = ("(SELECT d.cumulative FROM disbursement d WHERE d.project_id = p.id "
+               "AND d.on_date BETWEEN :lo AND :day ORDER BY d.on_date DESC LIMIT 1)")
+LATEST = f"SELECT p.id, {LATEST_OF_P} FROM project p"
+#: a project's plan of :year decided by :day
+PLAN_OF_P = ("(SELECT COALESCE(SUM(k.amount), 0) FROM capital_plan k WHERE k.project_id = p.id AND k.year = :year "
+             "AND k.decided_on <= :day)")
+#: the whole's plan and its latest figures, summed in the database
+PLAN_TOTAL = "SELECT COALESCE(SUM(amount), 0) FROM capital_plan WHERE year = :year AND decided_on <= :day"
+DISBURSED_TOTAL = f"SELECT COALESCE(SUM({LATEST_OF_P}), 0) FROM project p"
 #: every stage case of a dossier linked to a project, started by :end, with what the hold-ups need
 LINKED_CLOCKS = ("SELECT d.project_id, d.code, d.state, c.id, c.stage, c.start_date, c.finished_on, "
                  "c.turnaround_working_days, c.paused_working_days, c.pause_count, c.due_date, c.division, "
@@ -125,7 +130,27 @@ class Capital:
 
     def disbursed_on(self, lo: dt.date, day: dt.date) -> dict[int, int]:
         """Each project's latest cumulative figure dated in [lo, day]."""
-        return {r[0]: int(r[1]) for r in self._rows(LATEST[self.codec.sqlite], self._days({"lo": lo, "day": day}))}
+        return {r[0]: int(r[1]) for r in self._rows(LATEST, self._days({"lo": lo, "day": day})) if r[1] is not None}
+
+    def totals(self, year: int, lo: dt.date, day: dt.date) -> tuple[int, int]:
+        """The whole's plan of ``year`` decided by ``day`` and its cumulative disbursed on ``day``."""
+        plan = self.uow.execute(PLAN_TOTAL, self._days({"year": year, "day": day})).fetchone()[0]
+        done = self.uow.execute(DISBURSED_TOTAL, self._days({"lo": lo, "day": day})).fetchone()[0]
+        return int(plan), int(done)
+
+    def of_projects(self, ids: Sequence[int], year: int, lo: dt.date,
+                    day: dt.date) -> dict[int, tuple[tuple[Any, ...], int, int]]:
+        """For the projects ``ids``: (their row, plan of ``year`` decided by ``day``, disbursed on ``day``)."""
+        out: dict[int, tuple[tuple[Any, ...], int, int]] = {}
+        params = self._days({"year": year, "lo": lo, "day": day})
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            marks = ", ".join(f":p{k}" for k in range(len(part)))
+            sql = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P} "
+                   f"FROM project p WHERE p.id IN ({marks})")
+            for r in self._rows(sql, {**params, **{f"p{k}": v for k, v in enumerate(part)}}):
+                out[r[0]] = (r[:6], int(r[6]), int(r[7] or 0))
+        return out
 
     def linked_clocks(self, end: dt.date) -> list[tuple[Any, ...]]:
         read = self.codec.read_day

@@ -111,8 +111,13 @@ def test_the_monthly_report_links_its_overdue_appraisals_to_the_capital_they_hol
     assert "VII. Hồ sơ quá hạn và vốn đầu tư công đang chờ" in render_monthly_html(fixed.reports.monthly("2024-09"))
 
 
-def test_the_disbursement_criterion_weighs_the_projects_each_unit_appraised(fixed: Any) -> None:
-    mv = load_movement(default_movement_path())
+def test_the_disbursement_criterion_weighs_the_projects_each_unit_appraised(fixed: Any, tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(default_movement_path().read_text(encoding="utf-8"))  # the appraisal's criteria and ours
+    data["criteria"] = [c for c in data["criteria"] if not c["metric"].startswith(("blockers", "overdue_urged"))]
+    (tmp_path / "mv.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    mv = load_movement(tmp_path / "mv.yaml")
     result = evaluate(fixed.database, fixed.calendar, mv)
     div = {r["code"]: r for r in result["units"]["division"]}
     crit = {c["id"]: c for c in div["QLXD"]["criteria"]}["disbursement"]
@@ -127,3 +132,6 @@ def test_the_disbursement_criterion_weighs_the_projects_each_unit_appraised(fixe
     duong = {c["id"]: c for c in off["cv.duong"]["criteria"]}["disbursement"]
     assert duong.get("skipped") and duong["points"] is None
     assert (off["cv.duong"]["total_weight"], off["cv.pham"]["total_weight"]) == (100, 120)
+    # cv.pham: D1's two stages early (100 × 40), 6 + 22 of 15 + 30 days = 0,62 (85 × 30), nothing open
+    # (100 × 20), no repeated supplement (100 × 10), 75% disbursed (50 × 20): 10550 / 120 = 87,92
+    assert off["cv.pham"]["score_text"] == "87.92"

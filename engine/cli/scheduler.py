@@ -23,6 +23,9 @@ def _scan_text(r: dict[str, Any]) -> str:
         lines.append(f"  {a['code']:<16} {KIND_LABELS.get(a['kind'], a['kind']):<26} hạn {vn_date(a['due_date'])}")
     for p in r["problems"]:
         lines.append(f"  Lưu ý: {p}")
+    for b in r.get("blockers", {}).get("escalated", []):
+        lines.append(f"  Vướng mắc số {b['id']} ({b['dossier'] or 'dự án ' + str(b['project'])}): "
+                     f"{b['working_days_open']} ngày làm việc chưa giải quyết, đã báo cáo Giám đốc")
     if "digest" in r:
         d = r["digest"]
         lines.append(f"Bản tổng hợp cho trưởng phòng: {sum(1 for x in d['digests'] if x['queued'])} thư mới.")
@@ -70,6 +73,7 @@ def scan(ctx: click.Context, at: str | None, with_digest: bool, no_dispatch: boo
     a = app_of(ctx)
     when = parse_at(at) if at else None
     result = a.scanner.scan(when).as_dict()
+    result["blockers"] = a.blocker_escalation.escalate(when).as_dict()  # as the scheduler's scan job does
     if with_digest:
         result["digest"] = a.digests.digest(when).as_dict()
     if not no_dispatch:

@@ -42,3 +42,13 @@ def test_urge_end_to_end(cli: Cli) -> None:  # noqa: F811
     assert (officer["officer"], officer["dossier"], officer["emailed"]) == ("cv.vo", None, True)
     listed = cli("notifications", "list", "--json").json
     assert sum(1 for m in listed if m["kind"] == "urge") == 2
+
+
+def test_a_scan_by_hand_reports_an_old_blocker_to_the_director_once(cli: Cli) -> None:  # noqa: F811
+    cli.receive("HS-VM-2", "--at", "2024-06-03T08:00")
+    cli("blocker", "raise", "HS-VM-2", "--actor", "cv.pham", "--cause", "capital", "--description", "Chưa có vốn",
+        "--to", "director", "--raised-on", "2024-06-05")
+    first = cli("scan", "--at", "2024-06-12T07:00", "--no-dispatch", "--json").json
+    assert [(b["dossier"], b["working_days_open"]) for b in first["blockers"]["escalated"]] == [("HS-VM-2", 5)]
+    again = cli("scan", "--at", "2024-06-12T07:30", "--no-dispatch").out
+    assert "Vướng mắc số" not in again  # reported once

@@ -56,10 +56,10 @@ class AdminViews:
                          "division_name": divisions.get(p.division or "", p.division or "—"),
                          "roles": self.access.roles.labels(p.roles), "active": p.active, "account": state,
                          "tokens": tokens.get(p.id, 0)})
-        roles = [{"name": n, "label": r.label, "sees": r.sees, "acts_on": r.acts_on, "fire_many": r.fire_many,
+        scopes = [{"name": n, "label": r.label, "sees": r.sees, "acts_on": r.acts_on, "fire_many": r.fire_many,
                   "receives": r.receives, "holds": r.holds_dossiers, "manages": sorted(r.manages)}
                  for n, r in self.access.roles.by_name.items()]
-        return {"people": rows, "roles": roles, "roles_source": self.access.roles.source}
+        return {"people": rows, "roles": scopes, "roles_source": self.access.roles.source}
 
     def calendar_year(self, year: int) -> dict[str, Any]:
         """The days off beyond weekends and the make-up working days of ``year``; raises BadInput."""

@@ -19,15 +19,16 @@ import argparse
 import datetime as dt
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from report_bench import timed  # noqa: E402  (the same median of runs as the report benchmark's)
 
 CAUSES = ("legal", "site_clearance", "investor_documents", "other_agency", "capital")
 TO = {"legal": "director", "site_clearance": "other_agency", "investor_documents": "investor",
@@ -74,15 +75,6 @@ def add_blockers(db: Path, seed: int = 11) -> tuple[int, int]:
     con.execute("ANALYZE")
     con.close()
     return len(blockers), len(urges)
-
-
-def timed(fn: Any, repeat: int) -> tuple[float, Any]:
-    runs, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs), out
 
 
 def main() -> None:

@@ -138,3 +138,16 @@ def test_a_blocker_criterion_needs_its_working_days(tmp_path: Path) -> None:
     f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DefinitionError, match="within"):
         load_movement(f)
+
+
+def test_the_digest_lists_thirty_open_blockers_and_says_how_many_more() -> None:
+    from test_email_templates import digest_context
+
+    lines = [{"id": i, "dossier": f"HS-{i}", "project": None, "raised_on": D(2025, 1, 2), "cause_label": "Bố trí vốn",
+              "description": "Chưa có vốn", "addressed_to_label": "Giám đốc Sở", "state_label": "Mới nêu",
+              "working_days_open": 20, "escalated": i % 2 == 0} for i in range(1, 36)]
+    msg = render("digest", digest_context(open_blockers=lines))
+    assert "Vướng mắc chưa giải quyết của phòng (35):" in msg.text
+    assert "Số 30, hồ sơ HS-30" in msg.text and "HS-31," not in msg.text
+    assert "… và 5 vướng mắc khác" in msg.text and "… và 5 vướng mắc khác" in msg.html
+    assert "20 ngày làm việc, đã báo cáo Giám đốc" in msg.text

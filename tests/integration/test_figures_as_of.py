@@ -35,6 +35,10 @@ def receive_due_18_03(app: Any, clock: Any, code: str = "HS-A1") -> None:
     app.services.fire(Fire(code=code, event="accept", actor="cv.pham"))
 
 
+#: a supplement request states its reason and what is missing (the workflow's ``requires``)
+SURVEY = "Thiếu hồ sơ khảo sát\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất"
+DRAWINGS = "Thiếu bản vẽ\nCần bổ sung, hoàn thiện:\n- Bản vẽ mặt bằng"
+
 def fire(app: Any, clock: Any, day: str, code: str, event: str, actor: str, **kw: Any) -> None:
     at(clock, day, 10)
     app.services.fire(Fire(code=code, event=event, actor=actor, **kw))
@@ -53,7 +57,7 @@ def test_a_supplement_asked_in_june_leaves_april_open_and_overdue(app: Any, cloc
     total, listed = april(app)
     assert (total["backlog"], total["open_overdue"], total["paused_at_end"]) == (1, 1, 0)
     assert listed == [("HS-A1", "2024-03-18", OVERDUE_ON_30_04, "cv.pham")]
-    fire(app, clock, "2024-06-03", "HS-A1", "request_supplement", "cv.pham", note="Thiếu hồ sơ khảo sát")
+    fire(app, clock, "2024-06-03", "HS-A1", "request_supplement", "cv.pham", note=SURVEY)
     assert app.services.show("HS-A1")["state"] == "awaiting_supplement"  # today: paused, no due date
     assert april(app) == (total, listed)
     total, listed = april(app)
@@ -100,7 +104,7 @@ def test_a_handover_after_the_period_leaves_who_held_the_dossier_then(app: Any, 
 
 def test_a_dossier_paused_at_the_end_is_not_overdue_then_whatever_came_later(app: Any, clock: Any) -> None:
     receive_due_18_03(app, clock)
-    fire(app, clock, "2024-04-22", "HS-A1", "request_supplement", "cv.pham", note="Thiếu bản vẽ")
+    fire(app, clock, "2024-04-22", "HS-A1", "request_supplement", "cv.pham", note=DRAWINGS)
     at(clock, "2024-05-02")
     total, listed = april(app)
     assert (total["backlog"], total["open_overdue"], total["paused_at_end"], listed) == (1, 0, 1, [])
@@ -125,6 +129,6 @@ def test_the_evaluations_open_overdue_at_the_end_is_read_as_of_then(app: Any, cl
 
     before = counts()
     assert before == {"backlog": 1, "open_overdue": 1, "inputs": (1, 1)}
-    fire(app, clock, "2024-06-03", "HS-A1", "request_supplement", "cv.pham", note="Thiếu hồ sơ khảo sát")
+    fire(app, clock, "2024-06-03", "HS-A1", "request_supplement", "cv.pham", note=SURVEY)
     fire(app, clock, "2024-06-04", "HS-A1", "reassign", "tp.nguyen", officer="cv.vo")
     assert counts() == before

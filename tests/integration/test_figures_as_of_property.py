@@ -25,7 +25,7 @@ HEADS = {"QLXD": "tp.nguyen", "QHKT": "tp.hoang", "HTKT": "tp.huynh"}
 OFFICERS = {"QLXD": ["cv.pham", "cv.vo", "cv.dang"], "QHKT": ["cv.bui", "cv.do"], "HTKT": ["cv.ngo", "cv.duong"]}
 MONTHS = ("2024-03", "2024-04", "2024-05")
 FINAL = {"approved", "returned", "withdrawn"}
-NOTE = "Thiếu hồ sơ khảo sát địa chất"
+NOTE = "Thiếu hồ sơ khảo sát địa chất\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất"
 
 
 class Run:

@@ -51,8 +51,9 @@ def _depths(wf: WorkflowDef, edges: list[tuple[str, str, str, bool]]) -> dict[st
             if src == s and not back and dst not in depth:
                 depth[dst] = depth[s] + 1
                 queue.append(dst)
-    last = max(depth.values(), default=0) + 1
-    return {s: depth.get(s, last) for s in wf.states}
+    inner = [d for s, d in depth.items() if not wf.states[s].terminal]
+    last = max(inner, default=0) + 1  # every final state in one last column: the arrows all run right
+    return {s: last if wf.states[s].terminal or s not in depth else depth[s] for s in wf.states}
 
 
 def _lines(label: str, width: int = 26) -> list[str]:
@@ -91,8 +92,10 @@ def layout(wf: WorkflowDef) -> dict[str, Any]:
         sy, ey = y1 + BOX_H / 2 + (n % 3 - 1) * 8, y2 + BOX_H / 2 + (n % 3 - 1) * 8
         bend = 0 if forward and abs(sy - ey) < 1 else (40 + 10 * (n % 4)) * (1 if back or not forward else -1)
         cx, cy = (sx + ex) / 2 + (bend if x1 == x2 else 0), (sy + ey) / 2 + (bend if x1 != x2 else 0)
+        t = 0.3 + 0.15 * (n % 3)  # the number a little along the arrow, where arrows from one box part
         arrows.append({"n": n, "d": f"M {sx:.0f} {sy:.0f} Q {cx:.0f} {cy:.0f} {ex:.0f} {ey:.0f}", "back": back,
-                       "lx": (sx + 2 * cx + ex) / 4, "ly": (sy + 2 * cy + ey) / 4})
+                       "lx": (1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t * t * ex,
+                       "ly": (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t * t * ey})
         legend.append({"n": n, "event": wf.event_label(event), "from": wf.states[src].label,
                        "to": wf.states[dst].label, "back": back})
     for e in wf.events.values():

@@ -17,7 +17,7 @@ the officer it was credited to (the stage clock's). Working days are the calenda
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from ..domain import blockers as b
@@ -29,27 +29,33 @@ from ..store.database import Database
 from .periods import Period
 
 PROMPT, RESOLVED, URGED = "blockers_raised_promptly_share", "blockers_resolved_in_time_share", "overdue_urged_share"
-Units = dict[str, defaultdict[str, Counter[str]]]
+#: the counts, in the order of each unit's list
+KEYS = ("blockers_dated", "blockers_prompt", "blockers_due", "blockers_resolved_in_time", "overdue_stages",
+        "overdue_urged")
+Units = dict[str, defaultdict[str, list[int]]]
 
 
-def _count(units: Units, division: str | None, person: str | None, **counts: int) -> None:
-    for unit, code in (("division", division), ("officer", person)):
-        if code:
-            units[unit][code].update(counts)
+def _counts(units: Units, division: str | None, person: str | None) -> list[list[int]]:
+    return [units[unit][code] for unit, code in (("division", division), ("officer", person)) if code]
 
 
 def _blockers(cal: WorkingCalendar, rows: list[tuple[Any, ...]], within: dict[str, int], end: dt.date,
               units: Units) -> None:
     for division, raised_by, _cause, cause_on, raised_on, resolved_on, _state, _esc in rows:
+        targets = _counts(units, division, raised_by)
         if PROMPT in within and cause_on is not None:
-            prompt = b.raised_promptly(cal, cause_on, raised_on, within[PROMPT])
-            _count(units, division, raised_by, blockers_dated=1, blockers_prompt=int(prompt))
+            prompt = int(b.raised_promptly(cal, cause_on, raised_on, within[PROMPT]))
+            for t in targets:
+                t[0] += 1
+                t[1] += prompt
         if RESOLVED in within:
             window_end = cal.add_working_days(raised_on, within[RESOLVED])
             resolved = resolved_on is not None and resolved_on <= end
             if resolved or window_end <= end:
-                in_time = resolved and resolved_on is not None and resolved_on <= window_end
-                _count(units, division, raised_by, blockers_due=1, blockers_resolved_in_time=int(in_time))
+                in_time = int(resolved and resolved_on is not None and resolved_on <= window_end)
+                for t in targets:
+                    t[2] += 1
+                    t[3] += in_time
 
 
 def _urging(cal: WorkingCalendar, stages: list[tuple[int, str | None, str | None, dt.date]],
@@ -58,9 +64,14 @@ def _urging(cal: WorkingCalendar, stages: list[tuple[int, str | None, str | None
     for dossier_id, at in urges:
         days[dossier_id].append(local_date(at))
     for dossier_id, division, officer, due in stages:
-        last = min(cal.add_working_days(due, n), end)
-        urged = any(due < d <= last for d in days.get(dossier_id, ()))
-        _count(units, division, officer, overdue_stages=1, overdue_urged=int(urged))
+        urged_on = days.get(dossier_id)
+        urged = 0
+        if urged_on:  # only the few stages of urged dossiers ask the calendar
+            last = min(cal.add_working_days(due, n), end)
+            urged = int(any(due < d <= last for d in urged_on))
+        for t in _counts(units, division, officer):
+            t[4] += 1
+            t[5] += urged
 
 
 def blocker_totals(database: Database, cal: WorkingCalendar, movement: Movement,
@@ -69,7 +80,7 @@ def blocker_totals(database: Database, cal: WorkingCalendar, movement: Movement,
     within = {c.metric: c.within or 0 for c in movement.criteria if c.metric in BLOCKER_METRICS}
     if not within:
         return {}
-    units: Units = {"division": defaultdict(Counter), "officer": defaultdict(Counter)}
+    units: Units = {"division": defaultdict(lambda: [0] * len(KEYS)), "officer": defaultdict(lambda: [0] * len(KEYS))}
     with database.reading() as uow:
         store = BlockerStore(uow)
         if PROMPT in within or RESOLVED in within:
@@ -79,4 +90,5 @@ def blocker_totals(database: Database, cal: WorkingCalendar, movement: Movement,
             stop = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), TZ)
             _urging(cal, store.overdue_stages(period.start, period.end), store.urges_between(start, stop),
                     within[URGED], period.end, units)
-    return {unit: {code: dict(c) for code, c in by_code.items()} for unit, by_code in units.items()}
+    return {unit: {code: dict(zip(KEYS, c, strict=True)) for code, c in by_code.items()}
+            for unit, by_code in units.items()}

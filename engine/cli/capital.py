@@ -61,7 +61,8 @@ def _progress_text(d: dict[str, Any]) -> str:
     lines += [_line(r["key"] + (f" {r['name']}" if r.get("name") else ""), r) for r in d["rows"]]
     lines.append(_line("Toàn bộ", d["total"]))
     below = d["below_path"]
-    lines.append(f"Dự án dưới lộ trình: {len(below)}" + (" (10 thiếu nhiều nhất)" if len(below) > 10 else ""))
+    count = d["below_path_count"]
+    lines.append(f"Dự án dưới lộ trình: {count}" + (" (10 thiếu nhiều nhất)" if count > 10 else ""))
     lines += [f"  {r['key']} {r['name'][:40]}: cần giải ngân thêm {_money(r['needed_for_path'])} đồng"
               for r in below[:10]]
     return "\n".join(lines)

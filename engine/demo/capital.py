@@ -109,4 +109,4 @@ def give_capital(app: App, plans: list[tuple[dt.date, Plan]], out: Path, report_
     write_holdups_xlsx(app.capital.holdups(end), report_dir / f"du-an-cho-tham-dinh-{end.isoformat()}.xlsx")
     t = progress["total"]
     return {"capital_file": str(path), "projects": counts["projects_added"], "capital_plan": t["plan"],
-            "capital_disbursed": t["disbursed"], "capital_rate": t["rate"], "below_path": len(progress["below_path"])}
+            "capital_disbursed": t["disbursed"], "capital_rate": t["rate"], "below_path": progress["below_path_count"]}

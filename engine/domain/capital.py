@@ -156,33 +156,23 @@ def total(figures: Iterable[Figures]) -> Figures:
 
 @dataclass(frozen=True)
 class GoalOnDay:
-    """The goal read on one day, once for a whole table: the path's share, the trend's first day and the
-    days the pace is read over and carried on for."""
+    """The goal read on one day, once for a whole table: the path's share (as a ratio of integers and for
+    reading), the target's ratio, and the trend's first day (a table computes a line per project)."""
 
     goal: CapitalGoal
     as_of: dt.date
     path: Fraction
     since: dt.date
+    path_ratio: tuple[int, int]
+    path_share: float
+    target_ratio: tuple[int, int]
+    since_text: str
 
     @classmethod
     def of(cls, goal: CapitalGoal, as_of: dt.date) -> GoalOnDay:
-        return cls(goal, as_of, goal.path(as_of), goal.trend_start(as_of))
-
-    @property
-    def path_ratio(self) -> tuple[int, int]:
-        return self.path.numerator, self.path.denominator
-
-    @property
-    def path_share(self) -> float:
-        return self.path.numerator / self.path.denominator
-
-    @property
-    def target_ratio(self) -> tuple[int, int]:
-        return self.goal.target.numerator, self.goal.target.denominator
-
-    @property
-    def since_text(self) -> str:
-        return self.since.isoformat()
+        path, since = goal.path(as_of), goal.trend_start(as_of)
+        return cls(goal, as_of, path, since, (path.numerator, path.denominator), float(path),
+                   (goal.target.numerator, goal.target.denominator), since.isoformat())
 
 
 def progress_line(g: GoalOnDay, f: Figures) -> dict[str, Any]:
@@ -190,15 +180,15 @@ def progress_line(g: GoalOnDay, f: Figures) -> dict[str, Any]:
     floats for reading, every comparison made exactly in integers (``below_path``: disbursed ÷ plan <
     the path's share; ``meets_target``: projected ÷ plan ≥ the target)."""
     plan, done, before = f
-    pn, pd = g.path_ratio
+    (pn, pd), (tn, td), share = g.path_ratio, g.target_ratio, g.path_share
     projected = projection(done, before, g.since, g.as_of, g.goal.by, plan)
     r = done / plan if plan > 0 else None
-    return {"plan": plan, "disbursed": done, "undisbursed": max(plan - done, 0), "rate": r, "path": g.path_share,
-            "below_path": plan > 0 and done * pd < pn * plan, "gap": None if r is None else r - g.path_share,
+    return {"plan": plan, "disbursed": done, "undisbursed": max(plan - done, 0), "rate": r, "path": share,
+            "below_path": plan > 0 and done * pd < pn * plan, "gap": None if r is None else r - share,
             "needed_for_path": max(pn * plan // pd - done, 0), "trend_from": g.since_text,
             "disbursed_at_trend_start": before, "projected": projected,
             "projected_rate": projected / plan if plan > 0 else None,
-            "meets_target": plan > 0 and projected * g.target_ratio[1] >= g.target_ratio[0] * plan}
+            "meets_target": plan > 0 and projected * td >= tn * plan}
 
 
 def below_path(g: GoalOnDay, f: Figures) -> bool:

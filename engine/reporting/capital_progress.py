@@ -10,6 +10,7 @@ are the sums of its projects' (a rate of sums, not a mean of rates).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from typing import Any
 
@@ -18,19 +19,29 @@ from ..domain.errors import BadInput
 from ..store.database import UnitOfWork
 
 BY = ("project", "investor", "capital_source")
+#: the projects below the path listed (the largest shortfall first); the table by project flags them all
+BELOW_LIMIT = 100
 BY_LABELS = {"project": "Dự án", "investor": "Chủ đầu tư", "capital_source": "Nguồn vốn"}
+
+
+def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal,
+                         as_of: dt.date) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
+    """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``
+    (one read), and its row (id, code, name, investor, capital source, division)."""
+    lo, hi = plan_window(goal.plan_year)
+    day = min(as_of, hi)
+    figures: dict[int, Figures] = {}
+    projects: dict[int, tuple[Any, ...]] = {}
+    for r in uow.capital.figures(goal.plan_year, lo, day, goal.trend_start(day)):
+        if r[6] or r[7] is not None:
+            figures[r[0]] = Figures(int(r[6]), int(r[7] or 0), int(r[8] or 0))
+        projects[r[0]] = r[:6]
+    return figures, projects
 
 
 def project_figures(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date) -> dict[int, Figures]:
     """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``."""
-    lo, hi = plan_window(goal.plan_year)
-    day = min(as_of, hi)
-    plans = uow.capital.plan_sums(goal.plan_year, day)
-    now = uow.capital.disbursed_on(lo, day) if day >= lo else {}
-    since = goal.trend_start(day)
-    before = uow.capital.disbursed_on(lo, since) if since >= lo else {}
-    return {pid: Figures(plans.get(pid, 0), now.get(pid, 0), before.get(pid, 0))
-            for pid in plans.keys() | now.keys()}
+    return figures_and_projects(uow, goal, as_of)[0]
 
 
 
@@ -42,19 +53,28 @@ def goal_data(goal: CapitalGoal, as_of: dt.date) -> dict[str, Any]:
                             "reached_by_path": m.on <= as_of} for m in goal.milestones]}
 
 
-def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "project") -> dict[str, Any]:
+def _project_row(g: GoalOnDay, f: Figures, p: tuple[Any, ...]) -> dict[str, Any]:
+    row = progress_line(g, f)
+    row["key"], row["projects"], row["name"], row["investor"], row["capital_source"], row["division"] = \
+        p[1], 1, p[2], p[3], p[4], p[5]
+    return row
+
+
+def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "project",
+             below_limit: int = BELOW_LIMIT) -> dict[str, Any]:
     """The progress table grouped ``by`` (project, investor, capital_source), the whole, and the
-    projects below the milestone path (the largest shortfall first); raises BadInput on ``by``."""
+    projects below the milestone path (the ``below_limit`` with the largest shortfall, and how many
+    there are); raises BadInput on ``by``."""
     if by not in BY:
         raise BadInput(f"Không nhóm được theo «{by}».", hint="Chọn một trong: " + ", ".join(BY) + ".")
-    figures = project_figures(uow, goal, as_of)
-    projects = {r[0]: r for r in uow.capital.projects().values()}
+    figures, projects = figures_and_projects(uow, goal, as_of)
     g = GoalOnDay.of(goal, as_of)
-    if by == "project":
-        rows = [{"key": p[1], "projects": 1, "name": p[2], "investor": p[3], "capital_source": p[4],
-                 "division": p[5], **progress_line(g, figures[pid])}
-                for pid, p in sorted(((pid, projects[pid]) for pid in figures), key=lambda x: x[1][1])]
-        below = [r for r in rows if r["below_path"]]
+    below_ids = [pid for pid, f in figures.items() if below_path(g, f)]
+    pn, pd = g.path_ratio
+    shortfall = {pid: pn * figures[pid][0] // pd - figures[pid][1] for pid in below_ids}
+    worst = heapq.nsmallest(below_limit, below_ids, key=lambda pid: (-shortfall[pid], projects[pid][1]))
+    if by == "project":  # the rows come in code order (engine.store.capital.Capital.figures)
+        rows = [_project_row(g, f, projects[pid]) for pid, f in figures.items()]
     else:
         column = 3 if by == "investor" else 4
         groups: dict[str, list[Figures]] = defaultdict(list)
@@ -62,10 +82,7 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
             groups[projects[pid][column] or "—"].append(f)
         rows = [{"key": key, "projects": len(groups[key]), **progress_line(g, total(groups[key]))}
                 for key in sorted(groups)]
-        below = [{"key": p[1], "projects": 1, "name": p[2], "investor": p[3], "capital_source": p[4],
-                  "division": p[5], **progress_line(g, f)}
-                 for pid, f in figures.items() if below_path(g, f) and (p := projects[pid])]
-    below.sort(key=lambda r: (-r["needed_for_path"], r["key"]))
     return {"as_of": as_of.isoformat(), "by": by, "by_label": BY_LABELS[by], "goal": goal_data(goal, as_of),
             "rows": rows, "total": {"projects": len(figures), **progress_line(g, total(figures.values()))},
-            "below_path": below}
+            "below_path": [_project_row(g, figures[pid], projects[pid]) for pid in worst],
+            "below_path_count": len(below_ids)}

@@ -152,6 +152,13 @@ class Capital:
                 out[r[0]] = (r[:6], int(r[6]), int(r[7] or 0))
         return out
 
+    def figures(self, year: int, lo: dt.date, day: dt.date, since: dt.date) -> list[tuple[Any, ...]]:
+        """Every project in one pass, by code: its row, its plan of ``year`` decided by ``day``, its cumulative
+        disbursed on ``day`` and on ``since`` (None: no figure yet)."""
+        sql = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P}, "
+               f"{LATEST_OF_P.replace(':day', ':since')} FROM project p ORDER BY p.code")
+        return self._rows(sql, self._days({"year": year, "lo": lo, "day": day, "since": since}))
+
     def linked_clocks(self, end: dt.date) -> list[tuple[Any, ...]]:
         read = self.codec.read_day
         return [(*r[:5], read(r[5]), read(r[6]), *r[7:10], read(r[10]), *r[11:])

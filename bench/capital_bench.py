@@ -1,0 +1,200 @@
+"""Benchmark: the capital tables on a large SQLite database.
+
+    python bench/capital_bench.py                   # 1,000,000 dossiers, 100,000 projects (built once, reused)
+    python bench/capital_bench.py --dossiers 100000 --projects 10000
+
+The dossiers, their stage clocks and pauses are bench/report_bench.py's (``build``, same generator and
+seed); then ``--projects`` projects are added with raw ``sqlite3``: every dossier linked to one (id modulo
+the projects), an assigned 2024 plan each and an adjustment for one in ten, and the cumulative
+disbursement of every project at each month's end from March to November 2024.
+
+Measured (the median of ``--repeat`` runs), each beside a baseline in the same run:
+
+- the progress table (``App.capital.progress`` on 30/11/2024) by project, by investor and by capital
+  source; target under 2 s; baseline: the rows read with sqlite3 and summed in a Python loop;
+- the monthly report of November 2024 with its capital section, rendered to HTML; target under 2 s; and
+  the section alone;
+- the hold-ups (every linked stage case's working days), for information;
+- the import of 100,000 disbursement rows (a CSV of every project's figure on 31/12/2024, checked against
+  the 900,000 stored figures, all or nothing); target under 30 s; baseline: the same rows inserted with
+  ``executemany`` and no check. The rows are deleted again after each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_bench import _at_head, timed  # noqa: E402  (the generator's module, beside this one)
+
+INVESTORS = [f"Ban QLDA số {i}" for i in range(1, 41)]
+SOURCES = ("Ngân sách tỉnh", "Ngân sách trung ương", "Vốn ODA")
+MONTH_ENDS = [dt.date(2024, m + 1, 1) - dt.timedelta(days=1) for m in range(3, 12)]  # 31/03 … 30/11
+AS_OF, MONTH, NEW_DAY = dt.date(2024, 11, 30), "2024-11", dt.date(2024, 12, 31)
+
+
+def add_projects(db: Path, n: int, seed: int = 11) -> None:
+    """Projects, plans and month-end disbursement, and every dossier linked (raw sqlite3)."""
+    rng = random.Random(seed)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    now = "2024-12-01 00:00:00"
+    con.executemany("INSERT INTO project (id, code, name, investor, capital_source, division, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((i, f"DA-{i:06d}", f"Dự án số {i}", rng.choice(INVESTORS), rng.choice(SOURCES),
+                      rng.choice(("QLXD", "HTKT", "QHKT")), now) for i in range(1, n + 1)))
+    plans, disbursed = [], []
+    for i in range(1, n + 1):
+        amount = rng.randint(2_000, 200_000) * 1_000_000
+        plans.append((i, 2024, "assigned", amount, "2023-12-20", None, now))
+        if i % 10 == 0:
+            plans.append((i, 2024, "adjustment", -amount // 10, "2024-07-15", None, now))
+        final, share = rng.uniform(0.4, 1.0), 0.0
+        for k, day in enumerate(MONTH_ENDS, 1):
+            share = max(share, final * k / (len(MONTH_ENDS) + 2) * rng.uniform(0.8, 1.1))
+            disbursed.append((i, day.isoformat(), int(amount * 0.9 * share), now))
+    con.executemany("INSERT INTO capital_plan (project_id, year, kind, amount, decided_on, decision, imported_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", plans)
+    con.executemany("INSERT INTO disbursement (project_id, on_date, cumulative, imported_at) VALUES (?, ?, ?, ?)",
+                    disbursed)
+    con.execute("UPDATE dossier SET project_id = (id % ?) + 1", (n,))
+    con.execute("ANALYZE")
+    con.commit()
+    con.close()
+
+
+def naive_progress(db: Path) -> int:
+    """The baseline: every plan and figure read with sqlite3, the latest per project kept in Python."""
+    con = sqlite3.connect(db)
+    plan: dict[int, int] = {}
+    for pid, amount in con.execute("SELECT project_id, amount FROM capital_plan WHERE year = 2024 "
+                                   "AND decided_on <= ?", (AS_OF.isoformat(),)):
+        plan[pid] = plan.get(pid, 0) + amount
+    latest: dict[int, tuple[str, int]] = {}
+    for pid, day, cumulative in con.execute("SELECT project_id, on_date, cumulative FROM disbursement "
+                                            "WHERE on_date BETWEEN '2024-01-01' AND ?", (AS_OF.isoformat(),)):
+        if pid not in latest or day > latest[pid][0]:
+            latest[pid] = (day, cumulative)
+    con.close()
+    return sum(v[1] for v in latest.values()) + len(plan)
+
+
+def import_file(db: Path, n: int) -> Path:
+    """A finance office's CSV of every project's cumulative figure on 31/12/2024."""
+    con = sqlite3.connect(db)
+    last = dict(con.execute("SELECT project_id, MAX(cumulative) FROM disbursement GROUP BY project_id"))
+    con.close()
+    path = Path(tempfile.gettempdir()) / f"thamdinh-capital-bench-{n}.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("kind,project,year,date,amount\n")
+        for i in range(1, n + 1):
+            amount = f"{last[i] + 1_000_000:,}".replace(",", ".")  # as the finance office writes it
+            f.write(f"disbursed,DA-{i:06d},2024,31/12/2024,{amount}\n")
+    return path
+
+
+def undo_import(db: Path) -> None:
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM disbursement WHERE on_date = ?", (NEW_DAY.isoformat(),))
+    con.commit()
+    con.close()
+
+
+def raw_insert(db: Path, n: int) -> None:
+    """The import's floor: the same rows inserted with executemany, nothing checked."""
+    con = sqlite3.connect(db)
+    con.executemany("INSERT INTO disbursement (project_id, on_date, cumulative, imported_at) VALUES (?, ?, ?, ?)",
+                    ((i, NEW_DAY.isoformat(), 10**12, "2025-01-01 00:00:00") for i in range(1, n + 1)))
+    con.commit()
+    con.close()
+
+
+def prepare(db: Path, dossiers: int, projects: int, rebuild: bool) -> None:
+    url = f"sqlite:///{db}"
+    ready = db.exists() and _at_head(url) and not rebuild
+    if ready:
+        con = sqlite3.connect(db)
+        ready = con.execute("SELECT COUNT(*) FROM project").fetchone()[0] == projects
+        con.close()
+    if ready:
+        return
+    t0 = time.perf_counter()
+    print(f"Building {db} with {dossiers:,} dossiers and {projects:,} projects (child process)...", flush=True)
+    subprocess.run([sys.executable, str(Path(__file__).parent / "report_bench.py"), "--build-only", "--dossiers",
+                    str(dossiers), "--db", str(db)], check=True)
+    add_projects(db, projects)
+    print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def row(what: str, seconds: float, target: str, baseline: str, base_s: float | None) -> str:
+    base = f"{base_s:8.2f} s" if base_s is not None else " " * 10
+    return f"{what:<58} {seconds:8.2f} s  {target:>8}  {baseline:<34} {base}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dossiers", type=int, default=1_000_000)
+    ap.add_argument("--projects", type=int, default=100_000)
+    ap.add_argument("--db", type=Path, default=None, help="default /tmp/thamdinh-capital-bench-N-P.db")
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-holdups", action="store_true", help="skip the hold-ups (every linked stage case: slow)")
+    args = ap.parse_args()
+    db = args.db or Path(tempfile.gettempdir()) / f"thamdinh-capital-bench-{args.dossiers}-{args.projects}.db"
+    prepare(db, args.dossiers, args.projects, args.rebuild)
+
+    from engine.bootstrap import App
+    from engine.io.settings import Settings
+    from engine.reporting.capital_section import capital_section
+    from engine.reporting.periods import Period
+    from engine.reporting.render import render_monthly_html
+
+    undo_import(db)
+    app = App(Settings().with_(database_url=f"sqlite:///{db}"))
+    _ = app.calendar
+    r = args.repeat
+    base, _ = timed(lambda: naive_progress(db), r)
+    results: list[str] = []
+    for by in ("project", "investor", "capital_source"):
+        s, data = timed(lambda by=by: app.capital.progress(AS_OF, by), r)
+        first = by == "project"
+        results.append(row(f"progress by {by} ({len(data['rows']):,} rows, {data['below_path_count']:,} below)", s,
+                           "< 2 s", "naive: rows read, summed in Python" if first else "", base if first else None))
+    s, html = timed(lambda: render_monthly_html(app.reports.monthly(MONTH)), r)
+    section: Any = app.reports.monthly(MONTH)["capital"]
+    results.append(row(f"monthly report {MONTH} with its capital section, HTML", s, "< 2 s", "", None))
+    s, _ = timed(lambda: capital_section(app.database, app.calendar, Period.month(MONTH)), r)
+    results.append(row(f"  the capital section alone ({section['overdue_linked']:,} overdue linked)", s, "", "", None))
+    if not args.no_holdups:
+        s, held = timed(lambda: app.capital.holdups(AS_OF), 1)
+        results.append(row(f"hold-ups ({len(held['projects']):,} projects, {len(held['waiting']):,} waiting)", s,
+                           "", "", None))
+    path = import_file(db, args.projects)
+    times = []
+    for _ in range(r):
+        t0 = time.perf_counter()
+        app.capital.import_file(path)
+        times.append(time.perf_counter() - t0)
+        undo_import(db)
+    t_raw, _ = timed(lambda: (raw_insert(db, args.projects), undo_import(db)), 1)
+    results.append(row(f"import of {args.projects:,} disbursement rows (CSV)", sorted(times)[len(times) // 2],
+                       "< 30 s", "raw executemany, no check", t_raw))
+    app.close()
+    print(f"SQLite, {args.dossiers:,} dossiers, {args.projects:,} projects, "
+          f"{args.projects * len(MONTH_ENDS):,} stored figures; median of {r} runs")
+    print(f"{'measured':<58} {'time':>10}  {'target':>8}  {'baseline':<34} {'time':>10}")
+    print("\n".join(results))
+
+
+if __name__ == "__main__":
+    main()

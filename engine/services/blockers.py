@@ -10,6 +10,7 @@ its working days open and the day it goes (or went) to the director.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +27,8 @@ from ..store.database import Database, UnitOfWork
 from .access import Access
 
 LIST_MAX = 10000
+#: each dossier's unresolved blockers, for the boards (``list`` is a method of ``Blockers``)
+OpenOn = dict[int, list[dict[str, Any]]]
 
 
 def _not_found(blocker_id: int) -> BadInput:
@@ -171,6 +174,20 @@ class Blockers:
                 raise NotPermitted(f"Vướng mắc số {r.id} thuộc phòng {r.division}.",
                                    hint="Cán bộ của phòng đó và Giám đốc xem được.")
             return self.view(uow, r, local_date(self.clock.now()))
+
+    def open_on(self, dossier_ids: builtins.list[int]) -> OpenOn:
+        """For the boards: each dossier's unresolved blockers (cause, description, state, working days open,
+        whether the director was told), the oldest first; dossiers without one are left out."""
+        today, cal, pol = local_date(self.clock.now()), self.rules.calendar, self.policy
+        with self.database.reading() as uow:
+            rows = BlockerStore(uow).open_on(dossier_ids)
+        out: OpenOn = {}
+        for dossier_id, bid, cause, description, state, raised_on, escalated in rows:
+            out.setdefault(int(dossier_id), []).append({
+                "id": bid, "cause_label": pol.cause_label(cause), "description": description,
+                "state_label": pol.state_label(state), "working_days_open": b.working_days_open(cal, raised_on, today),
+                "escalated": escalated is not None})
+        return out
 
     def view(self, uow: UnitOfWork, r: BlockerRecord, today: dt.date, history: bool = True) -> dict[str, Any]:
         cal, pol = self.rules.calendar, self.policy

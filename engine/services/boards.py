@@ -80,6 +80,8 @@ class Boards:
     fire: Callable[[Fire, Via], dict[str, Any]]
     #: the last urge of each dossier (engine/services/urging.py): ids → {at, by, by_name, note}
     last_urges: Callable[[list[int]], dict[int, dict[str, Any]]] = lambda ids: {}
+    #: the unresolved blockers of each dossier (engine/services/blockers.py): ids → [{cause_label, …}]
+    open_blockers: Callable[[list[int]], dict[int, list[dict[str, Any]]]] = lambda ids: {}
 
     def today(self) -> dt.date:
         return local_date(self.clock.now())
@@ -149,10 +151,12 @@ class Boards:
         names = {p.id: p.name for p in people}
         holders = self.access.holders(people, chosen, None)
 
-        urged = self.last_urges([r["dossier_id"] for r in (*overdue, *due_soon, *paused[:LIST_LIMIT])])
+        ids = [r["dossier_id"] for r in (*overdue, *due_soon, *paused[:LIST_LIMIT])]
+        urged, blocked = self.last_urges(ids), self.open_blockers(ids)
 
         def rows(found_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [{**self._row(r, today, names, viewer), "last_urge": urged.get(r["dossier_id"]),
+                     "blockers": blocked.get(r["dossier_id"], []),
                      "handover_to": [{"id": p.id, "name": p.name} for p in holders if p.id != r["officer"]]}
                     for r in found_rows]
 

@@ -44,6 +44,8 @@ URGES_OF = ("SELECT u.id, u.at, u.officer, u.by_person, u.note, u.channel, u.cli
 LAST_URGES = ("SELECT u.dossier_id, u.at, u.by_person, u.note FROM urge u JOIN (SELECT dossier_id, MAX(id) AS id "
               "FROM urge WHERE dossier_id IN ({marks}) GROUP BY dossier_id) l ON l.id = u.id")
 MESSAGE_ID = "SELECT id FROM outbox_message WHERE dedup_key = ?"
+OPEN_ON = ("SELECT dossier_id, id, cause, description, state, raised_on, escalated_at FROM blocker "
+           "WHERE state IN (?, ?) AND dossier_id IN ({marks}) ORDER BY raised_on, id")
 #: the evaluation's and the monthly report's inputs
 RAISED_BETWEEN = ("SELECT division, raised_by, cause, cause_on, raised_on, resolved_on, state, escalated_at "
                   "FROM blocker WHERE raised_on >= ? AND raised_on <= ?")
@@ -238,6 +240,17 @@ class BlockerStore:
         c = self.codec
         return [(int(r[0]), c.read_ts(r[1])) for r in  # type: ignore[misc]
                 self.uow.execute(URGES_BETWEEN, (c.ts(start), c.ts(end))).fetchall()]
+
+    def open_on(self, dossier_ids: list[int]) -> list[tuple[Any, ...]]:
+        """The unresolved blockers of ``dossier_ids``: (dossier id, id, cause, description, state, raised on,
+        escalated at), the oldest first."""
+        out: list[tuple[Any, ...]] = []
+        for start in range(0, len(dossier_ids), 500):
+            chunk = dossier_ids[start:start + 500]
+            sql = OPEN_ON.format(marks=", ".join("?" for _ in chunk))
+            out.extend((*r[:5], self.codec.read_day(r[5]), r[6])
+                       for r in self.uow.execute(sql, (OPEN, HANDLING, *chunk)).fetchall())
+        return out
 
     def last_urges(self, dossier_ids: list[int]) -> dict[int, tuple[dt.datetime, str, str | None]]:
         """The last urge of each of ``dossier_ids`` that has one: (time, by whom, note)."""

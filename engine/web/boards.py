@@ -40,7 +40,8 @@ class HandoverBody(BaseModel):
 
 
 def boards_of(app: App) -> Boards:
-    return Boards(app.database, app.rules, app.clock, app.access, app.services.fire, app.urging.last_urges)
+    return Boards(app.database, app.rules, app.clock, app.access, app.services.fire, app.urging.last_urges,
+                  app.blockers.open_on)
 
 
 def board_url(division: str | None, **extra: str) -> str:

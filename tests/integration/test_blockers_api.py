@@ -66,3 +66,21 @@ def test_urges_through_the_api_are_refused_to_officers_and_shown_on_the_dossier(
     assert api_client(app, "cv.vo").get("/api/v1/urges", params={"officer": "cv.pham"}).status_code == 403
     assert api_client(app, "tp.nguyen").get("/api/v1/urges", params={"officer": "cv.pham"}).status_code == 200
     assert api_client(app, "tp.nguyen").get("/api/v1/urges").status_code == 422
+
+
+def test_the_division_board_shows_each_dossier_s_unresolved_blockers(app: App,
+                                                                      make_dossier: Callable[..., Any]) -> None:
+    from webtools import page_client
+
+    from engine.domain.blockers import RaiseBlocker, ResolveBlocker
+
+    make_dossier(code="BD-VM", at="2026-10-01")  # overdue on the clock's day, 02/11/2026
+    app.blockers.raise_(RaiseBlocker(actor="cv.pham", code="BD-VM", cause="site_clearance", addressed_to="director",
+                                     description="Chưa bàn giao mặt bằng", raised_on="2026-10-26"))
+    gone = app.blockers.raise_(RaiseBlocker(actor="cv.pham", code="BD-VM", cause="capital", addressed_to="director",
+                                            description="Chưa có vốn", raised_on="2026-10-27"))
+    app.blockers.resolve(ResolveBlocker(gone["id"], "tp.nguyen", "Đã bố trí vốn", "2026-10-30"))
+    html = page_client(app, "tp.nguyen").get("/bang-dieu-hanh/phong").text
+    row = html.split('data-code="BD-VM"')[1].split("</tr>")[0]
+    assert "Vướng mắc: Giải phóng mặt bằng – Chưa bàn giao mặt bằng (mới nêu, 5 ngày làm việc)" in row
+    assert "Chưa có vốn" not in row  # resolved

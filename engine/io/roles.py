@@ -10,6 +10,7 @@ from typing import Any
 
 from ..domain.errors import DefinitionError
 from ..domain.roles import MANAGED, SCOPES, Roles, RoleScope
+from .actions import load_actions
 from .checks import Ctx
 from .resources import workflows_dir
 from .yaml_files import read_mapping
@@ -72,5 +73,7 @@ def check_roles_file(path: Path) -> str:
     """Validate one roles file (a province's override is checked merged over the shipped one);
     returns its id. Raises DefinitionError."""
     data = read_mapping(path, "tệp vai trò phải là một bảng YAML có 'roles'.")
-    load_roles([workflows_dir() / NAME, path] if data.get("override") is True else [path])
+    files = [workflows_dir() / NAME, path] if data.get("override") is True else [path]
+    roles = load_roles(files)
+    load_actions(files, roles.names)  # the actions' roles and scopes too
     return str(data.get("id") or "roles")

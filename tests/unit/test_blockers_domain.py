@@ -151,3 +151,14 @@ def test_the_digest_lists_thirty_open_blockers_and_says_how_many_more() -> None:
     assert "Số 30, hồ sơ HS-30" in msg.text and "HS-31," not in msg.text
     assert "… và 5 vướng mắc khác" in msg.text and "… và 5 vướng mắc khác" in msg.html
     assert "20 ngày làm việc, đã báo cáo Giám đốc" in msg.text
+
+
+def test_workflow_validate_checks_the_actions_of_a_roles_file(tmp_path: Path) -> None:
+    from engine.io.roles import check_roles_file
+
+    f = tmp_path / "roles.yaml"
+    f.write_text("id: roles\noverride: true\nroles:\n  officer: {label: chuyên viên}\n"
+                 "actions:\n  urge: {label: đôn đốc, roles: {chief: all}}\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="actions.urge.roles.chief"):
+        check_roles_file(f)
+    assert check_roles_file(workflows_dir() / "roles.yaml") == "roles"

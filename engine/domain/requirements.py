@@ -13,15 +13,19 @@ form that the history keeps as it is and the printed documents read back::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import BadInput
 
-REASON, MISSING = "reason", "missing"
+REASON, MISSING, NEW_DATE = "reason", "missing", "new_date"
 #: what an event may require, with the label a form shows when the workflow file gives none
-FIELDS = {REASON: "Lý do", MISSING: "Tài liệu cần bổ sung, hoàn thiện (mỗi dòng một mục)"}
+FIELDS = {REASON: "Lý do", MISSING: "Tài liệu cần bổ sung, hoàn thiện (mỗi dòng một mục)",
+          NEW_DATE: "Ngày hẹn trả kết quả mới"}
 MISSING_HEADER = "Cần bổ sung, hoàn thiện:"
+#: the line of a note that gives a new appointment date (an apology letter's), dd/mm/yyyy
+NEW_DATE_PREFIX = "Ngày hẹn trả mới:"
 _BULLETS = ("- ", "• ", "* ")
 
 
@@ -39,6 +43,7 @@ class Inputs:
 
     reason: str
     missing: tuple[str, ...] = ()
+    new_date: dt.date | None = None
 
 
 def items(lines: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -57,9 +62,13 @@ def items(lines: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def compose(reason: str | None, missing: Sequence[str] = (), note: str | None = None) -> str | None:
-    """The note that records ``reason``, the list ``missing`` and a free ``note`` (None when all are empty)."""
+def compose(reason: str | None, missing: Sequence[str] = (), note: str | None = None,
+            new_date: dt.date | None = None) -> str | None:
+    """The note that records ``reason``, a new appointment date, a free ``note`` and the list ``missing``
+    (None when all are empty)."""
     parts = [p.strip() for p in (reason, note) if p and p.strip()]
+    if new_date is not None:
+        parts.append(f"{NEW_DATE_PREFIX} {new_date:%d/%m/%Y}")
     listed = items(missing)
     if listed:
         parts.append(MISSING_HEADER + "\n" + "\n".join(f"- {x}" for x in listed))
@@ -70,8 +79,18 @@ def parse(note: str | None) -> Inputs:
     """The reason and the missing items a note records (``compose`` read back): the lines after
     «Cần bổ sung, hoàn thiện:» are the items, the lines before it the reason."""
     head, sep, tail = (note or "").partition(MISSING_HEADER)
-    reason = "\n".join(line.strip() for line in head.splitlines() if line.strip())
-    return Inputs(reason, items(tail) if sep else ())
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    dated = [x for x in lines if x.startswith(NEW_DATE_PREFIX)]
+    reason = "\n".join(x for x in lines if not x.startswith(NEW_DATE_PREFIX))
+    return Inputs(reason, items(tail) if sep else (), _day(dated[-1][len(NEW_DATE_PREFIX):]) if dated else None)
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        d, m, y = (int(x) for x in text.strip().split("/"))
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
 
 
 def check(event_label: str, requires: Sequence[Requirement], note: str | None) -> None:
@@ -82,6 +101,9 @@ def check(event_label: str, requires: Sequence[Requirement], note: str | None) -
             raise BadInput(f"«{event_label}» cần ghi {req.label.lower()}.",
                            hint="Ghi rõ lý do bằng văn bản; thao tác không kèm lý do không có giá trị.",
                            field=REASON)
+        if req.field == NEW_DATE and got.new_date is None:
+            raise BadInput(f"«{event_label}» cần {req.label.lower()}.", hint="Chọn ngày hẹn trả kết quả mới.",
+                           field=NEW_DATE)
         if req.field == MISSING and not got.missing:
             raise BadInput(f"«{event_label}» cần liệt kê {req.label.lower()}.",
                            hint=f"Mỗi dòng một tài liệu, bắt đầu bằng «- » sau dòng «{MISSING_HEADER}».",

@@ -104,6 +104,20 @@ class OneStopDocuments:
         return {"row": row, "on": dt.datetime.fromisoformat(row["at"]).astimezone(TZ).date(),
                 "reason": rq.parse(row["note"]).reason}
 
+    def _apology(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The letter the director approved: the head's draft before it (reason, new date), the original date."""
+        approved = _last(view, "approve_apology")
+        assert approved is not None
+        drafts = [e for e in view["history"] if e["event"] == "draft_apology" and e["seq"] < approved["seq"]]
+        if not drafts:
+            raise BadInput(f"Hồ sơ {view['code']} chưa có dự thảo phiếu xin lỗi trước khi duyệt.",
+                           hint="Trưởng phòng dự thảo, Giám đốc duyệt, rồi in phiếu.")
+        draft = drafts[-1]
+        inputs = rq.parse(draft["note"])
+        original = view["clock"]["due_date"] if view["clock"] else None
+        return {"draft": draft, "approved": approved, "reason": inputs.reason, "new_date": inputs.new_date,
+                "original": original, "on": dt.datetime.fromisoformat(approved["at"]).astimezone(TZ).date()}
+
     def _control(self, view: dict[str, Any]) -> dict[str, Any]:
         rows, before = [], "Bộ phận Một cửa"
         for e in view["history"]:

@@ -13,6 +13,7 @@ The older ``/api/...`` routes stay as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query
@@ -53,6 +54,7 @@ class ActionBody(BaseModel):
     officer: str | None = Field(default=None, max_length=text.CODE_MAX, description="Cán bộ nhận hồ sơ (giao hồ sơ).")
     expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
     at: str | None = Field(default=None, max_length=40, description="Thời điểm (ISO 8601); mặc định: bây giờ.")
+    new_date: dt.date | None = Field(default=None, description="Ngày hẹn trả mới (dự thảo phiếu xin lỗi).")
     confirmed: bool = Field(default=False, description="Bắt buộc true với thao tác cần xác nhận (confirm).")
 
 
@@ -125,7 +127,7 @@ def _dossier(api: FastAPI, app: App) -> None:
         view = svc.show(code, who.person)
         wf = app.rules.definition(view["workflow"], view["workflow_version"])
         edef = wf.events.get(event)
-        note = rq.compose(body.reason, body.missing, body.note)
+        note = rq.compose(body.reason, body.missing, body.note, body.new_date)
         if edef is not None and edef.confirm and not body.confirmed:
             raise BadInput(f"«{edef.label}» cần xác nhận: {edef.confirm}", hint="Gửi lại với «confirmed»: true.",
                            field="confirmed")

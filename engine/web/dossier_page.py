@@ -38,6 +38,14 @@ def actions(wf: WorkflowDef, names: list[str]) -> list[dict[str, Any]]:
              "requires": [{"field": r.field, "label": r.label} for r in wf.events[n].requires]} for n in names]
 
 
+def _day(typed: str) -> dt.date | None:
+    """A date field's value (YYYY-MM-DD), None when empty or not a date (the requirement then says so)."""
+    try:
+        return dt.date.fromisoformat(typed.strip()[:10]) if typed.strip() else None
+    except ValueError:
+        return None
+
+
 def timeline(view: dict[str, Any]) -> list[dict[str, Any]]:
     """The history, oldest first, each time as HH:MM dd/mm/yyyy."""
     return [{**e, "at_text": vn_datetime(dt.datetime.fromisoformat(e["at"]))} for e in view["history"]]
@@ -64,19 +72,19 @@ def add_dossier_page(api: FastAPI, app: App, page: Page, identity: Identity) -> 
     @api.post("/ho-so/{code:path}/thao-tac", include_in_schema=False)
     def act(code: str, request: Request, event: str = Form(...), csrf: str = Form(""),
             expected_version: int = Form(...), reason: str = Form(""), missing: str = Form(""),
-            note: str = Form(""), officer: str = Form(""), confirmed: str = Form(""),
+            note: str = Form(""), officer: str = Form(""), new_date: str = Form(""), confirmed: str = Form(""),
             edit: str = Form("")) -> Response:
         caller = identity.signed_in(request)
         identity.check_csrf(caller, csrf)
         form = {"event": event, "reason": reason, "missing": missing, "note": note, "officer": officer,
-                "expected_version": expected_version, "errors": {}}
+                "new_date": new_date[:10], "expected_version": expected_version, "errors": {}}
         if edit:  # «Sửa lại» on the confirmation page: the form again, as typed
             return detail(request, caller, code, form=form)
         view = svc.show(code, caller.person)
         wf = app.rules.definition(view["workflow"], view["workflow_version"])
         edef = wf.events.get(event)
         try:
-            text = requirements.compose(reason, requirements.items(missing), note)
+            text = requirements.compose(reason, requirements.items(missing), note, _day(new_date))
             if edef is not None:
                 requirements.check(edef.label, edef.requires, text)
                 if edef.confirm and not confirmed:

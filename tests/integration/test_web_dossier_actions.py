@@ -82,6 +82,9 @@ def test_the_director_approves_only_after_confirming(app: App, make_dossier: Cal
                          follow_redirects=False)
     assert done.status_code == 303
     assert app.services.show("DA-2")["state"] == "approved"
+    sheet = " ".join(_pdf_text(director.get("/ho-so/DA-2/giay-to/control.pdf").content).split())
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in sheet and "Trần Văn Minh" in sheet
+    assert "Quá hạn" in sheet  # received 01/10, 12 working days, approved on 02/11: late
 
 
 def test_a_return_asks_its_reason_then_a_confirmation_and_prints_the_return_slip(
@@ -125,3 +128,25 @@ def test_every_page_action_has_its_call_in_the_openapi_schema(app: App) -> None:
                  "/api/v1/dossiers/{code}/actions/{event}", "/api/v1/dossiers/{code}/documents/{kind}.pdf",
                  "/api/v1/export/dossiers.xlsx"):
         assert path in paths, path
+
+
+def test_a_head_drafts_the_apology_the_director_approves_it_and_the_original_date_still_judges(
+        app: App, make_dossier: Callable[..., Any]) -> None:
+    make_dossier(code="DA-5", at="2026-10-20")
+    due = app.services.show("DA-5")["clock"]["due_date"]
+    head = page_client(app, "tp.nguyen")
+    no_date = _form(head, "DA-5", "draft_apology", reason="Chờ ý kiến của Sở Tài nguyên và Môi trường")
+    assert no_date.status_code == 422 and 'id="draft_apology-new_date-error"' in no_date.text
+    assert _form(head, "DA-5", "draft_apology", reason="Chờ ý kiến của Sở Tài nguyên và Môi trường",
+                 new_date="2026-11-30").status_code == 303
+    director = page_client(app, "gd.tran")
+    asked = _form(director, "DA-5", "approve_apology")
+    assert "Hồ sơ vẫn tính trễ theo hạn ban đầu" in asked.text
+    director.post("/ho-so/DA-5/thao-tac", data={"csrf": csrf_of(asked.text), "event": "approve_apology",
+                                                "expected_version": "2", "confirmed": "1"})
+    view = app.services.show("DA-5")
+    assert [h["event"] for h in view["history"]][-2:] == ["draft_apology", "approve_apology"]
+    assert view["clock"]["due_date"] == due and view["state"] == "received"  # the clock is the original one
+    letter = " ".join(_pdf_text(director.get("/ho-so/DA-5/giay-to/apology.pdf").content).split())
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter and "ngày 30/11/2026" in letter
+    assert f"ngày hẹn ban đầu ({vn_date(due)})" in letter and "Chờ ý kiến của Sở Tài nguyên và Môi trường" in letter

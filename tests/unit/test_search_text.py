@@ -39,6 +39,9 @@ def test_a_note_records_the_reason_and_the_missing_list_and_reads_back() -> None
     assert note == "Thiếu hồ sơ khảo sát\ngọi trước\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát\n- Bản vẽ"
     assert rq.parse(note) == rq.Inputs("Thiếu hồ sơ khảo sát\ngọi trước", ("Báo cáo khảo sát", "Bản vẽ"))
     assert rq.parse("- a reason that starts with a dash") == rq.Inputs("- a reason that starts with a dash")
+    dated = rq.compose("Chờ ý kiến", new_date=dt.date(2026, 11, 30))
+    assert dated == "Chờ ý kiến\nNgày hẹn trả mới: 30/11/2026"
+    assert rq.parse(dated) == rq.Inputs("Chờ ý kiến", (), dt.date(2026, 11, 30))
 
 
 def test_a_requirement_missing_is_refused_naming_its_field() -> None:

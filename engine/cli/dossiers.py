@@ -55,7 +55,8 @@ def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
 @click.argument("code")
 @click.argument("event")
 @click.option("--actor", required=True, help="Mã cán bộ thực hiện.")
-@click.option("--note", help="Ghi chú.")
+@click.option("--note", help="Ghi chú; với thao tác cần lý do (trả lại, yêu cầu bổ sung): lý do.")
+@click.option("--missing", multiple=True, help="Một tài liệu cần bổ sung (nhắc lại cho mỗi tài liệu).")
 @click.option("--at", help="Thời điểm (ISO 8601) để nhập lịch sử.")
 @click.option("--expect-version", type=int, help="Chỉ ghi nếu hồ sơ còn ở phiên bản này.")
 @click.option("--officer", help="Cán bộ nhận hồ sơ (chỉ với thao tác giao hồ sơ, vd. reassign).")
@@ -63,12 +64,15 @@ def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
 @json_option
 @click.pass_context
 @command
-def fire(ctx: click.Context, code: str, event: str, actor: str, note: str | None, at: str | None,
-         expect_version: int | None, officer: str | None, correction: str | None, as_json: bool) -> None:
+def fire(ctx: click.Context, code: str, event: str, actor: str, note: str | None, missing: tuple[str, ...],
+         at: str | None, expect_version: int | None, officer: str | None, correction: str | None,
+         as_json: bool) -> None:
     """Thực hiện thao tác EVENT trên hồ sơ CODE (ghi lịch sử, cập nhật thời hạn)."""
     from ..domain.commands import Fire
+    from ..domain.requirements import compose
 
     services = app_of(ctx).services
+    note = compose(note, missing) if missing else note  # the list after «Cần bổ sung, hoàn thiện:»
     cmd = Fire(code=code, event=event, actor=actor, note=note, at=at, expected_version=expect_version,
                officer=officer, correction=correction)
     result = services.fire(cmd)

@@ -178,7 +178,7 @@ def test_list_reads_in_labels_and_dates_and_says_where_it_stopped(cli: Cli) -> N
 def test_show_prints_the_notes_the_handovers_and_the_officer_in_charge(cli: Cli) -> None:
     cli.receive("HS-S", "--at", "2024-06-03")
     cli("fire", "HS-S", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-04",
-        "--note", "Thiếu hồ sơ khảo sát địa chất\nCần bổ sung, hoàn thiện:\n- Báo cáo khảo sát địa chất")
+        "--note", "Thiếu hồ sơ khảo sát địa chất", "--missing", "Báo cáo khảo sát địa chất")
     cli("fire", "HS-S", "reassign", "--actor", "tp.nguyen", "--officer", "cv.vo", "--at", "2024-06-05")
     text = cli("show", "HS-S").out
     assert "cán bộ thụ lý: Võ Quốc Bảo (cv.vo)" in text

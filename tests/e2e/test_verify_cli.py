@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from acts import SUPPLEMENT
 from test_backup_cli import _private_databases
 from test_cli import SAMPLE_ORG, Cli, initialised_db  # noqa: F401  (a fixture)
 
@@ -16,7 +17,7 @@ def _work(cli: Cli) -> None:
     for code in ("KT-1", "KT-2", "KT-3"):
         cli.receive(code, "--at", "2024-06-03")
         cli("fire", code, "accept", "--actor", "cv.pham", "--at", "2024-06-04")
-    cli("fire", "KT-2", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-06", "--note", "Thiếu bản vẽ")
+    cli("fire", "KT-2", "request_supplement", "--actor", "cv.pham", "--at", "2024-06-06", "--note", SUPPLEMENT)
     cli("fire", "KT-3", "pass_appraisal", "--actor", "cv.pham", "--at", "2024-06-10")
 
 

@@ -14,8 +14,11 @@ first handover of the dossier after the period is from the officer who held the 
 (the dossier's officer and its open clock's are the same one until the clock finishes, and a finished
 clock keeps its officer); with none, the clock's own column is still right.
 
-``c`` is the stage_clock alias; ``:end`` the period's last day; ``:after_at`` the first instant after
-it (Asia/Ho_Chi_Minh), as the codec writes instants.
+Two forms of the same questions: per clock ``c`` (correlated look-ups by index, SQLite's form and the
+statistics'), and read once for all clocks, grouped by clock or dossier, to be joined (PostgreSQL's form
+for the metrics' backlog: it would run a look-up per row as a sub-plan). ``c`` is the stage_clock alias;
+``:end`` the period's last day; ``:after_at`` the first instant after it (Asia/Ho_Chi_Minh), as the codec
+writes instants.
 """
 
 from __future__ import annotations
@@ -37,13 +40,21 @@ DUE_AT_END = (f"CASE WHEN {PAUSED_AT_END} THEN NULL ELSE COALESCE({_FIRST_CHANGE
 PAUSED_AT_END_FLAG = f"CASE WHEN c.pause_count > 0 AND {PAUSED_AT_END} THEN 1 ELSE 0 END"
 
 #: the clock's due date on :end *if it was running then* (read with PAUSED_AT_END_FLAG): a clock never
-#: paused nor extended still has the due date it started with, so only the others are looked up
-DUE_AT_END_IF_RUNNING = ("CASE WHEN c.pause_count = 0 AND c.extension = 0 THEN c.due_date "
+#: paused nor extended still has the due date it started with, so only the others are looked up (the
+#: extensions in their own small index: the clock's row is not read, its covering index is enough)
+DUE_AT_END_IF_RUNNING = ("CASE WHEN c.pause_count = 0 AND NOT EXISTS (SELECT 1 FROM clock_extension xn "
+                         "WHERE xn.clock_id = c.id) THEN c.due_date "
                          f"ELSE COALESCE({_FIRST_CHANGE_AFTER}, c.due_date) END")
 
 #: the supplement requests of dossier ``d`` begun by :end (each is a pause of one of its clocks)
 SUPPLEMENTS_BY_END = ("(SELECT COUNT(*) FROM clock_pause ps JOIN stage_clock cs ON cs.id = ps.clock_id "
                       "WHERE cs.dossier_id = d.id AND ps.paused_on <= :end)")
+
+
+def handover_rows(alias: str) -> str:
+    """The history rows (``alias``) that hand a dossier over: the predicate of their partial index (0011)."""
+    return f"{alias}.effects LIKE '%dossier_handed_over%'"
+
 
 _HANDED_FROM = {
     True: ("(SELECT json_extract(j.value, '$.from_officer') FROM json_each(h.effects) j "
@@ -53,10 +64,49 @@ _HANDED_FROM = {
 }
 
 
-def officer_at_end(sqlite: bool) -> str:
-    """The officer who held clock ``c`` on :end: whom the first handover after the period took the
-    dossier from (the empty text when it had none), else the clock's own officer."""
-    first = (f"(SELECT COALESCE({_HANDED_FROM[sqlite]}, '') FROM dossier_event h "
-             "WHERE h.dossier_id = c.dossier_id AND h.at >= :after_at "
-             "AND h.effects LIKE '%dossier_handed_over%' ORDER BY h.seq LIMIT 1)")
-    return f"NULLIF(COALESCE({first}, c.officer), '')"
+#: the clocks paused on :end (one row each: a clock has one pause at a time), for a join on ``clock_id``
+PAUSED_ON_END = ("SELECT pz.clock_id FROM clock_pause pz WHERE pz.paused_on <= :end "
+                 "AND (pz.resumed_on IS NULL OR pz.resumed_on > :end)")
+
+#: per clock changed after :end, ``due_before``: its due date on :end if it was running then. A due date
+#: only ever moves later (a resumption counts from a day no earlier than its pause, an extension adds
+#: units), so the first change's due date before is the least of them (the NULL of a change made while
+#: paused aside)
+DUE_ON_END_OF_CHANGED = ("SELECT x.clock_id, MIN(x.due_before) AS due_before FROM (SELECT pa.clock_id, pa.due_before "
+                         "FROM clock_pause pa WHERE pa.paused_on > :end UNION ALL SELECT xe.clock_id, xe.due_before "
+                         "FROM clock_extension xe WHERE xe.extended_on > :end) x GROUP BY x.clock_id")
+
+
+def handed_from_after_end(sqlite: bool) -> str:
+    """One row per dossier handed over after the period: ``dossier_id`` and ``from_officer``, whom its first
+    handover after the period took it from (the empty text when it had none). Read from the handovers'
+    partial index (revision 0011): the history rows of the dossiers never handed over are not read."""
+    first = (f"SELECT hf.dossier_id, MIN(hf.seq) AS seq FROM dossier_event hf WHERE {handover_rows('hf')} "
+             "AND hf.at >= :after_at GROUP BY hf.dossier_id")
+    return (f"SELECT f.dossier_id, COALESCE({_HANDED_FROM[sqlite]}, '') AS from_officer FROM ({first}) f "
+            "JOIN dossier_event h ON h.dossier_id = f.dossier_id AND h.seq = f.seq")
+
+
+#: the officer who held a clock on :end, over ``b`` (``clock_officer``: its own) and ``ho``
+#: (handed_from_after_end)
+OFFICER_AT_END = "NULLIF(COALESCE(ho.from_officer, b.clock_officer), '')"
+
+#: the same for clock ``c``, looked up in the handovers' partial index (a miss for a dossier never handed
+#: over after the period); SQLite's form
+OFFICER_AT_END_OF_C = ("NULLIF(COALESCE((SELECT COALESCE(" + _HANDED_FROM[True] + ", '') FROM dossier_event h "
+                       "WHERE h.dossier_id = c.dossier_id AND h.at >= :after_at AND " + handover_rows("h")
+                       + " ORDER BY h.at, h.seq LIMIT 1), c.officer), '')")
+
+#: what a clock open on :end was then, over ``b`` (its row: ``clock_ref``, ``held_in`` its dossier,
+#: ``clock_officer``, ``due_now``) joined with ``pz`` (PAUSED_ON_END), ``fc`` (DUE_ON_END_OF_CHANGED)
+#: and ``ho`` (handed_from_after_end): the officer who held it, paused or not, its due date if running
+AS_OF_END_COLUMNS = (f"{OFFICER_AT_END} AS officer, "
+                     "CASE WHEN pz.clock_id IS NULL THEN 0 ELSE 1 END AS paused, "
+                     "COALESCE(fc.due_before, b.due_now) AS due")
+
+
+def as_of_end_joins(sqlite: bool) -> str:
+    """The joins AS_OF_END_COLUMNS reads, after ``FROM (…) b``."""
+    return (f"LEFT JOIN ({PAUSED_ON_END}) pz ON pz.clock_id = b.clock_ref "
+            f"LEFT JOIN ({DUE_ON_END_OF_CHANGED}) fc ON fc.clock_id = b.clock_ref "
+            f"LEFT JOIN ({handed_from_after_end(sqlite)}) ho ON ho.dossier_id = b.held_in")

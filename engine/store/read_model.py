@@ -85,14 +85,26 @@ def open_at_end(select: str, division: str | None) -> str:
 
 def open_as_of_end(sqlite: bool, division: str | None, extra: str = "") -> str:
     """One row per stage case open at the period's end, as it stood then (engine.store.asof): its
-    division, the officer who held it, workflow, stage, start day, ``paused`` (1: the investor held it)
-    and ``due`` (its due date then, read only when not paused); ``extra``: more columns of ``c``."""
-    return open_at_end(f"SELECT {DIMS_AS_OF.format(officer=asof.officer_at_end(sqlite))}, c.start_date AS start_date, "
-                       f"{asof.PAUSED_AT_END_FLAG} AS paused, {asof.DUE_AT_END_IF_RUNNING} AS due{extra}", division)
+    ``division``, the ``officer`` who held it then, ``workflow``, ``stage``, ``start_date``, ``paused``
+    (1: the investor held it) and ``due`` (its due date then, read only when not paused); ``extra``:
+    more columns of ``c`` (``, c.x AS x``).
+
+    SQLite looks up per clock, by index, what may have changed: the handovers of its dossier after the
+    period (their partial index: a miss for most), and the pauses and extensions of the clocks ever
+    paused or extended only; cheap there. PostgreSQL would run those look-ups as a sub-plan per row (and
+    compile the costly plan), so it reads the pauses open on the day, the changes after it and the
+    handovers after it once each, grouped by clock or dossier, and joins them."""
+    if sqlite:
+        return open_at_end(f"SELECT {DIMS_AS_OF}, {asof.OFFICER_AT_END_OF_C} AS officer, c.start_date AS start_date, "
+                           f"{asof.PAUSED_AT_END_FLAG} AS paused, {asof.DUE_AT_END_IF_RUNNING} AS due{extra}", division)
+    cases = open_at_end(f"SELECT {DIMS_AS_OF}, c.start_date AS start_date, c.due_date AS due_now, "
+                        f"c.id AS clock_ref, c.dossier_id AS held_in{extra}", division)
+    return f"SELECT b.*, {asof.AS_OF_END_COLUMNS} FROM ({cases}) b {asof.as_of_end_joins(sqlite)}"
 
 
-#: the dimensions of a stage case at the period's end: the officer is the one who held it then
-DIMS_AS_OF = "c.division AS division, {officer} AS officer, c.workflow_id AS workflow, c.stage AS stage"
+#: the dimensions of a stage case open at the period's end, the officer the clock's own (``open_as_of_end``
+#: puts the one who held it then beside them)
+DIMS_AS_OF = "c.division AS division, c.officer AS clock_officer, c.workflow_id AS workflow, c.stage AS stage"
 #: an open stage case past its due date at the period's end (``o``: a row of ``open_as_of_end``)
 OVERDUE_AT_END = "o.paused = 0 AND o.due < :end"
 
@@ -128,10 +140,12 @@ def trend_sql(division: str | None) -> str:
 
 def open_overdue_sql(division: str | None, sqlite: bool) -> str:
     """The stage cases open and past their due date at the period's end, as of that day, the most
-    overdue first: the dossier, the dimensions, the start day and the due date then."""
-    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow, o.stage, "
-            f"o.start_date, o.due FROM ({open_as_of_end(sqlite, division, ', c.dossier_id AS dossier_id')}) o "
-            f"JOIN dossier d ON d.id = o.dossier_id WHERE {OVERDUE_AT_END} ORDER BY o.due, d.code LIMIT :limit")
+    overdue first: the dossier, the dimensions (the officer who held it then), the start day and the
+    due date then."""
+    cases = open_as_of_end(sqlite, division, ", c.dossier_id AS dossier_id")
+    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow, o.stage, o.start_date, "
+            f"o.due FROM ({cases}) o JOIN dossier d ON d.id = o.dossier_id WHERE {OVERDUE_AT_END} "
+            "ORDER BY o.due, d.code LIMIT :limit")
 
 
 def finished_base_sql(division: str | None) -> str:

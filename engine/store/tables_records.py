@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .tables import ClockPauseRow, DossierRow, _ts
+from .tables import ClockPauseRow, DossierEventRow, DossierRow, _ts
 
 
 class ClockExtensionRow(SQLModel, table=True):
@@ -55,3 +55,8 @@ class IssuedFileRow(SQLModel, table=True):
 Index("ix_dossier_closed_at", DossierRow.__table__.c.closed_at)  # type: ignore[attr-defined]
 Index("ix_clock_pause_clock_day", ClockPauseRow.__table__.c.clock_id,  # type: ignore[attr-defined]
       ClockPauseRow.__table__.c.paused_on)  # type: ignore[attr-defined]
+#: the history rows that hand a dossier over, by dossier and instant (revision 0011): who held a stage at a
+#: period's end is whom the first later handover took it from (engine/store/asof.py)
+HANDOVER = text("effects LIKE '%dossier_handed_over%'")
+Index("ix_dossier_event_handover", DossierEventRow.__table__.c.dossier_id,  # type: ignore[attr-defined]
+      DossierEventRow.__table__.c.at, sqlite_where=HANDOVER, postgresql_where=HANDOVER)  # type: ignore[attr-defined]

@@ -37,6 +37,9 @@ REQUIRED = ("kind", "project", "year", "date")
 #: a row's kind → its Vietnamese spellings
 KINDS: dict[str, tuple[str, ...]] = {"assigned": ("giao", "kế hoạch giao"), "adjustment": ("điều chỉnh",),
                                      "disbursed": ("giải ngân", "giải ngân lũy kế")}
+#: the plan row's details (an adjustment's: its decision only), with what an error calls them
+DETAILS = (("name", "tên dự án"), ("investor", "chủ đầu tư"), ("capital_source", "nguồn vốn"),
+           ("division", "phòng thẩm định"), ("decision", "số quyết định"))
 _ALIASES = {alias: col for col, names in COLUMNS.items() for alias in (col, *names)}
 _KIND_OF = {alias: kind for kind, names in KINDS.items() for alias in (kind, *names)}
 _HINT = "Sửa dòng đó rồi nhập lại; không có dòng nào được nhập."
@@ -122,7 +125,7 @@ def _amount(value: Any, million: bool, signed: bool) -> int:
 
 
 def _text(value: Any, what: str, limit: int) -> str | None:
-    return clean(None if value is None else str(value), what, limit=limit)
+    return None if value is None else clean(str(value), what, limit=limit)
 
 
 def _year(value: Any) -> int:
@@ -165,13 +168,15 @@ def _record(line: int, cells: dict[str, Any], million: bool) -> CapitalRecord:
         amount = _amount(cells.get(column) if cells.get(column) is not None else "", million, kind == "adjustment")
         if kind == "adjustment" and amount == 0:
             raise BadInput("dòng điều chỉnh có số tiền 0.", hint="Bỏ dòng này, hoặc ghi số tiền tăng (giảm: số âm).")
-        column = "name"
-        details = {k: _text(cells.get(k), w, NAME_MAX) for k, w in
-                   (("name", "tên dự án"), ("investor", "chủ đầu tư"), ("capital_source", "nguồn vốn"),
-                    ("division", "phòng thẩm định"), ("decision", "số quyết định"))}
+        if kind == "disbursed":  # a figure: the project's details and dossiers are the plan row's
+            return CapitalRecord(line, kind, project, year, day, amount)
+        details: dict[str, Any] = {}
+        for column, what in DETAILS if kind == "assigned" else DETAILS[-1:]:
+            details[column] = _text(cells.get(column), what, NAME_MAX)
         column = "dossiers"
-        return CapitalRecord(line, kind, project, year, day, amount, dossiers=_dossiers(cells.get("dossiers")),
-                             **details)
+        if kind == "assigned":
+            details["dossiers"] = _dossiers(cells.get("dossiers"))
+        return CapitalRecord(line, kind, project, year, day, amount, **details)
     except BadInput as exc:
         raise BadInput(exc.message, hint=exc.hint, column=column) from None
 

@@ -96,29 +96,55 @@ def _check_plans(b: _Batch) -> list[CapitalRecord]:
     return out
 
 
+def _stored(b: _Batch, files: dict[tuple[str, int], dict[dt.date, tuple[int, CapitalRecord | None]]]) -> None:
+    """Add to each project's series the stored figures its rows must be checked against: the latest one
+    when every row of the file is dated after it (the usual monthly export), else every stored figure of
+    the project in the plan's window (a back-filled month)."""
+    projects = {code: row[0] for code, row in b.projects.items()}
+    for year in {y for _, y in files}:
+        lo, hi = plan_window(year)
+        latest = b.store.latest_between(lo, hi)
+        for (code, y), days in files.items():
+            pid = projects.get(code)
+            if y != year or pid not in latest:
+                continue
+            last_day, last_amount = latest[pid]
+            stored = [(last_day, last_amount)] if min(days) > last_day else b.store.series(pid, lo, hi)
+            for day, amount in stored:
+                if day in days:
+                    _same_day(b, days[day], amount)
+                    b.skipped += 1  # the same figure again: kept as it is
+                days[day] = (amount, None)
+
+
+def _same_day(b: _Batch, mine: tuple[int, CapitalRecord | None], stored: int) -> None:
+    amount, r = mine
+    assert r is not None
+    if amount != stored:
+        raise b.fail(r, "amount", f"ngày {r.day:%d/%m/%Y} đã có số lũy kế {stored:,} đồng khác với dòng này."
+                     .replace(",", "."), "Số đã nhập không được sửa bằng tệp; hỏi quản trị hệ thống.")
+
+
 def _check_disbursed(b: _Batch) -> list[CapitalRecord]:
-    """The cumulative figures to write; raises on a duplicate day or a figure that goes down."""
-    ids = {row[0]: code for code, row in b.projects.items()}
-    series: dict[tuple[str, int], dict[dt.date, tuple[int, CapitalRecord | None]]] = defaultdict(dict)
-    for year in {r.year for r in b.disbursed}:
-        for pid, day, cumulative in b.store.disbursed_between(*plan_window(year)):
-            series[(ids[pid], year)][day] = (cumulative, None)
+    """The cumulative figures to write; raises on a duplicate day, a stored day's figure changed, or a
+    figure that goes down (the file's and the stored ones, by day)."""
+    files: dict[tuple[str, int], dict[dt.date, tuple[int, CapitalRecord | None]]] = defaultdict(dict)
+    for r in b.disbursed:
+        days = files[(r.project, r.year)]
+        if r.day in days:
+            earlier = days[r.day][1]
+            assert earlier is not None
+            raise b.fail(r, "date", f"dòng trùng với dòng {earlier.line} (cùng dự án, cùng ngày giải ngân).",
+                         "Mỗi dự án một số lũy kế mỗi ngày; bỏ một trong hai dòng.")
+        days[r.day] = (r.amount, r)
+    _stored(b, files)
+    stored_days = {(k, day) for k, days in files.items() for day, (_, r) in days.items() if r is None}
     out = []
     for r in b.disbursed:
-        days = series[(r.project, r.year)]
-        if r.day in days:
-            amount, earlier = days[r.day]
-            if earlier is not None:
-                raise b.fail(r, "date", f"dòng trùng với dòng {earlier.line} (cùng dự án, cùng ngày giải ngân).",
-                             "Mỗi dự án một số lũy kế mỗi ngày; bỏ một trong hai dòng.")
-            if amount == r.amount:
-                b.skipped += 1
-                continue
-            raise b.fail(r, "amount", f"ngày {r.day:%d/%m/%Y} đã có số lũy kế {amount:,} đồng khác với dòng này."
-                         .replace(",", "."), "Số đã nhập không được sửa bằng tệp; hỏi quản trị hệ thống.")
-        days[r.day] = (r.amount, r)
+        if ((r.project, r.year), r.day) in stored_days:
+            continue
         out.append(r)
-    for days in series.values():
+    for days in files.values():
         _non_decreasing(b, days)
     return out
 

@@ -24,9 +24,14 @@ UPDATE_PROJECT = "UPDATE project SET name = ?, investor = ?, capital_source = ?,
 SELECT_PLANS = "SELECT project_id, kind, amount, decided_on, decision FROM capital_plan WHERE year = ?"
 INSERT_PLAN = ("INSERT INTO capital_plan (project_id, year, kind, amount, decided_on, decision, imported_at) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)")
-SELECT_DISBURSED_IN = "SELECT project_id, on_date, cumulative FROM disbursement WHERE on_date BETWEEN ? AND ?"
 INSERT_DISBURSED = "INSERT INTO disbursement (project_id, on_date, cumulative, imported_at) VALUES (?, ?, ?, ?)"
-SELECT_DOSSIER_LINKS = "SELECT code, id, project_id FROM dossier WHERE project_id IS NOT NULL OR code IN ({marks})"
+SELECT_DOSSIER_LINKS = "SELECT code, id, project_id FROM dossier WHERE code IN ({marks})"
+#: each project's latest stored figure in [?, ?]: its day and amount (one index seek per project)
+LATEST_STORED = ("SELECT p.id, x.on_date, x.cumulative FROM project p JOIN disbursement x ON x.id = "
+                 "(SELECT d.id FROM disbursement d WHERE d.project_id = p.id AND d.on_date BETWEEN ? AND ? "
+                 "ORDER BY d.on_date DESC LIMIT 1)")
+SELECT_SERIES = ("SELECT on_date, cumulative FROM disbursement WHERE project_id = ? AND on_date BETWEEN ? AND ? "
+                 "ORDER BY on_date")
 LINK_DOSSIER = "UPDATE dossier SET project_id = ? WHERE id = ?"
 PLAN_SUMS = ("SELECT project_id, SUM(amount) FROM capital_plan WHERE year = :year AND decided_on <= :day "
              "GROUP BY project_id")
@@ -101,21 +106,28 @@ class Capital:
         ts, day = self.codec.ts(now), self.codec.day
         self.uow.executemany(INSERT_PLAN, [(p, y, k, a, day(d), dec, ts) for p, y, k, a, d, dec in rows])
 
-    def disbursed_between(self, lo: dt.date, hi: dt.date) -> list[tuple[int, dt.date, int]]:
-        read = self.codec.read_day
-        return [(r[0], read(r[1]) or lo, int(r[2]))
-                for r in self._rows(SELECT_DISBURSED_IN, (self.codec.day(lo), self.codec.day(hi)))]
-
     def add_disbursed(self, rows: Iterable[tuple[int, dt.date, int]], now: dt.datetime) -> None:
         ts, day = self.codec.ts(now), self.codec.day
         self.uow.executemany(INSERT_DISBURSED, [(p, day(d), c, ts) for p, d, c in rows])
 
+    def latest_between(self, lo: dt.date, hi: dt.date) -> dict[int, tuple[dt.date, int]]:
+        """Each project's latest stored figure dated in [lo, hi]: project id → (day, cumulative)."""
+        read = self.codec.read_day
+        return {r[0]: (read(r[1]) or lo, int(r[2]))
+                for r in self._rows(LATEST_STORED, (self.codec.day(lo), self.codec.day(hi)))}
+
+    def series(self, project_id: int, lo: dt.date, hi: dt.date) -> list[tuple[dt.date, int]]:
+        """A project's stored figures dated in [lo, hi], by day."""
+        read = self.codec.read_day
+        return [(read(r[0]) or lo, int(r[1]))
+                for r in self._rows(SELECT_SERIES, (project_id, self.codec.day(lo), self.codec.day(hi)))]
+
     def dossier_links(self, codes: Sequence[str]) -> dict[str, tuple[int, int | None]]:
-        """The dossiers named (and every one already linked): code → (id, project id)."""
+        """The dossiers named: code → (id, project id)."""
         found: dict[str, tuple[int, int | None]] = {}
-        for i in range(0, max(len(codes), 1), 500):
+        for i in range(0, len(codes), 500):
             part = list(codes[i:i + 500])
-            sql = SELECT_DOSSIER_LINKS.format(marks=", ".join("?" * len(part)) or "NULL")
+            sql = SELECT_DOSSIER_LINKS.format(marks=", ".join("?" * len(part)))
             found.update({r[0]: (r[1], r[2]) for r in self._rows(sql, part)})
         return found
 

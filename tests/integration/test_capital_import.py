@@ -130,3 +130,20 @@ def test_other_rules_of_a_row(app: Any, tmp_path: Path, cells: str, column: str,
         app.capital.import_file(path)
     assert f"dòng 3, cột «{column}»: " in err.value.message and says in err.value.message
     assert counts(app) == (0, 0, 0)
+
+
+def test_a_back_filled_month_is_checked_against_the_figures_on_either_side(app: Any, tmp_path: Path) -> None:
+    app.capital.import_file(write(tmp_path, f"{HEADER}\n{PLAN}\ndisbursed,P1,,,,,2024,30/06/2024,5.000.000,,\n"
+                                  "disbursed,P1,,,,,2024,31/08/2024,8.000.000,,\n", "utf-8"))
+    july = tmp_path / "thang-7.csv"
+    july.write_text(f"{HEADER}\ndisbursed,P1,,,,,2024,31/07/2024,9.000.000,,\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"dòng 2, cột «amount»: số giải ngân lũy kế giảm: 8.000.000 đồng ngày "
+                                       r"31/08/2024 nhỏ hơn 9.000.000 đồng ngày 31/07/2024"):
+        app.capital.import_file(july)
+    july.write_text(f"{HEADER}\ndisbursed,P1,,,,,2024,31/07/2024,6.000.000,,\n"
+                    "disbursed,P1,,,,,2024,31/08/2024,8.000.000,,\n", encoding="utf-8")
+    assert app.capital.import_file(july)["disbursements"] == 1  # 31/08 is stored already, the same
+    assert counts(app) == (1, 1, 3)
+    july.write_text(f"{HEADER}\ndisbursed,P1,,,,,2024,31/08/2024,8.500.000,,\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"dòng 2, cột «amount»: ngày 31/08/2024 đã có số lũy kế 8.000.000 đồng"):
+        app.capital.import_file(july)

@@ -96,6 +96,8 @@ class Verification:
             report, issued = self._in_parts(int(low), int(high), progress)
         else:
             report, issued = self._here(progress)
+        with self.database.reading() as uow:
+            report.problems.extend(_clockless(Walk(uow).clockless()))
         report.issued_checked = len(issued)
         report.problems.extend(_checkpoint_problems(issued))
         log.info("verify: %d dossiers, %d rows, %d problems, %d issued reports, %.1f s", report.dossiers,
@@ -175,10 +177,18 @@ def _report(parts: list[PartResult]) -> VerifyReport:
 def _orphans(orphans: dict[str, list[int]]) -> list[VerifyProblem]:
     out = []
     for table, ids in orphans.items():
-        shown = ", ".join(map(str, ids[:10])) + (", …" if len(ids) > 10 else "")
         out.append(VerifyProblem("", f"bảng {table}: có {TABLE_LABELS[table]} của hồ sơ không tồn tại "
-                                     f"({vn_number(len(ids))} mã hồ sơ: {shown})"))
+                                     f"({vn_number(len(ids))} mã hồ sơ: {_some(ids)})"))
     return out
+
+
+def _clockless(found: dict[str, list[int]]) -> list[VerifyProblem]:
+    return [VerifyProblem("", f"bảng {table}: có {TABLE_LABELS[table]} của thời hạn không tồn tại "
+                              f"({vn_number(len(ids))} mã thời hạn: {_some(ids)})") for table, ids in found.items()]
+
+
+def _some(ids: list[int]) -> str:
+    return ", ".join(map(str, ids[:10])) + (", …" if len(ids) > 10 else "")
 
 
 def _checkpoint_problems(issued: list[IssuedCheckpoint]) -> list[VerifyProblem]:

@@ -42,6 +42,10 @@ EXTENSIONS = ("SELECT c.dossier_id, c.seq, x.extended_on, x.due_before FROM cloc
               "JOIN stage_clock c ON c.id = x.clock_id WHERE c.dossier_id > ? AND c.dossier_id <= ? "
               "ORDER BY c.dossier_id, c.seq, x.extended_on, x.id")
 BOUNDS = "SELECT MIN(id), MAX(id), COUNT(*) FROM dossier"
+#: pauses and extensions of no stage clock (the walk reaches them through their clock only)
+CLOCKLESS = {table: f"SELECT DISTINCT x.clock_id FROM {table} x WHERE NOT EXISTS "
+                    "(SELECT 1 FROM stage_clock c WHERE c.id = x.clock_id) ORDER BY x.clock_id"
+             for table in ("clock_pause", "clock_extension")}
 ISSUED = ("SELECT id, kind, period, scope, version, checkpoint_event_id, checkpoint FROM issued_report "
           "ORDER BY checkpoint_event_id, id")
 DIGESTS = "SELECT id, row_hash FROM dossier_event WHERE id <= ? ORDER BY id"
@@ -176,6 +180,11 @@ class Walk:
             lost = [k for k in rows if k not in ids]
             if lost:
                 self.orphans.setdefault(name, []).extend(int(k) for k in lost)
+
+    def clockless(self) -> dict[str, list[int]]:
+        """By table, the clock ids of the pauses and extensions whose stage clock is not there."""
+        found = {t: [int(r[0]) for r in self.uow.execute(sql).fetchall()] for t, sql in CLOCKLESS.items()}
+        return {t: ids for t, ids in found.items() if ids}
 
     def checkpoints(self) -> list[IssuedCheckpoint]:
         """Every issued report's checkpoint recomputed (SHA-256 of the row digests up to its event id, in

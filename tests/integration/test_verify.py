@@ -151,9 +151,12 @@ def test_history_rows_of_no_dossier_are_a_database_wide_problem(rich: App, backe
         cur.execute("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at) "
                     "VALUES (99999, 1, 'receive', NULL, 'received', 'cv.pham', ?, ?)",
                     (rich.database.codec.ts(rich.clock.now()),) * 2)
+        cur.execute("INSERT INTO clock_extension (clock_id, extended_on, units) VALUES (888888, ?, 10)",
+                    (rich.database.codec.day(dt.date(2024, 3, 4)),))
     report = rich.verification.run()
     assert [(p.code, p.what) for p in report.problems] == [
-        ("", "bảng dossier_event: có dòng lịch sử của hồ sơ không tồn tại (1 mã hồ sơ: 99999)")]
+        ("", "bảng dossier_event: có dòng lịch sử của hồ sơ không tồn tại (1 mã hồ sơ: 99999)"),
+        ("", "bảng clock_extension: có lần gia hạn của thời hạn không tồn tại (1 mã thời hạn: 888888)")]
 
 
 def issue(app: App, event_id: int, version: int = 1) -> str:

@@ -154,6 +154,35 @@ class Access:
                                  f"Việc này dành cho: {self.roles.labels(rule.scopes) or 'không vai trò nào'}."),
                            action=action)
 
+    # -- the boards ----------------------------------------------------------------------------
+    def _acting_on(self, scopes: tuple[str, ...]) -> str:
+        return self.roles.labels(n for n, r in self.roles.by_name.items() if r.acts_on in scopes)
+
+    def board_division(self, p: Person, division: str | None) -> str | None:
+        """The division whose board ``p`` opens, from the roles' ``acts_on`` scope: a head's own
+        (``division``); any for the director (``all``; None: not chosen yet). Anyone else: NotPermitted,
+        naming the roles that may."""
+        scope = self.roles.widest(p.roles, "acts_on")
+        if scope == ALL:
+            return division
+        if scope == DIVISION and p.division:
+            if division not in (None, "", p.division):
+                raise NotPermitted(f"{p.name} chỉ xem được bảng điều hành của phòng mình ({p.division}).",
+                                   hint=f"Mở bảng của phòng {p.division}; bảng của mọi phòng: "
+                                        f"{self._acting_on((ALL,))}.")
+            return p.division
+        raise NotPermitted(f"{p.name} ({self.roles.labels(p.roles) or 'không có vai trò'}) không mở được bảng điều "
+                           "hành phòng.", hint=f"Bảng điều hành phòng dành cho: {self._acting_on((DIVISION, ALL))}.")
+
+    def require_department_board(self, p: Person) -> None:
+        """The department board is for the roles acting on every dossier (``acts_on: all``)."""
+        scope = self.roles.widest(p.roles, "acts_on")
+        if scope != ALL:
+            extra = "; trưởng phòng xem bảng của phòng mình tại /bang-dieu-hanh/phong" if scope == DIVISION else ""
+            raise NotPermitted(f"{p.name} ({self.roles.labels(p.roles) or 'không có vai trò'}) không mở được bảng "
+                               "điều hành của Sở.",
+                               hint=f"Bảng điều hành của Sở dành cho: {self._acting_on((ALL,))}{extra}.")
+
     def require_manage(self, p: Person | None, what: str) -> None:
         if p is not None and not self.roles.manages(p.roles, what):
             raise NotPermitted(f"{p.name} không có quyền quản trị ({what}).", hint="Việc này dành cho quản trị.")

@@ -6,7 +6,7 @@ version, ``supplement_answer``); then each officer's load (open, overdue, due so
 month's on-time share (stages finished early or on time over those judged, more than one supplement
 request counting as late, as the metrics count them). The department board gives the same per
 division, with the month's figures (received, finished, early, on time, late). Who may open which
-board follows the roles' ``acts_on`` scope (``board_division``, ``require_department_board``); hand-over is the
+board is ``Access.board_division`` and ``Access.require_department_board`` (the roles' ``acts_on``); hand-over is the
 workflow's assigning event (``assigns_officer``), fired through ``DossierWrites`` like any other act.
 """
 
@@ -23,9 +23,9 @@ from ..domain.calendar import UNIT_LABELS
 from ..domain.caller import Via
 from ..domain.clock import Clock, local_date
 from ..domain.commands import Fire
-from ..domain.errors import BadInput, NotPermitted
+from ..domain.errors import BadInput
 from ..domain.org import UNASSIGNED, Person
-from ..domain.roles import ALL, DIVISION, Roles
+from ..domain.roles import ALL
 from ..domain.workflow import AlertThresholds, WorkflowDef
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
@@ -35,36 +35,6 @@ from .access import Access
 #: rows of each list of the division board
 LIST_LIMIT = 100
 DUE_SOON = AlertThresholds().due_soon
-
-
-def _roles_with(roles: Roles, scopes: tuple[str, ...]) -> str:
-    return roles.labels(n for n, r in roles.by_name.items() if r.acts_on in scopes)
-
-
-def board_division(roles: Roles, p: Person, division: str | None) -> str | None:
-    """The division whose board ``p`` opens, from the roles' ``acts_on`` scope (roles.yaml): a head's own
-    (``division``); any for the director (``all``; None: not chosen yet). Anyone else: NotPermitted,
-    naming the roles that may."""
-    scope = roles.widest(p.roles, "acts_on")
-    if scope == ALL:
-        return division
-    if scope == DIVISION and p.division:
-        if division not in (None, "", p.division):
-            raise NotPermitted(f"{p.name} chỉ xem được bảng điều hành của phòng mình ({p.division}).",
-                               hint=f"Mở bảng của phòng {p.division}; bảng của mọi phòng: "
-                                    f"{_roles_with(roles, (ALL,))}.")
-        return p.division
-    raise NotPermitted(f"{p.name} ({roles.labels(p.roles) or 'không có vai trò'}) không mở được bảng điều hành phòng.",
-                       hint=f"Bảng điều hành phòng dành cho: {_roles_with(roles, (DIVISION, ALL))}.")
-
-
-def require_department_board(roles: Roles, p: Person) -> None:
-    """The department board is for the roles acting on every dossier (``acts_on: all``)."""
-    scope = roles.widest(p.roles, "acts_on")
-    if scope != ALL:
-        extra = "; trưởng phòng xem bảng của phòng mình tại /bang-dieu-hanh/phong" if scope == DIVISION else ""
-        raise NotPermitted(f"{p.name} ({roles.labels(p.roles) or 'không có vai trò'}) không mở được bảng điều hành "
-                           "của Sở.", hint=f"Bảng điều hành của Sở dành cho: {_roles_with(roles, (ALL,))}{extra}.")
 
 
 def share(n: int, d: int) -> float | None:
@@ -129,7 +99,7 @@ class Boards:
     def division_board(self, viewer: Person, division: str | None = None) -> dict[str, Any]:
         """The board of ``division`` (a head: their own); raises NotPermitted, BadInput."""
         asked = text.clean(division, "mã phòng", limit=text.CODE_MAX) or None
-        chosen = board_division(self.access.roles, viewer, asked)
+        chosen = self.access.board_division(viewer, asked)
         today = self.today()
         soon = self.rules.calendar.add_working_days(today, DUE_SOON)
         with self.database.reading() as uow:
@@ -184,7 +154,7 @@ class Boards:
 
     def department_board(self, viewer: Person) -> dict[str, Any]:
         """Every division's counts and the month's figures; the director's (raises NotPermitted)."""
-        require_department_board(self.access.roles, viewer)
+        self.access.require_department_board(viewer)
         today = self.today()
         start, soon = today.replace(day=1), self.rules.calendar.add_working_days(today, DUE_SOON)
         with self.database.reading() as uow:

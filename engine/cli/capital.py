@@ -3,6 +3,7 @@ disbursement progress against the movement's goal, the projects waiting on an ap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +84,24 @@ def _write(data: dict[str, Any], fmt: str, out: Path | None, stem: str, as_json:
         raise BadInput(f"Định dạng «{fmt}» không được hỗ trợ.", hint=f"Chọn {FORMAT_HELP}")
 
 
-@group.command("progress", cls=vn.Command)
-@click.option("--as-of", "as_of", help="Tính đến hết ngày YYYY-MM-DD (mặc định: hôm nay).")
-@click.option("--by", default="project", help="Nhóm theo: project (mặc định), investor, capital_source.")
-@click.option("--format", "fmt", default="text", help=FORMAT_HELP)
-@click.option("--out", type=click.Path(path_type=Path), help="Tệp xlsx (mặc định: tien-do-giai-ngan-NGÀY.xlsx).")
-@click.option("--movement", type=click.Path(path_type=Path), help=MOVEMENT_HELP)
-@json_option
-@click.pass_context
-@command
+def _table(name: str, stem: str, *extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A table command of the group: ``--as-of``, ``--format``, ``--out``, ``--movement``, ``--json``."""
+    def wrap(fn: Any) -> Any:
+        fn = command(fn)
+        options: tuple[Callable[[Any], Any], ...] = (
+            click.pass_context, json_option,
+            click.option("--movement", type=click.Path(path_type=Path), help=MOVEMENT_HELP),
+            click.option("--out", type=click.Path(path_type=Path), help=f"Tệp xlsx (mặc định: {stem}-NGÀY.xlsx)."),
+            click.option("--format", "fmt", default="text", help=FORMAT_HELP), *extra,
+            click.option("--as-of", "as_of", help="Tính đến hết ngày YYYY-MM-DD (mặc định: hôm nay)."))
+        for option in options:
+            fn = option(fn)
+        return group.command(name, cls=vn.Command)(fn)
+    return wrap
+
+
+@_table("progress", "tien-do-giai-ngan",
+        click.option("--by", default="project", help="Nhóm theo: project (mặc định), investor, capital_source."))
 def progress(ctx: click.Context, as_of: str | None, by: str, fmt: str, out: Path | None, movement: Path | None,
              as_json: bool) -> None:
     """Tỷ lệ giải ngân theo dự án, chủ đầu tư, nguồn vốn và toàn bộ, so với mục tiêu và lộ trình các mốc."""
@@ -117,14 +127,7 @@ def _holdups_text(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@group.command("holdups", cls=vn.Command)
-@click.option("--as-of", "as_of", help="Tính đến hết ngày YYYY-MM-DD (mặc định: hôm nay).")
-@click.option("--format", "fmt", default="text", help=FORMAT_HELP)
-@click.option("--out", type=click.Path(path_type=Path), help="Tệp xlsx (mặc định: du-an-cho-tham-dinh-NGÀY.xlsx).")
-@click.option("--movement", type=click.Path(path_type=Path), help=MOVEMENT_HELP)
-@json_option
-@click.pass_context
-@command
+@_table("holdups", "du-an-cho-tham-dinh")
 def holdups(ctx: click.Context, as_of: str | None, fmt: str, out: Path | None, movement: Path | None,
             as_json: bool) -> None:
     """Dự án chờ thẩm định: ngày làm việc hồ sơ ở Sở và chờ chủ đầu tư trong khi vốn chưa giải ngân."""

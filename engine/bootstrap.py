@@ -180,7 +180,8 @@ class App:
     def reports(self) -> Reports:
         from .services.reports import Reports
 
-        return Reports(self.database, self.rules, self.clock, self.heading, self.mailer, self.settings.mail_dir)
+        return Reports(self.database, self.rules, self.clock, self.heading, self.mailer, self.settings.mail_dir,
+                       self.blocker_policy)
 
     @cached_property
     def issuing(self) -> Issuing:

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.blockers import BlockerPolicy
 from ..domain.clock import TZ
 from ..domain.errors import BadInput
 from ..io.letterhead import Letterhead, shipped_letterhead
@@ -92,7 +93,8 @@ def _label(data: dict[str, Any], divisions: dict[str, str], people: dict[str, st
 
 
 def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, now: dt.datetime, month: str,
-                 division: str | None = None, movement_span: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+                 division: str | None = None, movement_span: tuple[dt.date, dt.date] | None = None, *,
+                 blocker_policy: BlockerPolicy | None = None) -> dict[str, Any]:
     """Everything the monthly report shows, as plain data; raises BadInput (month, division)."""
     period = Period.month(month)
     cal = rules.calendar
@@ -134,5 +136,5 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
     }
     _label(data, *names)
     data["capital"] = capital_section(database, cal, period, division, names[1], names[2])
-    data["blockers"] = blockers_section(database, cal, period, division, names[0])
+    data["blockers"] = blockers_section(database, cal, period, division, names[0], blocker_policy)
     return data

@@ -13,6 +13,7 @@ from typing import Any
 
 from notifications.outbox import Mailer
 
+from ..domain.blockers import BlockerPolicy
 from ..domain.clock import TZ, Clock, local_date
 from ..domain.errors import BadInput
 from ..domain.movement import Movement
@@ -54,10 +55,12 @@ class Reports:
     heading: ReportHeading
     mailer: Mailer
     mail_dir: Path
+    #: the blockers file (labels, promptness) the monthly report's blockers section reads
+    blocker_policy: BlockerPolicy | None = None
 
     def monthly(self, month: str, division: str | None = None) -> dict[str, Any]:
         return monthly_data(self.database, self.rules, self.heading, self.clock.now(), month, division,
-                            default_movement_span())
+                            default_movement_span(), blocker_policy=self.blocker_policy)
 
     def write_monthly(self, month: str, fmt: str, out: Path, division: str | None = None) -> Path:
         return files.write_monthly(self.monthly(month, division), files.check_format(fmt), out)

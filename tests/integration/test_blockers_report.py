@@ -51,3 +51,25 @@ def test_the_monthly_report_shows_the_blockers_as_of_the_months_end(app: App) ->
     only = app.reports.monthly("2024-03", division="QLXD")["blockers"]
     assert only["total"]["open"] == 1 and [d["division"] for d in only["by_division"]] == ["QLXD"]
     assert app.reports.monthly("2024-01")["blockers"] is None
+
+
+def test_the_section_reads_the_province_s_blockers_file(backend: str, request: Any, tmp_path: Any,
+                                                        clock: Any) -> None:
+    from conftest import SAMPLE_ORG, make_app_for
+
+    folder = tmp_path / "tinh" / "blockers"
+    folder.mkdir(parents=True)
+    (folder / "blockers.yaml").write_text("id: blockers\noverride: true\nescalate_after: 3\nreport_within: 4\n"
+                                          "causes: {investor_documents: Hồ sơ chủ đầu tư chưa đủ}\n", encoding="utf-8")
+    app = make_app_for(backend, request, tmp_path, clock, rules_path=(tmp_path / "tinh",))
+    app.services.load_org(SAMPLE_ORG)
+    try:
+        app.services.receive(Receive(workflow="project-appraisal", code="HS-1", name="Dự án", investor="Ban QLDA",
+                                     group="B", division="QLXD", officer="cv.pham", at="2024-02-26T08:00"))
+        b2 = _raise(app, "HS-1", "cv.pham", "2024-03-07", "2024-03-01")  # 4 working days: prompt under this file
+        k = app.reports.monthly("2024-03")["blockers"]
+        assert (k["escalate_after"], k["report_within"], k["total"]["prompt"]) == (3, 4, 1)
+        assert [c["label"] for c in k["by_cause"]] == ["Hồ sơ chủ đầu tư chưa đủ"]
+        assert app.blockers.get(b2["id"])["escalation_day"] == "2024-03-12"  # 3 working days after 07/03
+    finally:
+        app.close()

@@ -2,6 +2,7 @@
 
     python bench/web_bench.py                         # 100,000 dossiers (built once, then reused)
     python bench/web_bench.py --dossiers 300000 --repeat 41
+    python bench/web_bench.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/thamdinh_web_bench
 
 The database is bench/board_bench.py's (report_bench's dossiers, the stages finished since 01/12/2024
 opened again: a heavy backlog), with project names and investors of the province's kind written into
@@ -30,7 +31,7 @@ for folder in (ROOT, ROOT / "bench", ROOT / "tests"):
         sys.path.insert(0, str(folder))
 
 from board_bench import REOPEN_SINCE, _client, _ok, measure, reopen  # noqa: E402
-from report_bench import NOW, _at_head, build  # noqa: E402
+from report_bench import NOW, _at_head, _conninfo, build, build_pg  # noqa: E402
 
 from engine.bootstrap import App  # noqa: E402
 from engine.domain.clock import TZ, FixedClock  # noqa: E402
@@ -45,19 +46,51 @@ INVESTORS = ("Ban QLDA đầu tư xây dựng tỉnh", "Ban QLDA giao thông", "
              "Ban QLDA khu vực Xuân Lộc", "Sở Giáo dục và Đào tạo", "UBND thành phố Biên Hòa")
 
 
-def name_projects(db: Path, seed: int = 11) -> None:
-    """Give every dossier a project name and an investor of the province's kind, and its search text."""
+def _names(codes: list[tuple[int, str]], seed: int) -> list[tuple[str, str, str, int]]:
     rng = random.Random(seed)
-    con = sqlite3.connect(db)
     rows = []
-    for (id_, code) in con.execute("SELECT id, code FROM dossier").fetchall():
+    for id_, code in codes:
         name = f"{rng.choice(KINDS)} {rng.choice(PLACES)} – {rng.choice(PLACES)}, giai đoạn {rng.randint(1, 3)}"
         investor = rng.choice(INVESTORS)
         rows.append((name, investor, search_text(code, name, investor), id_))
+    return rows
+
+
+def name_projects(db: Path, seed: int = 11) -> None:
+    """Give every dossier a project name and an investor of the province's kind, and its search text."""
+    con = sqlite3.connect(db)
+    rows = _names(con.execute("SELECT id, code FROM dossier ORDER BY id").fetchall(), seed)
     with con:
         con.executemany("UPDATE dossier SET project_name = ?, investor = ?, search_text = ? WHERE id = ?", rows)
         con.execute("ANALYZE")
     con.close()
+
+
+def prepare_pg(url: str, n: int, seed: int = 11) -> None:
+    """The same database on PostgreSQL: report_bench's COPY load, the same stages opened again, the names."""
+    import psycopg
+
+    build_pg(url, n)
+    with psycopg.connect(_conninfo(url)) as con:
+        con.execute("UPDATE stage_clock SET finished_on = NULL, outcome = NULL, closed_by = NULL, "
+                    "turnaround_working_days = NULL, turnaround_days = NULL WHERE finished_on >= %s AND seq = "
+                    "(SELECT MAX(x.seq) FROM stage_clock x WHERE x.dossier_id = stage_clock.dossier_id)",
+                    (REOPEN_SINCE,))
+        con.execute("UPDATE dossier SET state = 'appraising', closed_at = NULL, open_clock_id = (SELECT c.id FROM "
+                    "stage_clock c WHERE c.dossier_id = dossier.id AND c.finished_on IS NULL) "
+                    "WHERE open_clock_id IS NULL AND id IN "
+                    "(SELECT dossier_id FROM stage_clock WHERE finished_on IS NULL)")
+        rows = _names(con.execute("SELECT id, code FROM dossier ORDER BY id").fetchall(), seed)
+        with con.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE names (name text, investor text, folded text, id int)")
+            with cur.copy("COPY names FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute("UPDATE dossier d SET project_name = n.name, investor = n.investor, search_text = n.folded "
+                        "FROM names n WHERE n.id = d.id")
+        con.commit()
+        con.autocommit = True
+        con.execute("VACUUM ANALYZE")
 
 
 def _chromium_rows(html: str, repeat: int) -> list[tuple[str, tuple[float, float], float | None]]:
@@ -97,7 +130,7 @@ def _chromium_rows(html: str, repeat: int) -> list[tuple[str, tuple[float, float
             ("receipt PDF by headless Chromium, a launch per document", cold_t, None)]
 
 
-def _rows(app: App, repeat: int) -> list[tuple[str, tuple[float, float], float | None]]:
+def _rows(app: App, repeat: int, chromium: bool = True) -> list[tuple[str, tuple[float, float], float | None]]:
     officer, head, director = _client(app, "cv.pham"), _client(app, "tp.nguyen"), _client(app, "gd.tran")
     with app.database.reading() as uow:
         code, version = uow.execute("SELECT code, version FROM dossier WHERE state = 'appraising' AND division = "
@@ -135,7 +168,7 @@ def _rows(app: App, repeat: int) -> list[tuple[str, tuple[float, float], float |
          measure(_ok(head, f"/ho-so/{code}/giay-to/receipt.pdf"), repeat), 1000.0),
         ("receipt PDF by WeasyPrint alone (engine.reporting.pdf)",
          measure(lambda: docs.pdf("receipt", app.services.show(code), {}), repeat), None),
-        *_chromium_rows(html, repeat),
+        *(_chromium_rows(html, repeat) if chromium else []),
     ]
 
 
@@ -145,25 +178,29 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None, help="database file (default /tmp/thamdinh-web-N.db)")
     ap.add_argument("--rebuild", action="store_true", help="build the database again even if it exists")
     ap.add_argument("--repeat", type=int, default=21, help="timed requests per row (default 21)")
+    ap.add_argument("--pg", metavar="URL", help="the same on PostgreSQL (a database of that name, built once)")
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/thamdinh-web-{args.dossiers}.db")
-    url = f"sqlite:///{db}"
+    url = args.pg or f"sqlite:///{db}"
     t0 = time.perf_counter()
-    built = args.rebuild or not db.exists() or not _at_head(url, args.dossiers)
-    if built:
+    built = args.rebuild or (not args.pg and not db.exists()) or not _at_head(url, args.dossiers)
+    if built and args.pg:
+        prepare_pg(url, args.dossiers)
+    elif built:
         build(db, args.dossiers)
         reopen(db, REOPEN_SINCE)
         name_projects(db)
     build_s = time.perf_counter() - t0
     app = App(Settings().with_(database_url=url), FixedClock(dt.datetime.combine(NOW, dt.time(9, 0), TZ)))
     try:
-        rows = _rows(app, args.repeat)
+        rows = _rows(app, args.repeat, chromium=not args.pg)
         with app.database.reading() as uow:
             n_open = uow.execute("SELECT COUNT(*) FROM dossier WHERE closed_at IS NULL").fetchone()[0]
     finally:
         app.close()
-    print(f"Officers' pages on {args.dossiers:,} dossiers ({db}; {'built' if built else 'reused'} in {build_s:.1f} s), "
-          f"as of {NOW:%d/%m/%Y}: {n_open:,} open")
+    where = "PostgreSQL" if args.pg else str(db)
+    print(f"Officers' pages on {args.dossiers:,} dossiers ({where}; {'built' if built else 'reused'} in "
+          f"{build_s:.1f} s), as of {NOW:%d/%m/%Y}: {n_open:,} open")
     print(f"{'what':<68} {'median ms':>10} {'p90 ms':>9}  target")
     for name, (median, p90), target in rows:
         mark = "" if target is None else (f"< {target:.0f} ms " + ("ok" if median < target else "MISSED"))

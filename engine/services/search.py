@@ -69,9 +69,7 @@ class DossierFinder:
     def _run(self, f: SearchFilter, sort: str, limit: int, offset: int) -> dict[str, Any]:
         with self.database.reading() as uow:
             store = DossierSearch(uow)
-            found = store.page(f, sort, limit, offset)
-            # the total needs a count only when this page is full or not the first
-            total = store.count(f) if offset or len(found) == limit else len(found)
+            found, total = store.page(f, sort, limit, offset)
             names = uow.people.names()
             divisions = {x.code: x.name for x in uow.people.divisions()}
         rows = [self.row(d, c, names, divisions, f.today) for d, c in found]

@@ -98,15 +98,19 @@ class DossierSearch:
             params.extend(day(f.today if n == "today" else f.soon) for n in names)
         return " AND ".join(conds), params
 
-    def page(self, f: SearchFilter, sort: str, limit: int, offset: int) -> list[tuple[Dossier, StageClock | None]]:
-        """One page of the matching dossiers, in the order ``sort`` names (a key of SORTS)."""
+    def page(self, f: SearchFilter, sort: str, limit: int,
+             offset: int) -> tuple[list[tuple[Dossier, StageClock | None]], int]:
+        """One page of the matching dossiers, in the order ``sort`` names (a key of SORTS), and how many
+        match in all: one pass over the rows (``COUNT(*) OVER ()``), a count of its own only for a page
+        past the end."""
         where, params = self._where(f)
-        sql = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)} {FROM} WHERE {where} "
-               f"ORDER BY {SORTS.get(sort, SORTS['han'])} LIMIT ? OFFSET ?")
+        sql = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, COUNT(*) OVER () "
+               f"{FROM} WHERE {where} ORDER BY {SORTS.get(sort, SORTS['han'])} LIMIT ? OFFSET ?")
         rows = self.uow.execute(sql, (*params, limit, offset)).fetchall()
         n = len(m.DOSSIER_COLS)
-        return [(m.dossier(self.codec, r[:n]), m.clock(self.codec, r[n:]) if r[n] is not None else None)
-                for r in rows]
+        found = [(m.dossier(self.codec, r[:n]), m.clock(self.codec, r[n:-1]) if r[n] is not None else None)
+                 for r in rows]
+        return found, int(rows[0][-1]) if rows else (self.count(f) if offset else 0)
 
     def count(self, f: SearchFilter) -> int:
         """How many dossiers match (the clocks joined only when a due status is asked for)."""

@@ -38,17 +38,19 @@ def holdups(uow: UnitOfWork, cal: WorkingCalendar, goal: CapitalGoal, as_of: dt.
     projects = {r[0]: r for r in uow.capital.projects().values()}
     reached = uow.capital.first_reaching(goal.plan_year, lo_day, day)
     pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for clock_id, on, resumed in uow.capital.linked_pauses(day):
+    for clock_id, on, resumed in uow.capital.linked_pauses(lo_day, day):
         pauses[clock_id].append((on, resumed))
     n, end_n = cal.working_day_number, cal.working_day_number(day)
     lo_n = n(lo_day) - (1 if cal.is_working_day(lo_day) else 0)
     stages: dict[int, list[tuple[list[Span], list[Span]]]] = defaultdict(list)
     open_cases: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in uow.capital.linked_clocks(day):
+    for r in uow.capital.linked_clocks(lo_day, day):
         finished = r[6] if r[6] is not None and r[6] <= day else None
         stop = n(finished) if finished else end_n
-        spans = stage_spans((n(r[5]), stop), [(n(p), n(q) if q is not None and q <= day else end_n)
-                                               for p, q in pauses.get(r[3], [])])
+        mine = pauses.get(r[3])
+        start_n = n(r[5])
+        spans = stage_spans((start_n, stop), [(n(p), n(q) if q is not None and q <= day else end_n)
+                                              for p, q in mine]) if mine else ([(start_n, stop)], [])
         stages[r[0]].append(spans)
         if finished is None:
             is_paused = any(q is None or q > day for _, q in pauses.get(r[3], []))

@@ -50,10 +50,12 @@ DISBURSED_TOTAL = f"SELECT COALESCE(SUM({LATEST_OF_P}), 0) FROM project p"
 LINKED_CLOCKS = ("SELECT d.project_id, d.code, d.state, c.id, c.stage, c.start_date, c.finished_on, "
                  "c.turnaround_working_days, c.paused_working_days, c.pause_count, c.due_date, c.division, "
                  "c.officer FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-                 "WHERE d.project_id IS NOT NULL AND c.start_date <= :end")
+                 "WHERE d.project_id IS NOT NULL AND c.start_date <= :end "
+                 "AND (c.finished_on IS NULL OR c.finished_on >= :lo)")
 LINKED_PAUSES = ("SELECT p.clock_id, p.paused_on, p.resumed_on FROM clock_pause p "
                "JOIN stage_clock c ON c.id = p.clock_id JOIN dossier d ON d.id = c.dossier_id "
-               "WHERE d.project_id IS NOT NULL AND p.paused_on <= :end")
+               "WHERE d.project_id IS NOT NULL AND p.paused_on <= :end "
+               "AND (p.resumed_on IS NULL OR p.resumed_on >= :lo)")
 #: the first day each project's cumulative disbursed reached its plan of :year (decided by :day)
 FIRST_REACHING = ("SELECT d.project_id, MIN(d.on_date) FROM disbursement d JOIN (" + PLAN_SUMS.replace(
     "SUM(amount)", "SUM(amount) AS plan") + ") p ON p.project_id = d.project_id "
@@ -171,15 +173,18 @@ class Capital:
                f"{LATEST_OF_P.replace(':day', ':since')} FROM project p ORDER BY p.code")
         return self._rows(sql, self._days({"year": year, "lo": lo, "day": day, "since": since}))
 
-    def linked_clocks(self, end: dt.date) -> list[tuple[Any, ...]]:
+    def linked_clocks(self, lo: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
+        """Every stage case of a linked dossier started by ``end`` and not finished before ``lo``."""
         read = self.codec.read_day
         return [(*r[:5], read(r[5]), read(r[6]), *r[7:10], read(r[10]), *r[11:])
-                for r in self._rows(LINKED_CLOCKS, self._days({"end": end}))]
+                for r in self._rows(LINKED_CLOCKS, self._days({"end": end, "lo": lo}))]
 
-    def linked_pauses(self, end: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
-        """Every pause begun by ``end`` of a stage case of a linked dossier: (clock id, paused, resumed)."""
+    def linked_pauses(self, lo: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
+        """Every pause of a stage case of a linked dossier begun by ``end`` and not over before ``lo``:
+        (clock id, paused, resumed)."""
         read = self.codec.read_day
-        return [(r[0], read(r[1]) or end, read(r[2])) for r in self._rows(LINKED_PAUSES, self._days({"end": end}))]
+        return [(r[0], read(r[1]) or end, read(r[2]))
+                for r in self._rows(LINKED_PAUSES, self._days({"end": end, "lo": lo}))]
 
     def first_reaching(self, year: int, lo: dt.date, day: dt.date) -> dict[int, dt.date]:
         """The day each project's cumulative disbursed (dated in [lo, day]) first reached its plan."""

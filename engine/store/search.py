@@ -101,16 +101,20 @@ class DossierSearch:
     def page(self, f: SearchFilter, sort: str, limit: int,
              offset: int) -> tuple[list[tuple[Dossier, StageClock | None]], int]:
         """One page of the matching dossiers, in the order ``sort`` names (a key of SORTS), and how many
-        match in all: one pass over the rows (``COUNT(*) OVER ()``), a count of its own only for a page
-        past the end."""
+        match in all. With a text, one pass over the rows gives both (``COUNT(*) OVER ()``: the ``LIKE``
+        scan is the cost); without one, the count is its own statement over the indexes, and the page a
+        top-N sort (a window would make the database keep every row before the limit)."""
         where, params = self._where(f)
-        sql = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}, COUNT(*) OVER () "
+        window = ", COUNT(*) OVER ()" if f.text else ""
+        sql = (f"SELECT {m.columns('d', m.DOSSIER_COLS)}, {m.columns('c', m.CLOCK_COLS)}{window} "
                f"{FROM} WHERE {where} ORDER BY {SORTS.get(sort, SORTS['han'])} LIMIT ? OFFSET ?")
         rows = self.uow.execute(sql, (*params, limit, offset)).fetchall()
-        n = len(m.DOSSIER_COLS)
-        found = [(m.dossier(self.codec, r[:n]), m.clock(self.codec, r[n:-1]) if r[n] is not None else None)
+        n, k = len(m.DOSSIER_COLS), len(m.DOSSIER_COLS) + len(m.CLOCK_COLS)
+        found = [(m.dossier(self.codec, r[:n]), m.clock(self.codec, r[n:k]) if r[n] is not None else None)
                  for r in rows]
-        return found, int(rows[0][-1]) if rows else (self.count(f) if offset else 0)
+        if window and rows:
+            return found, int(rows[0][-1])
+        return found, (self.count(f) if offset or len(found) == limit else len(found))
 
     def count(self, f: SearchFilter) -> int:
         """How many dossiers match (the clocks joined only when a due status is asked for)."""

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import text
 from ..domain.blockers import RaiseBlocker, ResolveBlocker, UpdateBlocker
 from .api import Short, Who
 from .errors import ERROR_RESPONSES
+
+#: a blocker's number: a database integer (a larger one is a 422, never a driver's overflow)
+BlockerId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 if TYPE_CHECKING:
     from ..bootstrap import App
@@ -72,16 +75,16 @@ def add_blocker_api(api: FastAPI, app: App) -> None:
         return app.blockers.raise_(RaiseBlocker(actor=who.person.id, **body.model_dump()), who.via)
 
     @api.get("/api/v1/blockers/{blocker_id}", responses=ERROR_RESPONSES)
-    def blockers_show(who: Who, blocker_id: int) -> dict[str, Any]:
+    def blockers_show(who: Who, blocker_id: BlockerId) -> dict[str, Any]:
         return app.blockers.get(blocker_id, who.person)
 
     @api.post("/api/v1/blockers/{blocker_id}/update", responses=ERROR_RESPONSES)
-    def blockers_update(who: Who, blocker_id: int, body: UpdateBody) -> dict[str, Any]:
+    def blockers_update(who: Who, blocker_id: BlockerId, body: UpdateBody) -> dict[str, Any]:
         return app.blockers.update(UpdateBlocker(blocker_id, who.person.id, body.note, body.expected_version),
                                    who.via)
 
     @api.post("/api/v1/blockers/{blocker_id}/resolve", responses=ERROR_RESPONSES)
-    def blockers_resolve(who: Who, blocker_id: int, body: ResolveBody) -> dict[str, Any]:
+    def blockers_resolve(who: Who, blocker_id: BlockerId, body: ResolveBody) -> dict[str, Any]:
         cmd = ResolveBlocker(blocker_id, who.person.id, body.resolution, body.resolved_on, body.expected_version)
         return app.blockers.resolve(cmd, who.via)
 

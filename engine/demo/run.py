@@ -149,7 +149,7 @@ def _say(echo: Echo, summary: dict[str, Any], movement: Movement, digest_time: s
     echo(f"Vướng mắc: {summary['blockers_raised']} vướng mắc nêu trên hồ sơ quá hạn, {summary['blockers_resolved']} "
          f"đã giải quyết, {summary['blockers_escalated']} báo cáo Giám đốc vì quá hạn xử lý; trưởng phòng đôn đốc "
          f"{summary['urges']} lần (mục VIII của báo cáo tháng; tiêu chí thi đua về vướng mắc và đôn đốc).")
-    echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {r[2]:.2f} điểm ({r[3]})"
+    echo("Xếp hạng phòng: " + "; ".join(f"{r[0] or '—'}. {r[1]} {vn_number(r[2], 2)} điểm ({r[3]})"
                                         for r in summary["ranked_divisions"]))
     echo(f"Mở báo cáo tháng: {report_dir / ('bao-cao-thang-' + last_month + '.html')}")
     _say_opening(echo, summary["opening"], Path(summary["database"]).parent)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain.blockers import HANDLING, OPEN
+from ..domain.clock import TZ
+from . import asof
 
 if TYPE_CHECKING:
     from .database import UnitOfWork
@@ -70,9 +72,18 @@ MONTH_OPEN = ("SELECT b.id, b.division, b.raised_by, b.cause, b.raised_on, b.esc
               "AND (resolved_on IS NULL OR resolved_on > :end) {division}ORDER BY raised_on, id LIMIT :limit) o "
               "JOIN blocker b ON b.id = o.id LEFT JOIN dossier d ON d.id = b.dossier_id "
               "LEFT JOIN project p ON p.id = b.project_id ORDER BY b.raised_on, b.id")
-#: stage cases whose due date fell in a span and which were not finished by it (they went overdue)
-OVERDUE_STAGES = ("SELECT c.dossier_id, c.division, c.officer, c.due_date FROM stage_clock c "
-                  "WHERE c.due_date >= ? AND c.due_date < ? AND (c.finished_on IS NULL OR c.finished_on > c.due_date)")
+
+
+def overdue_stages_sql(sqlite: bool) -> str:
+    """Stage cases whose due date *as of :end* (engine.store.asof) fell in [:start, :end] and which were not
+    finished by it (they went overdue), with the officer who held each then: later pauses, extensions and
+    handovers change nothing of a past period."""
+    alive = (f"SELECT c.dossier_id, c.division, c.officer, c.finished_on, {asof.DUE_AT_END} AS due "
+             "FROM stage_clock c WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on >= :start)")
+    return ("SELECT x.dossier_id, x.division, CASE WHEN x.finished_on <= :end THEN x.officer "
+            "ELSE NULLIF(COALESCE(ho.from_officer, x.officer), '') END, x.due "
+            f"FROM ({alive}) x LEFT JOIN ({asof.handed_from_after_end(sqlite)}) ho ON ho.dossier_id = x.dossier_id "
+            "WHERE x.due >= :start AND x.due <= :end AND (x.finished_on IS NULL OR x.finished_on > x.due)")
 URGES_BETWEEN = "SELECT dossier_id, at FROM urge WHERE dossier_id IS NOT NULL AND at >= ? AND at < ?"
 
 
@@ -231,10 +242,13 @@ class BlockerStore:
         return counts, days, [(*r[:4], c.read_day(r[4]), c.read_ts(r[5]), *r[6:]) for r in rows]
 
     def overdue_stages(self, start: dt.date, end: dt.date) -> list[tuple[int, str | None, str | None, dt.date]]:
-        """(dossier id, division, officer, due date) of the stage cases due in [start, end) not finished by then."""
+        """(dossier id, division, officer, due date) of the stage cases due in [start, end] not finished by
+        then, as of ``end``."""
         c = self.codec
+        after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), TZ)
+        params = {"start": c.day(start), "end": c.day(end), "after_at": c.ts(after)}
         return [(int(r[0]), r[1], r[2], c.read_day(r[3]))  # type: ignore[misc]
-                for r in self.uow.execute(OVERDUE_STAGES, (c.day(start), c.day(end))).fetchall()]
+                for r in self.uow.execute(overdue_stages_sql(c.sqlite), params).fetchall()]
 
     def urges_between(self, start: dt.datetime, end: dt.datetime) -> list[tuple[int, dt.datetime]]:
         c = self.codec

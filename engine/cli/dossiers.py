@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..domain.commands import INTAKE_CHANNELS
 from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 from .text import list_text, timeline
@@ -41,6 +42,8 @@ def init(ctx: click.Context, as_json: bool) -> None:
 @click.option("--actor", help="Người tiếp nhận.")
 @click.option("--note", help="Ghi chú.")
 @click.option("--correction", help=CORRECTION_HELP)
+@click.option("--intake-channel", type=click.Choice(INTAKE_CHANNELS),
+              help="Kênh tiếp nhận: in_person (trực tiếp), online (trực tuyến), post (bưu chính).")
 @json_option
 @click.pass_context
 @command

@@ -89,7 +89,12 @@ class Reports:
         return load_movement(path or default_movement_path())
 
     def evaluation(self, movement: Movement, until: dt.date | None = None) -> dict[str, Any]:
-        return evaluate(self.database, self.rules.calendar, movement, until=until)
+        """The evaluation as of ``until`` (default: the movement's end), headed with the department's own
+        letterhead (a province's override included), the date left to be written in when signed."""
+        data = evaluate(self.database, self.rules.calendar, movement, until=until)
+        data.setdefault("heading", self.heading.document(
+            "evaluation", issued=None, as_of=dt.date.fromisoformat(data["period"]["end"])))
+        return data
 
     def write_evaluation(self, data: dict[str, Any], fmt: str, out: Path) -> Path:
         return files.write_evaluation(data, files.check_format(fmt), out, self.heading.department_name,

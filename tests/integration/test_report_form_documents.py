@@ -146,3 +146,11 @@ def test_the_evaluation_is_an_official_document_and_its_chart_names_officers(rep
 def test_the_evaluation_html_without_a_heading_takes_the_names_it_is_given(report_app: App, tmp_path: Path) -> None:
     html = render_evaluation_html(_evaluation(report_app, tmp_path), "SỞ XÂY DỰNG", "TỈNH ĐỒNG NAI")
     assert 'class="governing">UBND TỈNH ĐỒNG NAI<' in html  # the CLI passes the settings' province
+
+
+def test_a_province_override_heads_the_evaluation_too(province_app: App, tmp_path: Path) -> None:
+    reports = province_app.reports
+    data = reports.evaluation(reports.movement(None))
+    assert data["heading"]["governing_body"] == "UBND TỈNH BÌNH DƯƠNG"
+    html = reports.write_evaluation(data, "html", tmp_path / "thi-dua.html").read_text(encoding="utf-8")
+    assert 'class="governing">UBND TỈNH BÌNH DƯƠNG<' in html and "ĐỒNG NAI" not in html

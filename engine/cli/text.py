@@ -45,7 +45,8 @@ def timeline(v: dict[str, Any]) -> str:
                          f"xong {vn_date(c['finished_on'])}: "
                          f"{c['outcome_label']}")
     if v.get("allowed_events"):
-        lines.append("  Thao tác được phép: " + ", ".join(v["allowed_events"]))
+        labels = v.get("allowed_labels", {})
+        lines.append("  Thao tác được phép: " + ", ".join(f"{labels.get(e, e)} ({e})" for e in v["allowed_events"]))
     return "\n".join(lines)
 
 

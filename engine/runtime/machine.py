@@ -135,7 +135,7 @@ class CompiledWorkflow:
         if not self.machine.events[event].trigger(model, rule=rule) or model.fired is None:
             raise GuardFailed(
                 f"Không thể «{edef.label}» với hồ sơ này: {_why(snap, candidates, rule)}.",
-                hint="Thao tác được phép lúc này: " + ", ".join(self.possible_events(snap, rule)) + ".",
+                hint="Thao tác được phép lúc này: " + self._named(self.possible_events(snap, rule)) + ".",
                 state=snap.state, event=edef.name)
         t = model.fired
         after = self._enter(snap, t, model.state)
@@ -165,13 +165,17 @@ class CompiledWorkflow:
                                hint="Các thao tác có: " + ", ".join(self.wf.events) + ".")
         return edef
 
+    def _named(self, events: list[str]) -> str:
+        """Events as a person reads them, each with the code to type: «Chấp nhận hồ sơ…» (accept)."""
+        return ", ".join(f"«{self.wf.events[e].label}» ({e})" for e in events)
+
     def _candidates(self, snap: DossierSnapshot, edef: EventDef) -> list[TransitionDef]:
         candidates = [t for t in edef.transitions if snap.state in t.sources]
         if not candidates:
             allowed = self.allowed_events(snap.state)
             raise IllegalTransition(
                 f"Không thể «{edef.label}» khi hồ sơ đang ở trạng thái «{self.wf.state_label(snap.state)}».",
-                hint=("Thao tác được phép lúc này: " + ", ".join(allowed) + ".") if allowed
+                hint=("Thao tác được phép lúc này: " + self._named(allowed) + ".") if allowed
                 else "Hồ sơ đã kết thúc; không còn thao tác nào.",
                 state=snap.state, event=edef.name, allowed=allowed)
         return candidates

@@ -96,6 +96,7 @@ class DossierQueries:
             "clock": self.clock_view(wf, open_clock, today) if open_clock else None,
             "clocks": [self.clock_view(wf, c, today) for c in clocks],
             "allowed_events": allowed,
+            "allowed_labels": {e: wf.event_label(e) for e in allowed},
             # what the viewer may do now (the console: everything the workflow allows)
             "my_events": [e for e in allowed if viewer is None or self.access.may_act(viewer, d, wf.events[e])],
             "history": [self._history_row(wf, e, names) for e in history],

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..domain.commands import INTAKE_CHANNELS
+from ..domain.intake import INTAKE_CHANNELS
 from . import vietnamese as vn
 from .common import app_of, command, emit, json_option
 from .text import list_text, timeline

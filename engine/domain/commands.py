@@ -16,15 +16,11 @@ from . import text
 from .clock import parse_at, parse_date
 from .dossier import GRADES, GROUPS
 from .errors import BadInput
+from .intake import INTAKE_CHANNELS
 
 #: a time as typed (ISO 8601 text) or already parsed
 At = dt.datetime | str | None
 
-
-#: how a dossier may reach the department: at the one-stop desk, through the online portal, by post
-INTAKE_CHANNELS = ("in_person", "online", "post")
-INTAKE_CHANNEL_LABELS = {"in_person": "Trực tiếp tại Bộ phận Một cửa", "online": "Trực tuyến",
-                         "post": "Qua dịch vụ bưu chính"}
 
 #: how a command's ``__post_init__`` stores a field it cleaned (it is frozen)
 _set = object.__setattr__

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from ..domain.commands import INTAKE_CHANNEL_LABELS
 from ..domain.dossier import GRADES, GROUPS
 from ..domain.errors import BadInput
+from ..domain.intake import INTAKE_CHANNEL_LABELS
 from ..services.intake import FIELDS, Intake
 from .documents import shipped_catalogue
 from .identity import Caller, Identity

@@ -104,9 +104,10 @@ def fire_many(ctx: click.Context, as_json: bool, **fields: Any) -> None:
     result = app_of(ctx).services.fire_many(FireMany(**fields))
 
     def text(r: dict[str, Any]) -> str:
-        head = (f"Chạy thử (chưa ghi): {r['count']} hồ sơ sẽ được «{r['event']}»." if r["dry_run"]
-                else f"Đã «{r['event']}» {r['count']} hồ sơ.")
-        return "\n".join([head] + [f"  {d['code']}: {d['from']} → {d['to']}" for d in r["dossiers"]])
+        what = r.get("event_label", r["event"])
+        head = (f"Chạy thử (chưa ghi): thao tác «{what}» trên {r['count']} hồ sơ." if r["dry_run"]
+                else f"Đã thực hiện «{what}» trên {r['count']} hồ sơ.")
+        return "\n".join([head] + [f"  {d['code']}: {d['from_label']} → {d['to_label']}" for d in r["dossiers"]])
 
     emit(result, as_json, text)
 

@@ -137,8 +137,9 @@ class DossierWrites:
             note = f"{handed} {note}" if note else handed
         version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, now, note, via, correction),
                                       open_clock)
-        return {"code": d.code, "event": cmd.event, "from": step.from_state, "to": step.to_state,
-                "version": version, "clock_effect": compact(step.events), "officer": step.after.officer}
+        return {"code": d.code, "workflow": d.workflow_id, "event": cmd.event, "from": step.from_state,
+                "to": step.to_state, "version": version, "clock_effect": compact(step.events),
+                "officer": step.after.officer}
 
     # -- many dossiers at once -----------------------------------------------------------------
     def fire_many(self, cmd: FireMany, via: Via = CLI) -> dict[str, Any]:
@@ -171,7 +172,14 @@ class DossierWrites:
                     exc.message = f"Hồ sơ {code}: {exc.message}"
                     exc.hint = ((exc.hint or "") + " Không hồ sơ nào được cập nhật.").strip()
                     raise
-                fired.append({"code": code, "from": r["from"], "to": r["to"]})
+                wid = r["workflow"]
+                fired.append({"code": code, "from": r["from"], "to": r["to"],
+                              "from_label": self.rules.state_label(wid, r["from"]),
+                              "to_label": self.rules.state_label(wid, r["to"]),
+                              "event_label": self.rules.event_label(wid, cmd.event)})
             if not cmd.dry_run:
                 uow.commit()
-        return {"event": cmd.event, "dry_run": cmd.dry_run, "count": len(fired), "dossiers": fired}
+        labels = sorted({d["event_label"] for d in fired}) or sorted(
+            {wf.event_label(cmd.event) for wf in self.rules.definitions.values() if cmd.event in wf.events})
+        return {"event": cmd.event, "event_label": " / ".join(labels) or cmd.event,
+                "dry_run": cmd.dry_run, "count": len(fired), "dossiers": fired}

@@ -135,7 +135,8 @@ def test_fire_many_previews_then_returns_the_matching_dossiers(cli: Cli) -> None
     assert (preview["dry_run"], [d["code"] for d in preview["dossiers"]]) == (True, ["HS-M1", "HS-M2"])
     assert cli("show", "HS-M1", "--json").json["state"] == "received"
     text = cli(*args).out
-    assert "Đã «return» 2 hồ sơ." in text and "HS-M2: received → returned" in text
+    assert "Đã thực hiện «Trả lại hồ sơ (kèm lý do)» trên 2 hồ sơ." in text and "return" not in text
+    assert "HS-M2: Đã tiếp nhận hồ sơ → Đã trả lại hồ sơ" in text
     assert cli("show", "HS-M2", "--json").json["state"] == "returned"
     assert cli("show", "HS-M3", "--json").json["state"] == "received"
     assert cli("fire-many", "return", "--actor", "gd.tran", "--json", expect=2).json["error"] == "bad_input"

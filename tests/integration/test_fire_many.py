@@ -40,9 +40,12 @@ def test_the_law_135_transition_returns_every_pending_post_basic_design_dossier(
     result = s.fire_many(FireMany(event="return", actor="gd.tran", note=LAW_135, at="2026-07-01T08:00",
                                   workflow="post-basic-design", received_before="2026-07-01"))
     assert result["dry_run"] is False and result["count"] == 3
-    assert result["dossiers"] == [{"code": "TK-1", "from": "received", "to": "returned"},
-                                  {"code": "TK-2", "from": "appraising", "to": "returned"},
-                                  {"code": "TK-3", "from": "awaiting_supplement", "to": "returned"}]
+    assert [(d["code"], d["from"], d["to"]) for d in result["dossiers"]] == [
+        ("TK-1", "received", "returned"), ("TK-2", "appraising", "returned"),
+        ("TK-3", "awaiting_supplement", "returned")]
+    assert {(d["event_label"], d["to_label"]) for d in result["dossiers"]} == {
+        ("Trả lại hồ sơ (kèm lý do)", "Đã trả lại hồ sơ")}
+    assert result["event_label"] == "Trả lại hồ sơ (kèm lý do)"
     for code in ("TK-1", "TK-2", "TK-3"):
         view = s.show(code)
         assert view["state"] == "returned" and view["history"][-1]["note"] == LAW_135

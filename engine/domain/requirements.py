@@ -126,3 +126,16 @@ def listed(note: str | None, header: str) -> tuple[tuple[str, ...], str]:
     """The items listed after ``header`` in ``note``, and the note's text before it."""
     head, sep, tail = (note or "").partition(header)
     return (items(tail) if sep else ()), head.strip()
+
+
+def follows_met(event: str, follows: str | None, history: Sequence[str]) -> bool:
+    """Whether ``event``, which answers ``follows`` (an approval its draft), may be taken after ``history``
+    (the dossier's events, oldest first): ``follows`` happened since ``event`` last did."""
+    if follows is None:
+        return True
+    for done in reversed(history):
+        if done == follows:
+            return True
+        if done == event:
+            return False
+    return False

@@ -85,6 +85,9 @@ class EventDef:
     requires: tuple[Requirement, ...] = ()
     #: the question a page asks before the act (approve, return, withdraw); None: no confirmation
     confirm: str | None = None
+    #: the event this one answers (``follows``: the apology's approval its head's draft): taken only once
+    #: that event happened since this one last did (engine.domain.requirements.follows_met)
+    follows: str | None = None
 
 
 @dataclass(frozen=True)

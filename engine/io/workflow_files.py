@@ -30,7 +30,7 @@ _TOP_KEYS = {"id", "version", "title", "source", "initial", "stages", "states", 
              "rule_versions", "override", "alerts"}
 _STATE_KEYS = {"label", "stage", "pauses_clock", "terminal", "counts_as"}
 _COUNTS_AS = ("resolved", "withdrawn")
-_EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer", "requires", "confirm"}
+_EVENT_KEYS = {"label", "roles", "transitions", "assigns_officer", "requires", "confirm", "follows"}
 _TRANSITION_KEYS = {"source", "target", "guards", "max_times", "clock"}
 _OPS = ("equals", "in", "not_in", "present")
 Raw = dict[tuple[str, int], tuple[dict[str, Any], str]]
@@ -130,6 +130,9 @@ def parse_workflow(data: dict[str, Any], where: str, roles: tuple[str, ...]) -> 
     )
     _check_reachable(c, wf)
     _check_guard_params(c, wf)
+    for event in wf.events.values():
+        if event.follows is not None and event.follows not in wf.events:
+            raise c.fail(f"events.{event.name}.follows", f"thao tác «{event.follows}» không có trong 'events'.")
     return wf
 
 
@@ -181,7 +184,8 @@ def _event(c: Ctx, name: str, spec: Any, states: Mapping[str, StateDef], known: 
                                                           "thời hạn (target: '@same', không có 'clock').")
     return EventDef(name, str(spec.get("label", name)), frozenset(roles), transitions, assigns,
                     requirements(c, spec.get("requires"), f"{key}.requires"),
-                    confirmation(c, spec.get("confirm"), f"{key}.confirm"))
+                    confirmation(c, spec.get("confirm"), f"{key}.confirm"),
+                    c.text(spec["follows"], f"{key}.follows").strip() if spec.get("follows") is not None else None)
 
 
 def _transition(c: Ctx, event: str, i: int, spec: Any, states: Mapping[str, StateDef]) -> TransitionDef:

@@ -183,6 +183,14 @@ class Access:
                                "điều hành của Sở.",
                                hint=f"Bảng điều hành của Sở dành cho: {self._acting_on((ALL,))}{extra}.")
 
+    def require_capital(self, p: Person) -> None:
+        """The capital tables (disbursement against the target, projects waiting on an appraisal) are for the
+        roles acting on a division's or every dossier (the heads, the director)."""
+        if self.roles.widest(p.roles, "acts_on") in (DIVISION, ALL):
+            return
+        raise NotPermitted(f"{p.name} ({self.roles.labels(p.roles) or 'không có vai trò'}) không xem được tiến độ "
+                           "giải ngân vốn.", hint=f"Tiến độ giải ngân dành cho: {self._acting_on((DIVISION, ALL))}.")
+
     def require_manage(self, p: Person | None, what: str) -> None:
         if p is not None and not self.roles.manages(p.roles, what):
             raise NotPermitted(f"{p.name} không có quyền quản trị ({what}).", hint="Việc này dành cho quản trị.")

@@ -56,6 +56,14 @@ class Blockers:
                                           f"của dự án {r.project_code}")
         return Target(r.division, frozenset(x for x in (r.dossier_officer, r.raised_by) if x), what)
 
+    def may(self, p: Person, view: dict[str, Any]) -> dict[str, bool]:
+        """What ``p`` may do now with the blocker ``view`` (as ``view`` gives it): take it into handling,
+        resolve it; for the forms a page shows (the services ask the same rules again)."""
+        target = Target(view["division"], frozenset(x for x in (view["dossier_officer"], view["raised_by"]) if x))
+        moves = b.NEXT.get(view["state"], ())
+        return {"handle": view["state"] == b.OPEN and self.access.may_take(p, b.HANDLE, target),
+                "resolve": b.RESOLVED in moves and self.access.may_take(p, b.RESOLVE, target)}
+
     def _where(self, uow: UnitOfWork, cmd: b.RaiseBlocker, p: Person) -> tuple[dict[str, Any], Target]:
         if cmd.code is not None:
             d = uow.dossiers.get(cmd.code)
@@ -195,7 +203,8 @@ class Blockers:
         out: dict[str, Any] = {"id": r.id, "dossier": r.dossier_code, "project": r.project_code, "division": r.division,
                "cause": r.cause, "cause_label": pol.cause_label(r.cause), "description": r.description,
                "addressed_to": r.addressed_to, "addressed_to_label": pol.addressee_label(r.addressed_to),
-               "addressee": r.addressee, "cause_on": r.cause_on.isoformat() if r.cause_on else None,
+               "addressee": r.addressee, "dossier_officer": r.dossier_officer,
+               "cause_on": r.cause_on.isoformat() if r.cause_on else None,
                "raised_on": r.raised_on.isoformat(), "raised_by": r.raised_by,
                "state": r.state, "state_label": pol.state_label(r.state), "resolution": r.resolution,
                "resolved_on": r.resolved_on.isoformat() if r.resolved_on else None,

@@ -29,7 +29,7 @@ from ..domain.roles import ALL
 from ..domain.workflow import AlertThresholds, WorkflowDef
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
-from ..store.read_boards import MONTH_NAMES, OPEN_NAMES, BoardQueries
+from ..store.read_boards import BLOCKER_NAMES, MONTH_NAMES, OPEN_NAMES, BoardQueries
 from .access import Access
 
 #: rows of each list of the division board
@@ -161,6 +161,7 @@ class Boards:
             q = BoardQueries(uow)
             load, month, received = q.load(today, soon, None), q.month(start, today, None), q.received(start, today)
             past = self._past_window(q, today, None)
+            blockers = q.blockers(start)
             divisions = uow.people.divisions()
             people = uow.people.all()
         holding = {p.division for p in people if p.active and self.access.roles.any(p.roles, "holds_dossiers")}
@@ -168,14 +169,17 @@ class Boards:
         for r in past:
             past_by[r["division"]] = past_by.get(r["division"], 0) + 1
         rows = []
+        active = holding | {*load, *month, *received, *blockers}
         for d in divisions:
-            if d.code not in holding and d.code not in load and d.code not in month and d.code not in received:
+            if d.code not in active:
                 continue  # the office, say: nobody there appraises
             rows.append(_figures({"code": d.code, "name": d.name}, load.get(d.code), month.get(d.code),
                                  received=received.get(d.code, 0), past=past_by.get(d.code, 0)))
+            rows[-1]["blockers"] = {k: blockers.get(d.code, {}).get(k, 0) for k in BLOCKER_NAMES}
         keys = (*OPEN_NAMES, *MONTH_NAMES, "received", "paused_past_window")
         total = {k: sum(r[k] for r in rows) for k in keys}
         total["on_time_share"] = share(total["early"] + total["on_time"], total["judged"])
+        total["blockers"] = {k: sum(r["blockers"][k] for r in rows) for k in BLOCKER_NAMES}
         return {"today": today.isoformat(), "month_start": start.isoformat(), "month": f"{today:%Y-%m}",
                 "due_soon_days": DUE_SOON, "divisions": rows, "total": total}
 

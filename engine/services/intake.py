@@ -66,16 +66,21 @@ class Intake:
         return {"due_date": due.isoformat(), "limit": c.limit, "unit": c.unit,
                 "text": f"Hẹn trả: {vn_date(due)} ({c.limit} {UNIT_LABELS[c.unit]} từ {vn_date(day)})"}
 
-    def receive(self, form: Mapping[str, str], received: Sequence[str], actor: Person, via: Via) -> str:
+    def receive(self, form: Mapping[str, str], received: Sequence[str], actor: Person, via: Via,
+                at: str | None = None, correction: str | None = None) -> str:
         """Receive the dossier the form describes; returns its code. Raises BadInput whose ``fields``
-        maps each wrong field to its message (every empty required field at once)."""
+        maps each wrong field to its message (every empty required field at once). ``at`` and
+        ``correction`` are the time received and the director's correction (an act dated into a month whose
+        report was issued), as ``thamdinh receive --at --correction`` takes them; a sealed month is refused
+        (PeriodSealed) as on every channel."""
         missing = {f: "Bắt buộc." for f in REQUIRED if not (form.get(f) or "").strip()}
         if missing:
             raise BadInput("Chưa điền đủ các ô bắt buộc.", hint="Điền các ô được đánh dấu.", fields=missing)
         values = {f: (form.get(f) or "").strip() or None for f in FIELDS}
         try:
             cmd = Receive(**{k: v for k, v in values.items() if k != "note"},  # type: ignore[arg-type]
-                          note=rq.with_list(values["note"], rq.RECEIVED_HEADER, received), actor=actor.id)
+                          note=rq.with_list(values["note"], rq.RECEIVED_HEADER, received), actor=actor.id,
+                          at=at or None, correction=correction or None)
             self.writes.receive(cmd, via)
         except ThamdinhError as exc:
             if exc.exit_code != 2:

@@ -7,13 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain import text
+from ..domain import requirements, text
 from ..domain.calendar import UNIT_LABELS
 from ..domain.caller import CHANNEL_LABELS
 from ..domain.clock import TZ, Clock, local_date
 from ..domain.deadlines import OUTCOME_LABELS, StageClock
 from ..domain.dossier import HistoryEntry
-from ..domain.errors import BadInput, NotPermitted, UnknownWorkflowVersion
+from ..domain.errors import BadInput, IllegalTransition, NotPermitted, UnknownWorkflowVersion
 from ..domain.events import compact, describe_all
 from ..domain.org import UNASSIGNED, Person
 from ..domain.workflow import WorkflowDef
@@ -83,7 +83,9 @@ class DossierQueries:
         wf = self.rules.definition(d.workflow_id, d.workflow_version)
         rule = wf.rule(d.rule_version)
         open_clock = next((c for c in clocks if c.id == d.open_clock_id), None)
-        allowed = possible_events(wf, snapshot(d), rule)
+        done = [e.event for e in history]
+        allowed = [e for e in possible_events(wf, snapshot(d), rule)
+                   if requirements.follows_met(e, wf.events[e].follows, done)]
         return {
             "code": d.code, "project_name": d.project_name, "investor": d.investor, "group": d.group,
             "grade": d.grade, "capital_source": d.capital_source, "division": d.division,
@@ -110,6 +112,24 @@ class DossierQueries:
             return self.rules.definition(workflow_id, version)
         except UnknownWorkflowVersion:
             return self.rules.latest(workflow_id)
+
+    def require_follows(self, code: str, event: str) -> None:
+        """Raise IllegalTransition unless ``event``, if it answers another (``follows``: the apology's approval
+        its head's draft), finds that other one taken since its own last time."""
+        with self.database.reading() as uow:
+            d = uow.dossiers.get(text.code(code))
+            wf = self.rules.definition(d.workflow_id, d.workflow_version)
+            edef = wf.events.get(event)
+            if edef is None or edef.follows is None:
+                return
+            done = [e.event for e in uow.dossiers.history(d.id)]
+        if not requirements.follows_met(event, edef.follows, done):
+            first = wf.events[edef.follows]
+            raise IllegalTransition(
+                f"Không «{edef.label}» được: hồ sơ {d.code} chưa có «{first.label}» nào đang chờ "
+                + ("duyệt (lần trước đã duyệt)." if event in done else "duyệt."),
+                hint=f"«{first.label}» trước ({self.access.roles.labels(first.roles)}), rồi mới «{edef.label}».",
+                event=event, state=d.state)
 
     def history(self, code: str) -> list[HistoryEntry]:
         with self.database.reading() as uow:

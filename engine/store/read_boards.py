@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from ..domain.blockers import HANDLING, OPEN, RESOLVED
 from .read_model import EVALUATION_SUMS
 
 if TYPE_CHECKING:
@@ -24,6 +25,14 @@ _OPEN_SUMS = ("COUNT(*) AS open_count, "
               "SUM(CASE WHEN c.due_date IS NULL THEN 1 ELSE 0 END) AS paused")
 OPEN_NAMES = ("open_count", "overdue", "due_soon", "paused")
 MONTH_NAMES = ("finished", "judged", "early", "on_time", "late")
+BLOCKER_NAMES = ("open", "handling", "escalated", "resolved_this_month")
+#: the department board's blockers per division: open, being handled, escalated and not resolved, resolved
+#: since :start (the month's first day)
+BLOCKERS_BY_DIVISION = ("SELECT division, SUM(CASE WHEN state = :open THEN 1 ELSE 0 END), "
+                        "SUM(CASE WHEN state = :handling THEN 1 ELSE 0 END), "
+                        "SUM(CASE WHEN state <> :resolved AND escalated_at IS NOT NULL THEN 1 ELSE 0 END), "
+                        "SUM(CASE WHEN state = :resolved AND resolved_on >= :start THEN 1 ELSE 0 END) "
+                        "FROM blocker WHERE state <> :resolved OR resolved_on >= :start GROUP BY division")
 
 #: a division's open clocks per officer
 LOAD_BY_OFFICER = (f"SELECT c.officer, {_OPEN_SUMS} FROM stage_clock c "
@@ -88,6 +97,11 @@ class BoardQueries:
     def received(self, start: dt.date, today: dt.date) -> dict[str, int]:
         rows = self.uow.execute(RECEIVED_BY_DIVISION, self._days(start=start, today=today)).fetchall()
         return {r[0]: _int(r[1]) for r in rows}
+
+    def blockers(self, start: dt.date) -> dict[str | None, dict[str, int]]:
+        """Blockers per division: open, being handled, escalated and unresolved, resolved since ``start``."""
+        params = {"open": OPEN, "handling": HANDLING, "resolved": RESOLVED, **self._days(start=start)}
+        return self._grouped(BLOCKERS_BY_DIVISION, params, BLOCKER_NAMES)
 
     def _rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         out = []

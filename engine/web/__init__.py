@@ -24,6 +24,7 @@ from .api import add_api
 from .api_blockers import add_blocker_api
 from .api_v1 import add_api_v1
 from .boards import add_boards
+from .capital_pages import add_capital_pages
 from .docs import add_docs
 from .documents import add_documents
 from .dossier_page import add_dossier_page
@@ -66,6 +67,7 @@ def create_web(app: App) -> FastAPI:
     add_boards(api, app, page, identity)
     add_public(api, app, page)
     add_reports(api, app, page, identity)
+    add_capital_pages(api, app, page, identity)
     return api
 
 

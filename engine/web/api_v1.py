@@ -5,7 +5,8 @@
 - ``GET /api/v1/my-work`` — the caller's open dossiers, most urgent first, with the counters;
 - ``GET /api/v1/dossiers/{code}`` — a dossier with the actions the caller may take and what each requires;
 - ``POST /api/v1/dossiers/{code}/actions/{event}`` — take one (``reason``, ``missing``, ``confirmed``…);
-- ``POST /api/v1/dossiers`` — receive (intake, with ``intake_channel`` and the documents received);
+- ``POST /api/v1/dossiers`` — receive (intake, with ``intake_channel`` and the documents received; ``at`` and
+  the director's ``correction`` as ``thamdinh receive`` takes them);
   ``GET /api/v1/intake/due-date`` — the appointment date before receiving;
 - ``GET /api/v1/dossiers/{code}/documents/{kind}.pdf`` — a one-stop document (``receipt``…) as PDF.
 The older ``/api/...`` routes stay as they were.
@@ -25,7 +26,7 @@ from ..domain import text
 from ..domain.commands import Fire
 from ..domain.errors import BadInput
 from ..services.search_query import SearchQuery
-from .api import ReceiveBody, Who
+from .api import CORRECTION, ReceiveBody, Who
 from .documents import file_name, one_stop, pdf_response
 from .dossier_page import actions
 from .errors import ERROR_RESPONSES
@@ -56,6 +57,7 @@ class ActionBody(BaseModel):
     at: str | None = Field(default=None, max_length=40, description="Thời điểm (ISO 8601); mặc định: bây giờ.")
     new_date: dt.date | None = Field(default=None, description="Ngày hẹn trả mới (dự thảo phiếu xin lỗi).")
     confirmed: bool = Field(default=False, description="Bắt buộc true với thao tác cần xác nhận (confirm).")
+    correction: str | None = Field(default=None, max_length=text.NOTE_MAX, description=CORRECTION)
 
 
 class IntakeBody(ReceiveBody):
@@ -101,7 +103,7 @@ def add_api_v1(api: FastAPI, app: App) -> None:
         """Tiếp nhận hồ sơ (bộ phận một cửa), ghi kênh tiếp nhận và thành phần hồ sơ đã nhận."""
         values = {k: "" if v is None else str(v) for k, v in body.model_dump(exclude={"received", "at", "correction"})
                   .items()}
-        code = intake.receive(values, body.received, who.person, who.via)
+        code = intake.receive(values, body.received, who.person, who.via, at=body.at, correction=body.correction)
         return svc.show(code, who.person)
 
     _documents(api, app, docs)
@@ -132,7 +134,7 @@ def _dossier(api: FastAPI, app: App) -> None:
             raise BadInput(f"«{edef.label}» cần xác nhận: {edef.confirm}", hint="Gửi lại với «confirmed»: true.",
                            field="confirmed")
         result = svc.fire(Fire(code=code, event=event, actor=who.person.id, note=note, at=body.at,
-                               expected_version=body.expected_version,
+                               expected_version=body.expected_version, correction=body.correction,
                                officer=body.officer if svc.assigns_officer(event) else None), who.via)
         out = _view(app, code, who)
         out["fired"] = result

@@ -19,6 +19,7 @@ from ..domain import text
 from ..domain.errors import ThamdinhError
 from ..services.boards import Boards
 from .api import Who
+from .blocker_pages import banner, board_blockers
 from .errors import ERROR_RESPONSES, status_for
 from .identity import Caller, Identity
 from .render import Page
@@ -57,9 +58,11 @@ def add_boards(api: FastAPI, app: App, page: Page, identity: Identity) -> None:
 
 def _pages(api: FastAPI, app: App, boards: Boards, page: Page, identity: Identity) -> None:
     def division_page(request: Request, caller: Caller, division: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("blocker_done", None)
         board = boards.division_board(caller.person, division or None)
+        listed = board_blockers(app, caller, board["division"]) if board["chosen"] else []
         return page(request, "board_division.html", status, b=board, urge=_may_urge(app, caller, board["division"]),
-                    title=f"Bảng điều hành — {board.get('division_name') or 'chọn phòng'}", **ctx)
+                    blockers=listed, title=f"Bảng điều hành — {board.get('division_name') or 'chọn phòng'}", **ctx)
 
     @api.get("/bang-dieu-hanh", include_in_schema=False)
     def board_home(request: Request) -> Response:
@@ -68,16 +71,18 @@ def _pages(api: FastAPI, app: App, boards: Boards, page: Page, identity: Identit
         return RedirectResponse(DEPARTMENT if wide else BOARD, status_code=303)
 
     @api.get(BOARD, response_class=HTMLResponse, include_in_schema=False)
-    def division_board(request: Request, division: str = "", done: str = "", urged: str = "") -> HTMLResponse:
+    def division_board(request: Request, division: str = "", done: str = "", urged: str = "", vm: str = "",
+                       vm_done: str = "") -> HTMLResponse:
         caller = identity.signed_in(request)
         return division_page(request, caller, division, done=done[:text.CODE_MAX] or None,
-                             urged=urged[:text.CODE_MAX] or None, error=None)
+                             urged=urged[:text.CODE_MAX] or None, error=None, blocker_done=banner(app, vm, vm_done))
 
     @api.get(DEPARTMENT, response_class=HTMLResponse, include_in_schema=False)
-    def department_board(request: Request) -> HTMLResponse:
+    def department_board(request: Request, vm: str = "", vm_done: str = "") -> HTMLResponse:
         caller = identity.signed_in(request)
-        return page(request, "board_department.html", b=boards.department_board(caller.person),
-                    title="Bảng điều hành của Sở")
+        board = boards.department_board(caller.person)
+        return page(request, "board_department.html", b=board, blockers=board_blockers(app, caller, None),
+                    blocker_done=banner(app, vm, vm_done), title="Bảng điều hành của Sở")
 
     _forms(api, app, boards, identity, division_page)
 

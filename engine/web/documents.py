@@ -4,36 +4,29 @@ engine.services.onestop, for whoever may see the dossier."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from ..io.onestop_files import NAME, OneStopCatalogue, load_catalogue
-from ..io.resources import workflows_dir
-from ..services.onestop import OneStopDocuments, available
+from ..services.onestop import OneStopDocuments
 from .identity import Identity
 
 if TYPE_CHECKING:
     from ..bootstrap import App
 
 
-@lru_cache(maxsize=1)
-def shipped_catalogue() -> OneStopCatalogue:
-    return load_catalogue([workflows_dir() / "documents" / NAME])
+def catalogue_of(app: App) -> OneStopCatalogue:
+    """The one-stop documents as loaded: the shipped documents/one-stop.yaml, then a province's override
+    (THAMDINH_RULES_PATH), merged key by key."""
+    return load_catalogue([d / NAME for d in app.rule_dirs("documents") if (d / NAME).is_file()])
 
 
 def one_stop(app: App) -> OneStopDocuments:
     """The documents service of ``app`` (a province's documents/one-stop.yaml over the shipped one)."""
-    files = [d / NAME for d in app.rule_dirs("documents") if (d / NAME).is_file()]
-    return OneStopDocuments(app.rules, load_catalogue(files), app.heading, app.settings.base_url,
+    return OneStopDocuments(app.rules, catalogue_of(app), app.heading, app.settings.base_url,
                             app.settings.secret_key)
-
-
-def available_documents(view: dict[str, Any]) -> list[dict[str, str]]:
-    """The documents printable for the dossier ``view`` (the shipped catalogue's kinds)."""
-    return available(shipped_catalogue(), view)
 
 
 def pdf_response(body: bytes, name: str) -> Response:

@@ -18,11 +18,14 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..domain import requirements
+from ..domain.clock import TZ, parse_at
 from ..domain.commands import Fire
-from ..domain.errors import BadInput, ThamdinhError
+from ..domain.errors import BadInput, PeriodSealed, ThamdinhError
 from ..domain.formatting import vn_datetime
 from ..domain.workflow import WorkflowDef
-from .documents import available_documents
+from ..services.onestop import available
+from .blocker_pages import add_blocker_pages, banner, dossier_blockers
+from .documents import catalogue_of
 from .errors import status_for
 from .identity import Caller, Identity
 from .render import Page
@@ -52,32 +55,42 @@ def timeline(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def add_dossier_page(api: FastAPI, app: App, page: Page, identity: Identity) -> None:
-    svc = app.services
+    svc, catalogue = app.services, catalogue_of(app)  # the one-stop documents as loaded (a province's too)
 
     def detail(request: Request, caller: Caller, code: str, status: int = 200, form: dict[str, Any] | None = None,
-               done: str | None = None) -> HTMLResponse:
+               done: str | None = None, **extra: Any) -> HTMLResponse:
         view = svc.show(code, caller.person)  # raises UnknownDossier (404), NotPermitted (403)
         wf = app.rules.definition(view["workflow"], view["workflow_version"])
         assignees = [{"id": p.id, "name": p.name} for p in svc.assignees(view["division"], view["officer"])]
         label = wf.events[done].label if done and done in wf.events else None
+        extra.setdefault("blocker_form", {})
+        extra.setdefault("blocker_error", None)
+        extra.setdefault("blocker_done", None)
         return page(request, "dossier.html", status, d=view, actions=actions(wf, view["my_events"]),
                     form=form or {"event": None, "errors": {}}, done=label,
-                    history=timeline(view), assignees=assignees, documents=available_documents(view),
-                    title=f"Hồ sơ {view['code']}")
+                    history=timeline(view), assignees=assignees, documents=available(catalogue, view),
+                    title=f"Hồ sơ {view['code']}", may_correct=app.access.may_correct(caller.person),
+                    **dossier_blockers(app, caller, view, wf.state(view["state"]).terminal), **extra)
 
     @api.get("/ho-so/{code:path}", response_class=HTMLResponse, include_in_schema=False)
-    def dossier_page(code: str, request: Request, done: str = "") -> HTMLResponse:
-        return detail(request, identity.signed_in(request), code, done=done or None)
+    def dossier_page(code: str, request: Request, done: str = "", vm: str = "", vm_done: str = "") -> HTMLResponse:
+        return detail(request, identity.signed_in(request), code, done=done or None,
+                      blocker_done=banner(app, vm, vm_done))
+
+    add_blocker_pages(api, app, page, identity, detail)
 
     @api.post("/ho-so/{code:path}/thao-tac", include_in_schema=False)
     def act(code: str, request: Request, event: str = Form(...), csrf: str = Form(""),
             expected_version: int = Form(...), reason: str = Form(""), missing: str = Form(""),
             note: str = Form(""), officer: str = Form(""), new_date: str = Form(""), confirmed: str = Form(""),
-            edit: str = Form("")) -> Response:
+            edit: str = Form(""), at: str = Form(""), correction: str = Form("")) -> Response:
         caller = identity.signed_in(request)
         identity.check_csrf(caller, csrf)
+        if not app.access.may_correct(caller.person):  # the time of the act and a correction: the director's
+            at = correction = ""
         form = {"event": event, "reason": reason, "missing": missing, "note": note, "officer": officer,
-                "new_date": new_date[:10], "expected_version": expected_version, "errors": {}}
+                "new_date": new_date[:10], "expected_version": expected_version, "at": at[:40],
+                "correction": correction, "errors": {}}
         if edit:  # «Sửa lại» on the confirmation page: the form again, as typed
             return detail(request, caller, code, form=form)
         view = svc.show(code, caller.person)
@@ -85,17 +98,29 @@ def add_dossier_page(api: FastAPI, app: App, page: Page, identity: Identity) -> 
         edef = wf.events.get(event)
         try:
             text = requirements.compose(reason, requirements.items(missing), note, _day(new_date))
+            when = parse_at(at[:40]) if at.strip() else None
+            form["at_text"] = vn_datetime(when.astimezone(TZ)) if when else ""
             if edef is not None:
                 requirements.check(edef.label, edef.requires, text)
                 if edef.confirm and not confirmed:
                     return page(request, "confirm.html", d=view, a=actions(wf, [event])[0], form=form,
                                 title=f"Xác nhận — hồ sơ {view['code']}")
             svc.fire(Fire(code=code, event=event, actor=caller.person.id, note=text, expected_version=expected_version,
-                          officer=officer or None if svc.assigns_officer(event) else None), caller.via)
+                          officer=officer or None if svc.assigns_officer(event) else None,
+                          at=when, correction=correction or None), caller.via)
         except ThamdinhError as exc:
             if status_for(exc) in (401, 403, 404):
                 raise
-            field = exc.details.get("field") if isinstance(exc, BadInput) else None
-            form["errors"] = {str(field): exc.message} if field else {"_": str(exc)}
+            form["errors"] = _errors(exc)
             return detail(request, caller, code, status_for(exc), form=form)
         return RedirectResponse(f"/ho-so/{quote(code, safe='')}?done={quote(event, safe='')}", status_code=303)
+
+
+def _errors(exc: ThamdinhError) -> dict[str, str]:
+    """A refusal beside the field it concerns, else for the whole form; a sealed month says what the page
+    offers (the director's correction with its reason)."""
+    if isinstance(exc, PeriodSealed):
+        return {"_": f"{exc.message} Nếu đây là điều chỉnh số liệu, Giám đốc ghi lý do vào ô «Lý do điều chỉnh» "
+                     "rồi ghi lại; sau đó ban hành lại báo cáo tháng đó."}
+    field = exc.details.get("field") if isinstance(exc, BadInput) else None
+    return {str(field): exc.message} if field else {"_": str(exc)}

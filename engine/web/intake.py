@@ -15,7 +15,7 @@ from ..domain.dossier import GRADES, GROUPS
 from ..domain.errors import BadInput
 from ..domain.intake import INTAKE_CHANNEL_LABELS
 from ..services.intake import FIELDS, Intake
-from .documents import shipped_catalogue
+from .documents import catalogue_of
 from .identity import Caller, Identity
 from .render import Page
 
@@ -34,7 +34,7 @@ def _options(app: App, caller: Caller) -> dict[str, Any]:
     with app.database.reading() as uow:
         divisions = uow.people.divisions()
         people = [p for p in uow.people.all() if p.active and app.roles.any(p.roles, "holds_dossiers")]
-    catalogue = shipped_catalogue()
+    catalogue = catalogue_of(app)  # the checklists as loaded (a province's override merged)
     workflows = [{"value": wf.id, "label": wf.title, "checklist": catalogue.checklist(wf.id)}
                  for wf in app.rules.workflows.values()]
     return {"workflow": workflows, "group": [{"value": g, "label": GROUP_LABELS[g]} for g in GROUPS],

@@ -150,3 +150,28 @@ def test_a_head_drafts_the_apology_the_director_approves_it_and_the_original_dat
     letter = " ".join(_pdf_text(director.get("/ho-so/DA-5/giay-to/apology.pdf").content).split())
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter and "ngày 30/11/2026" in letter
     assert f"ngày hẹn ban đầu ({vn_date(due)})" in letter and "Chờ ý kiến của Sở Tài nguyên và Môi trường" in letter
+
+
+def test_an_apology_no_head_drafted_is_not_approved_on_any_channel(app: App,
+                                                                   make_dossier: Callable[..., Any]) -> None:
+    from engine.domain.errors import IllegalTransition
+
+    make_dossier(code="DA-6", at="2026-10-20")
+    director = page_client(app, "gd.tran")
+    assert 'id="act-approve_apology"' not in director.get("/ho-so/DA-6").text  # nothing to approve: not offered
+    refused = _form(director, "DA-6", "approve_apology", confirmed="1")
+    assert refused.status_code == 409
+    assert ("Không «Duyệt phiếu xin lỗi và hẹn lại ngày trả kết quả» được: hồ sơ DA-6 chưa có «Dự thảo phiếu xin "
+            "lỗi và hẹn lại ngày trả kết quả» nào đang chờ duyệt." in refused.text)
+    assert "(trưởng phòng)" in refused.text
+    api = api_client(app, "gd.tran").post("/api/v1/dossiers/DA-6/actions/approve_apology", json={"confirmed": True})
+    assert api.status_code == 409 and api.json()["error"] == "illegal_transition"
+    with pytest.raises(IllegalTransition, match="chưa có"):  # the command line's path
+        app.services.fire(Fire(code="DA-6", event="approve_apology", actor="gd.tran"))
+    app.services.fire(Fire(code="DA-6", event="draft_apology", actor="tp.nguyen",
+                           note="Chờ ý kiến Sở Tài chính\nNgày hẹn trả mới: 30/11/2026"))
+    assert 'id="act-approve_apology"' in director.get("/ho-so/DA-6").text
+    app.services.fire(Fire(code="DA-6", event="approve_apology", actor="gd.tran"))
+    again = api_client(app, "gd.tran").post("/api/v1/dossiers/DA-6/actions/approve_apology", json={"confirmed": True})
+    assert again.status_code == 409 and "lần trước đã duyệt" in again.json()["message"]  # one draft, one approval
+    assert [h["event"] for h in app.services.show("DA-6")["history"]][-2:] == ["draft_apology", "approve_apology"]

@@ -127,6 +127,10 @@ def _misspelt_event_key(d: dict[str, Any]) -> None:
     d["events"]["reassign"]["assign_officer"] = True
 
 
+def _follows_an_unknown_event(d: dict[str, Any]) -> None:
+    d["events"]["approve_apology"]["follows"] = "draft_apologie"
+
+
 @pytest.mark.parametrize("mutate, key, words", [
     (_unknown_target, "events.approve.transitions[1].target", "aproved"),
     (_unknown_source, "events.accept.transitions[0].source", "recieved"),
@@ -142,10 +146,11 @@ def _misspelt_event_key(d: dict[str, Any]) -> None:
     (_misspelt_event_key, "events.reassign.assign_officer", "assigns_officer"),
     (_zero_answer_window, "rule_versions.law-62-2020.supplement_answer.value", "0"),
     (_answer_window_without_source, "rule_versions.decree-217-2026.supplement_answer.source", "căn cứ"),
+    (_follows_an_unknown_event, "events.approve_apology.follows", "draft_apologie"),
 ], ids=["unknown-target-state", "unknown-source-state", "unreachable-state", "no-terminal-state",
         "zero-duration", "negative-duration", "unknown-role", "bad-stage-unit", "bad-limit-unit",
         "assigning-event-changes-state", "assigns-officer-not-bool", "misspelt-event-key", "zero-answer-window",
-        "answer-window-without-source"])
+        "answer-window-without-source", "follows-an-unknown-event"])
 def test_a_defective_workflow_file_is_refused_naming_the_file_and_the_key(
         tmp_path: Path, mutate: Callable[[dict[str, Any]], None], key: str, words: str) -> None:
     data = shipped()
@@ -277,3 +282,16 @@ def test_the_roles_file_gives_every_role_of_the_workflows_and_the_organisation_a
     assert roles.widest({"officer"}, "acts_on") == "own" and roles.widest({"officer", "head"}, "acts_on") == "division"
     assert roles.with_flag("receives") == ["director", "reception"] and roles.manages({"admin"}, "accounts")
     assert roles.source  # the rule's source is named
+
+
+def test_an_approval_follows_its_draft_once() -> None:
+    from engine.domain.requirements import follows_met
+
+    wf = load_workflow_file(APPRAISAL)
+    assert wf.events["approve_apology"].follows == "draft_apology" and wf.events["approve"].follows is None
+    ok = ("receive", "draft_apology", "accept")
+    assert follows_met("approve_apology", "draft_apology", ok)
+    assert not follows_met("approve_apology", "draft_apology", ("receive", "accept"))
+    assert not follows_met("approve_apology", "draft_apology", (*ok, "approve_apology"))
+    assert follows_met("approve_apology", "draft_apology", (*ok, "approve_apology", "draft_apology"))
+    assert follows_met("approve", None, ())

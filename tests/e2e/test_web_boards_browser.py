@@ -1,5 +1,6 @@
 """The boards and the public pages in a real headless Chromium against a real server on loopback: a
-head finds the overdue dossier on the board, hands it over and urges; the public look-up shows the state
+head finds the overdue dossier on the board, hands it over and urges, raises a blocker from the dossier's
+page and concludes it from the board; the public look-up shows the state
 and no officer's name; the public ranking renders signed out; no page breaks the Content Security Policy.
 
 The server and the browser are test_web_browser's fixtures; the application here has a look-up secret.
@@ -76,6 +77,24 @@ def test_a_head_finds_the_overdue_dossier_hands_it_over_and_urges(server: str, b
     assert "Đã đôn đốc" in page.locator('#overdue tr[data-code="BR-TRE"] .officer').inner_text()
     urges = sqlite_app.urging.for_dossier("BR-TRE")
     assert [u["note"] for u in urges] == ["Đề nghị trình kết quả trong tuần"]
+    # a blocker raised from the dossier's page, then concluded from the board with its resolution
+    page.click('#overdue tr[data-code="BR-TRE"] a')
+    page.select_option("#blocker-cause", label="Chờ ý kiến cơ quan khác")
+    page.select_option("#blocker-addressed-to", label="Cơ quan khác")
+    page.fill("#blocker-addressee", "Sở Tài chính")
+    page.fill("#blocker-description", "Chờ ý kiến về nguồn vốn")
+    page.click("#raise-blocker-submit")
+    page.wait_for_selector("#blocker-done")
+    (blocker,) = sqlite_app.blockers.list(code="BR-TRE")
+    assert "Mới nêu" in page.locator(f'#dossier-blockers tr[data-blocker="{blocker["id"]}"]').inner_text()
+    page.goto(f"{server}/bang-dieu-hanh/phong")
+    row = page.locator(f'#board-blockers tr[data-blocker="{blocker["id"]}"]')
+    assert "BR-TRE" in row.inner_text() and "Cơ quan khác: Sở Tài chính" in row.inner_text()
+    row.locator("input[name=resolution]").fill("Sở Tài chính đã có ý kiến")
+    row.locator("button.resolve-blocker").click()
+    page.wait_for_selector("#blocker-done")
+    assert page.locator(f'#board-blockers tr[data-blocker="{blocker["id"]}"]').count() == 0
+    assert sqlite_app.blockers.get(blocker["id"])["resolution"] == "Sở Tài chính đã có ý kiến"
     assert csp == []
 
 

@@ -188,7 +188,7 @@ class App:
         """Issued reports: sealed versions, each after ``thamdinh verify``."""
         from .services.issuing import Issuing
 
-        return Issuing(self.database, self.clock, self.reports, lambda: self.verification.run())
+        return Issuing(self.database, self.clock, self.reports, lambda: self.verification.run(), self.access)
 
     @cached_property
     def capital(self) -> CapitalService:

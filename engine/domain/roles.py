@@ -1,6 +1,6 @@
 """Roles and what each may do, as data (``workflows/roles.yaml``): whom a person sees, on which
 dossiers they act, whether they receive dossiers, run fire-many, hold dossiers, record corrections
-into a month already issued, manage the system.
+into a month already issued, issue (seal) reports, manage the system.
 
 A person's reach is the widest of their roles'. Scopes, narrowest first: ``none``, ``own`` (the
 dossiers they are in charge of), ``division`` (their division's), ``all``.
@@ -30,6 +30,8 @@ class RoleScope:
     #: may record an act into a month whose report was issued, as a correction with its reason
     corrects_issued: bool = False
     manages: frozenset[str] = field(default_factory=frozenset)
+    #: which reports they may issue (seal): ``division`` their division's monthly report, ``all`` any
+    issues_reports: str = NONE
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,10 @@ class Roles:
     def _ranks(self) -> dict[str, dict[str, int]]:
         """For each scope attribute, each role's scope as its index in SCOPES (asked on every fire)."""
         return {attr: {name: SCOPES.index(getattr(r, attr)) for name, r in self.by_name.items()}
-                for attr in ("sees", "acts_on", "fire_many")}
+                for attr in ("sees", "acts_on", "fire_many", "issues_reports")}
 
     def widest(self, roles: Iterable[str], attr: str) -> str:
-        """The widest scope ``attr`` (sees, acts_on, fire_many) among ``roles``."""
+        """The widest scope ``attr`` (sees, acts_on, fire_many, issues_reports) among ``roles``."""
         ranks = self._ranks[attr]
         best = 0
         for role in roles:

@@ -15,7 +15,8 @@ from .checks import Ctx
 from .resources import workflows_dir
 from .yaml_files import read_mapping
 
-_ROLE_KEYS = {"label", "sees", "acts_on", "fire_many", "receives", "holds_dossiers", "corrects_issued", "manages"}
+_ROLE_KEYS = {"label", "sees", "acts_on", "fire_many", "receives", "holds_dossiers", "corrects_issued", "manages",
+              "issues_reports"}
 NAME = "roles.yaml"
 
 
@@ -40,7 +41,8 @@ def _role(c: Ctx, name: str, raw: Any) -> RoleScope:
                      _scope(c, f"{key}.fire_many", spec.get("fire_many")),
                      c.boolean(spec.get("receives"), f"{key}.receives"),
                      c.boolean(spec.get("holds_dossiers"), f"{key}.holds_dossiers"),
-                     c.boolean(spec.get("corrects_issued"), f"{key}.corrects_issued"), frozenset(manages))
+                     c.boolean(spec.get("corrects_issued"), f"{key}.corrects_issued"), frozenset(manages),
+                     _scope(c, f"{key}.issues_reports", spec.get("issues_reports")))
 
 
 def load_roles(paths: Iterable[Path]) -> Roles:

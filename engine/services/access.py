@@ -135,6 +135,25 @@ class Access:
                            hint=(f"Người ghi được điều chỉnh: {shown} ({label})." if who
                                  else f"Việc này dành cho: {label}."))
 
+    # -- issuing (sealing) a report -------------------------------------------------------------------
+    def may_issue(self, p: Person | None, division: str | None) -> bool:
+        """Whether ``p`` may issue a report of ``division`` (None: the department's, or an evaluation)."""
+        if p is None or not p.active:
+            return False
+        scope = self.roles.widest(p.roles, "issues_reports")
+        return scope == ALL or (scope == DIVISION and division is not None and division == p.division)
+
+    def require_issue(self, p: Person, division: str | None, what: str, people: People) -> None:
+        """Raise NotPermitted, naming who may, unless ``p`` may issue ``what`` (its label, as "tháng
+        10/2026") of ``division``."""
+        if self.may_issue(p, division):
+            return
+        who = [q.name for q in sorted(people(), key=lambda q: q.id) if self.may_issue(q, division)]
+        shown = ", ".join(who[:_MAX_NAMES]) + (" …" if len(who) > _MAX_NAMES else "")
+        raise NotPermitted(f"{p.name} không được ban hành báo cáo {what}.",
+                           hint=(f"Người ban hành được: {shown}." if who else "Chưa ai được ban hành báo cáo này "
+                                 "(issues_reports trong roles.yaml).") + " Lịch gửi báo cáo tháng tự ban hành.")
+
     # -- actions beyond the workflows: blockers, urges (``actions:`` of roles.yaml) --------------------
     def may_take(self, p: Person, action: str, target: Target) -> bool:
         return self.actions.get(action).allows(p, target)

@@ -57,7 +57,8 @@ class AdminViews:
                          "roles": self.access.roles.labels(p.roles), "active": p.active, "account": state,
                          "tokens": tokens.get(p.id, 0)})
         scopes = [{"name": n, "label": r.label, "sees": r.sees, "acts_on": r.acts_on, "fire_many": r.fire_many,
-                  "receives": r.receives, "holds": r.holds_dossiers, "manages": sorted(r.manages)}
+                  "receives": r.receives, "holds": r.holds_dossiers, "corrects": r.corrects_issued,
+                  "issues": r.issues_reports, "manages": sorted(r.manages)}
                  for n, r in self.access.roles.by_name.items()]
         return {"people": rows, "roles": scopes, "roles_source": self.access.roles.source}
 

@@ -32,6 +32,7 @@ from ..reporting.periods import Period
 from ..store import chain
 from ..store.database import Database, UnitOfWork
 from ..store.issued import IssuedReport
+from .access import Access
 from .dossiers import SYSTEM_ACTOR
 from .reports import Reports
 
@@ -75,6 +76,7 @@ class Issuing:
     reports: Reports
     #: ``thamdinh verify``: returns a report with ``.ok`` and ``.problems`` (``code``, ``what``)
     verify: Callable[[], Any]
+    access: Access
 
     # -- what can be issued ----------------------------------------------------------------------
     def monthly(self, month: str, division: str | None = None) -> Target:
@@ -103,7 +105,7 @@ class Issuing:
                                hint="Xem số liệu tạm tính: bỏ --issue.")
         reason = text.clean(reason, "lý do ban hành lại", limit=text.NOTE_MAX, multiline=True)
         with self.database.reading() as uow:
-            issuer, issuer_name = self._issuer(uow, actor)
+            issuer, issuer_name = self._issuer(uow, actor, target)
             previous = uow.issued.latest(target.kind, target.period, target.scope)
             number = uow.issued.count_in_year(target.kind, *_year(today)) + 1
         if previous is not None and reason is None:
@@ -135,13 +137,16 @@ class Issuing:
         return {**_summary(new), "label": target.label, "changes": changes, "warnings": warnings,
                 "number": record["heading"]["number"]}
 
-    def _issuer(self, uow: UnitOfWork, actor: str | None) -> tuple[str, str]:
+    def _issuer(self, uow: UnitOfWork, actor: str | None, target: Target) -> tuple[str, str]:
+        """Who issues: the system (the scheduler, the console without ``--actor``), or a person whose role
+        may issue the target (``issues_reports`` in roles.yaml)."""
         if actor is None or actor == SYSTEM_ACTOR:
             return SYSTEM_ACTOR, SYSTEM_NAME
         person = uow.people.get(actor)
         if person is None or not person.active:
             raise BadInput(f"Không có cán bộ «{actor}» (hoặc đã thôi công tác) trong tổ chức.",
                            hint="Xem danh sách bằng: thamdinh org show")
+        self.access.require_issue(person, target.scope or None, target.label, lambda: uow.people.all())
         return person.id, person.name
 
     def _verified(self, target: Target, force: bool) -> list[str]:

@@ -31,6 +31,9 @@ def _every_format(cli: Cli, folder: Path) -> dict[str, bytes]:  # noqa: F811
 def test_report_monthly_issue_then_the_issued_files_byte_for_byte_and_report_issued(
         cli: Cli, tmp_path: Path) -> None:  # noqa: F811
     _october(cli)
+    officer = cli("report", "monthly", "--month", MONTH, "--issue", "--actor", "cv.pham", expect=3)
+    assert "không được ban hành báo cáo tháng 10/2026" in officer.err and "Trần Văn Minh" in officer.err
+    assert "Traceback" not in officer.err and cli("report", "issued", "--json").json == []
     issued = cli("report", "monthly", "--month", MONTH, "--issue", "--actor", "gd.tran")
     assert re.search(r"Đã ban hành báo cáo tháng 10/2026: phiên bản 1, Số: \d\d/BC-SXD, lúc \d\d/\d\d/\d{4} \d\d:\d\d, "
                      r"người ban hành Trần Văn Minh\.", issued.out), issued.out

@@ -251,3 +251,19 @@ def test_an_issued_file_altered_in_the_database_is_not_given_back(app: App, cloc
     with pytest.raises(IssuedAltered, match=r"báo cáo tháng 10/2026 \(phiên bản 1\)"):
         app.issuing.issued_file("monthly", "2026-10", "", "json")
     assert app.issuing.issued_file("monthly", "2026-10", "", "html") is not None
+
+
+def test_who_may_issue_is_the_roles_file_s_and_a_refusal_names_who_may(app: App, clock: FixedClock) -> None:
+    _october(app, clock)
+    with pytest.raises(NotPermitted) as officer:
+        app.issuing.issue(app.issuing.monthly("2026-10"), "cv.pham")
+    assert "không được ban hành báo cáo tháng 10/2026" in officer.value.message
+    assert "Trần Văn Minh" in (officer.value.hint or "")
+    with pytest.raises(NotPermitted):  # a head: not the department's report
+        app.issuing.issue(app.issuing.monthly("2026-10"), "tp.nguyen")
+    with pytest.raises(NotPermitted):  # nor another division's
+        app.issuing.issue(app.issuing.monthly("2026-10", "HTKT"), "tp.nguyen")
+    assert app.issuing.latest("monthly", "2026-10") is None and app.issuing.listing() == []
+    own = app.issuing.issue(app.issuing.monthly("2026-10", "QLXD"), "tp.nguyen")
+    assert own["version"] == 1 and own["issued_by_name"] == "Nguyễn Hữu Phước"
+    assert app.issuing.issue(app.issuing.monthly("2026-10"), None)["issued_by"] == "system"

@@ -17,7 +17,9 @@ def test_people_roles_and_accounts_are_for_administrators(app: App) -> None:
     assert "Phạm Thị Hồng" in people and "Phòng Quản lý xây dựng" in people and "chuyên viên" in people
     assert "đang dùng" in people and "chưa có tài khoản" in people  # cv.pham has one; cv.do has none
     assert "— (chưa có)" in people  # the officer without an e-mail address
-    assert "mọi hồ sơ" in r.text.split('id="roles"')[1]
+    roles = r.text.split('id="roles"')[1].split("</table>")[0]
+    assert "mọi hồ sơ" in roles and "báo cáo tháng của phòng mình" in roles and "mọi báo cáo" in roles
+    assert "tài khoản, cán bộ, cấu hình" in roles and "people" not in roles
     refused = page_client(app, "tp.nguyen").get("/quan-tri/nguoi")
     assert refused.status_code == 403 and "quản trị" in refused.text
 

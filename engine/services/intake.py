@@ -3,7 +3,8 @@ written (the same runtime step as a receipt), and a receipt from what was typed,
 named so a page shows its message beside it.
 
 The documents received (the workflow's checklist, workflows/documents/one-stop.yaml) are kept in the
-receipt's history note after «Thành phần hồ sơ đã nhận:», which the printed receipt reads back.
+receipt's history note after «Thành phần hồ sơ đã nhận:», which the printed receipt reads back; the
+investor's address, phone and e-mail, when given, in ``dossier_contact``, written in the same unit of work.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..domain import requirements as rq
 from ..domain.caller import Via
 from ..domain.clock import Clock, local_date
 from ..domain.commands import Receive
+from ..domain.contact import InvestorContact
 from ..domain.errors import BadInput, DuplicateDossier, ThamdinhError, UnknownPerson
 from ..domain.formatting import vn_date
 from ..domain.org import Person
@@ -26,9 +28,13 @@ from .timing import when as timing_when
 
 FIELDS = ("workflow", "code", "name", "investor", "group", "grade", "division", "officer", "capital_source",
           "intake_channel", "note")
+#: the investor's contact, printed on the receipt (engine.domain.contact); optional
+CONTACT_FIELDS = ("investor_address", "investor_phone", "investor_email")
 REQUIRED = ("workflow", "code", "name", "investor", "group", "division", "intake_channel")
 #: which field a command's message speaks of (its Vietnamese words), for a message beside the field
-_WORDS = (("mã quy trình", "workflow"), ("quy trình", "workflow"), ("mã hồ sơ", "code"), ("tên dự án", "name"),
+_WORDS = (("địa chỉ chủ đầu tư", "investor_address"), ("điện thoại chủ đầu tư", "investor_phone"),
+          ("e-mail chủ đầu tư", "investor_email"), ("mã quy trình", "workflow"), ("quy trình", "workflow"),
+          ("mã hồ sơ", "code"), ("tên dự án", "name"),
           ("chủ đầu tư", "investor"), ("nhóm dự án", "group"), ("cấp công trình", "grade"), ("cán bộ", "officer"),
           ("phòng", "division"), ("nguồn vốn", "capital_source"), ("kênh tiếp nhận", "intake_channel"),
           ("ghi chú", "note"))
@@ -81,7 +87,10 @@ class Intake:
             cmd = Receive(**{k: v for k, v in values.items() if k != "note"},  # type: ignore[arg-type]
                           note=rq.with_list(values["note"], rq.RECEIVED_HEADER, received), actor=actor.id,
                           at=at or None, correction=correction or None)
-            self.writes.receive(cmd, via)
+            contact = InvestorContact.build(*(form.get(f) for f in CONTACT_FIELDS))
+            with self.writes.database.unit_of_work() as uow:  # the dossier and its contact, or neither
+                uow.contacts.add(self.writes.receive_in(uow, cmd, via), contact)
+                uow.commit()
         except ThamdinhError as exc:
             if exc.exit_code != 2:
                 raise

@@ -80,6 +80,7 @@ class DossierQueries:
             urges = BlockerStore(uow).urges(dossier_id=d.id, limit=URGES_SHOWN)
             names = uow.people.names()
             division = uow.people.division(d.division)
+            contact = uow.contacts.of(d.id)
         wf = self.rules.definition(d.workflow_id, d.workflow_version)
         rule = wf.rule(d.rule_version)
         open_clock = next((c for c in clocks if c.id == d.open_clock_id), None)
@@ -88,6 +89,7 @@ class DossierQueries:
                    if requirements.follows_met(e, wf.events[e].follows, done)]
         return {
             "code": d.code, "project_name": d.project_name, "investor": d.investor, "group": d.group,
+            "investor_address": contact.address, "investor_phone": contact.phone, "investor_email": contact.email,
             "grade": d.grade, "capital_source": d.capital_source, "division": d.division,
             "division_name": division.name if division else d.division, "officer": d.officer,
             "officer_name": names.get(d.officer, d.officer) if d.officer else UNASSIGNED,

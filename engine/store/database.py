@@ -25,6 +25,7 @@ from .accounts import Accounts
 from .alerts import Alerts
 from .capital import Capital
 from .codecs import Codec
+from .contacts import Contacts
 from .dossiers import Dossiers
 from .issued import IssuedReports
 from .lease import Leases
@@ -165,7 +166,7 @@ class UnitOfWork:
     ``execute`` takes the project's SQL (``?`` or ``:name`` placeholders) and the values already
     encoded by ``codec``. The repositories are its attributes: ``uow.dossiers``, ``uow.people``,
     ``uow.alerts``, ``uow.outbox``, ``uow.leases``, ``uow.accounts``, ``uow.capital``, ``uow.read_model``,
-    ``uow.issued``.
+    ``uow.issued``, ``uow.contacts``.
     """
 
     def __init__(self, db: Database) -> None:
@@ -232,6 +233,10 @@ class UnitOfWork:
     @_repository
     def issued(self) -> IssuedReports:
         return IssuedReports(self)
+
+    @_repository
+    def contacts(self) -> Contacts:
+        return Contacts(self)
 
     def commit(self) -> None:
         self._conn.commit()

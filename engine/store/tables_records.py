@@ -1,6 +1,7 @@
 """SQLModel tables of the record that holds (revision 0008): each extension of a stage clock with the due
 date it replaced (a period's figures read the due date as of the period's end), and the reports as
-issued, version by version, with their files and hashes."""
+issued, version by version, with their files and hashes; the investor's contact on a dossier, as the
+receipt prints it (revision 0012)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,13 @@ Index("ix_clock_pause_clock_day", ClockPauseRow.__table__.c.clock_id,  # type: i
 HANDOVER = text("effects LIKE '%dossier_handed_over%'")
 Index("ix_dossier_event_handover", DossierEventRow.__table__.c.dossier_id,  # type: ignore[attr-defined]
       DossierEventRow.__table__.c.at, sqlite_where=HANDOVER, postgresql_where=HANDOVER)  # type: ignore[attr-defined]
+
+
+class DossierContactRow(SQLModel, table=True):
+    """The investor's address, phone and e-mail as the reception recorded them (revision 0012)."""
+
+    __tablename__ = "dossier_contact"
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
+    investor_address: str | None = Field(default=None, max_length=500)
+    investor_phone: str | None = Field(default=None, max_length=32)
+    investor_email: str | None = Field(default=None, max_length=254)

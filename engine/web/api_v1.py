@@ -65,6 +65,9 @@ class IntakeBody(ReceiveBody):
         description="Kênh tiếp nhận: in_person (trực tiếp), online (trực tuyến), post (bưu chính).")
     received: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=100,
                                                                   description="Thành phần hồ sơ đã nhận.")
+    investor_address: str | None = Field(default=None, max_length=text.NAME_MAX, description="Địa chỉ chủ đầu tư.")
+    investor_phone: str | None = Field(default=None, max_length=32, description="Điện thoại chủ đầu tư.")
+    investor_email: str | None = Field(default=None, max_length=254, description="Thư điện tử chủ đầu tư.")
 
 
 def add_api_v1(api: FastAPI, app: App) -> None:

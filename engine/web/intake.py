@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from ..domain.dossier import GRADES, GROUPS
 from ..domain.errors import BadInput
 from ..domain.intake import INTAKE_CHANNEL_LABELS
-from ..services.intake import FIELDS, Intake
+from ..services.intake import CONTACT_FIELDS, FIELDS, Intake
 from .documents import catalogue_of
 from .identity import Caller, Identity
 from .render import Page
@@ -66,7 +66,7 @@ def add_intake(api: FastAPI, app: App, page: Page, identity: Identity) -> None:
         caller = identity.signed_in(request)
         form = await request.form()
         identity.check_csrf(caller, str(form.get("csrf") or ""))
-        values = {f: str(form.get(f) or "")[:4000] for f in FIELDS}
+        values = {f: str(form.get(f) or "")[:4000] for f in (*FIELDS, *CONTACT_FIELDS)}
         checked = [str(x)[:500] for x in form.getlist("received")]
         try:
             code = intake.receive(values, checked, caller.person, caller.via)

@@ -116,7 +116,9 @@ def test_reception_receives_a_dossier_and_prints_its_receipt(app: App) -> None:
     reception = page_client(app, "mc.truong")
     due = reception.get("/tiep-nhan/han?workflow=project-appraisal&group=C&grade=III").json()
     r = _intake(reception, received=["Tờ trình thẩm định dự án của chủ đầu tư",
-                                     "Báo cáo nghiên cứu khả thi đầu tư xây dựng"])
+                                     "Báo cáo nghiên cứu khả thi đầu tư xây dựng"],
+                investor_address="Số 2 Nguyễn Văn Trị, phường Trấn Biên, Đồng Nai", investor_phone="0251 3822 123",
+                investor_email="bqlda.gt@dongnai.gov.vn")
     assert r.status_code == 303 and r.headers["location"] == "/tiep-nhan?xong=125%2FSXD-HTKT"
     assert "In giấy tiếp nhận và hẹn trả kết quả" in reception.get(r.headers["location"]).text
     view = app.services.show("125/SXD-HTKT")
@@ -132,6 +134,9 @@ def test_reception_receives_a_dossier_and_prints_its_receipt(app: App) -> None:
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "125/SXD-HTKT" in text
     assert f"ngày {vn_date(due['due_date'])}" in text and "Báo cáo nghiên cứu khả thi đầu tư xây dựng" in text
     assert "Trương Thị Mai" in text and "Mẫu số 01" in text
+    assert "Địa chỉ: Số 2 Nguyễn Văn Trị, phường Trấn Biên, Đồng Nai" in text
+    assert "Số điện thoại: 0251 3822 123" in text and "bqlda.gt@dongnai.gov.vn" in text
+    assert (view["investor_phone"], view["investor_email"]) == ("0251 3822 123", "bqlda.gt@dongnai.gov.vn")
 
 
 def test_an_intake_error_is_shown_beside_its_field_and_nothing_typed_is_lost(app: App) -> None:
@@ -141,6 +146,25 @@ def test_an_intake_error_is_shown_beside_its_field_and_nothing_typed_is_lost(app
     assert 'id="e-name"' in r.text and 'value="Ban QLDA giao thông"' in r.text and "Nộp kèm đĩa CD" in r.text
     r = _intake(reception, officer="cv.bui")  # another division's officer
     assert r.status_code == 422 and 'id="e-officer"' in r.text
+    r = _intake(reception, investor_phone="gọi 0251", investor_address="Số 2 Nguyễn Văn Trị")
+    assert r.status_code == 422 and 'id="e-investor_phone"' in r.text and "không hợp lệ" in r.text
+    assert 'value="Số 2 Nguyễn Văn Trị"' in r.text
+    r = _intake(reception, investor_email="bqlda@")
+    assert r.status_code == 422 and 'id="e-investor_email"' in r.text
     assert app.services.finder.export(SearchQuery(), None)["total"] == 0  # nothing was received
     officer = page_client(app, "cv.pham")
     assert officer.get("/tiep-nhan").status_code == 403  # an officer does not receive
+
+
+def test_the_api_intake_records_the_investors_contact_or_refuses_it_whole(app: App) -> None:
+    reception = api_client(app, "mc.truong")
+    body = {"workflow": "project-appraisal", "code": "HS-LH", "name": "Nhà văn hóa xã Phú Lý", "investor": "UBND xã",
+            "group": "C", "grade": "III", "division": "QLXD", "intake_channel": "online",
+            "investor_address": "Ấp 3, xã Phú Lý", "investor_phone": "0251.3822.123"}
+    bad = reception.post("/api/v1/dossiers", json={**body, "investor_phone": "12"})
+    assert bad.status_code == 422 and "Số điện thoại chủ đầu tư «12» không hợp lệ" in bad.json()["message"]
+    assert app.services.finder.export(SearchQuery(), None)["total"] == 0  # nothing was received
+    r = reception.post("/api/v1/dossiers", json=body)
+    assert r.status_code == 201, r.text
+    assert (r.json()["investor_address"], r.json()["investor_phone"], r.json()["investor_email"]) == (
+        "Ấp 3, xã Phú Lý", "0251.3822.123", None)

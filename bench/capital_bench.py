@@ -137,14 +137,34 @@ def raw_insert(db: Path, n: int) -> None:
     con.close()
 
 
-def prepare(db: Path, dossiers: int, projects: int, rebuild: bool) -> None:
-    url = f"sqlite:///{db}"
-    ready = db.exists() and _at_head(url) and not rebuild
-    if ready:
+def _project_count(db: Path) -> int | None:
+    try:
         con = sqlite3.connect(db)
-        ready = con.execute("SELECT COUNT(*) FROM project").fetchone()[0] == projects
-        con.close()
-    if ready:
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM project").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def prepare(db: Path, dossiers: int, projects: int, rebuild: bool) -> None:
+    """Build the database, or reuse it; one built at an older revision is upgraded (the revisions since
+    add indexes and tables, a few seconds) rather than built again."""
+    url = f"sqlite:///{db}"
+    if db.exists() and not rebuild and _project_count(db) == projects:
+        if not _at_head(url):
+            from engine.bootstrap import App
+            from engine.io.settings import Settings
+
+            t0 = time.perf_counter()
+            app = App(Settings().with_(database_url=url))
+            print(f"Upgrading {db} to revision {app.init()}...", flush=True)
+            app.close()
+            con = sqlite3.connect(db)
+            con.execute("ANALYZE")
+            con.close()
+            print(f"  upgraded in {time.perf_counter() - t0:.1f} s", flush=True)
         return
     t0 = time.perf_counter()
     print(f"Building {db} with {dossiers:,} dossiers and {projects:,} projects (child process)...", flush=True)

@@ -79,3 +79,28 @@ def waiting(stages: Iterable[tuple[list[Span], list[Span]]], lo: int, hi: int) -
         paused.extend(s for x in pause if (s := clip(x, lo, hi)) is not None)
     with_department = length(running)
     return Waiting(with_department, length([*running, *paused]) - with_department, max(hi - lo, 0))
+
+
+# -- the same days as bits: a whole table's stage cases in one pass -----------------------------------
+#
+# Bit ``i`` of a mask stands for the working day numbered ``base + 1 + i`` (``base``: the working days
+# before the window). A span (a, b] is the bits from a to b; a union of spans is their OR, what a set
+# of them leaves out of another is ``mask & ~other``, and the working days of a mask inside (base, hi]
+# are the bits below ``hi - base`` that are set: the same counts as the spans above, without sorting.
+
+
+def span_bits(a: int, b: int, base: int) -> int:
+    """The mask of the working days in (a, b], a and b not below ``base`` (0 when empty)."""
+    return (1 << (b - base)) - (1 << (a - base)) if b > a else 0
+
+
+def days_in(mask: int, base: int, hi: int) -> int:
+    """How many working days of ``mask`` fall inside (base, hi]."""
+    return (mask & ((1 << (hi - base)) - 1)).bit_count() if hi > base else 0
+
+
+def waiting_bits(running: int, stages: int, base: int, hi: int) -> Waiting:
+    """``waiting`` from masks: ``running`` the union of the running spans, ``stages`` the union of the
+    stage cases (running and paused), counted inside (base, hi]."""
+    with_department = days_in(running, base, hi)
+    return Waiting(with_department, days_in(stages | running, base, hi) - with_department, max(hi - base, 0))

@@ -2,76 +2,145 @@
 department and, apart, paused awaiting the investor, while its capital stayed undisbursed
 (engine.domain.capital_time); and the director's table of the projects waiting on an appraisal on the
 day (an open stage case of one of its dossiers, capital still undisbursed), the most capital first.
+
+The days come from one read of every linked stage case as spans in text, one row per project
+(engine.store.capital_spans); each distinct span becomes a mask of working days once, and a project's
+days are the bits of their OR. Only the stage cases still open on the day are read one by one, for the
+director's table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from ..domain.calendar import WorkingCalendar
-from ..domain.capital import CapitalGoal, plan_window, rate
-from ..domain.capital_time import Span, stage_spans, waiting
-from ..store.database import UnitOfWork
-from .capital_progress import goal_data, project_figures
+from ..domain.capital import CapitalGoal, plan_window
+from ..domain.capital_time import span_bits, stage_spans, waiting_bits
+from ..store.capital_spans import span_days
+from ..store.database import Database, UnitOfWork
+from .capital_progress import figures_and_projects, goal_data
 
 
-def _open_case(r: tuple[Any, ...], running: list[Span], paused: list[Span], is_paused: bool,
-               cal: WorkingCalendar, as_of: dt.date) -> dict[str, Any]:
-    due = r[10]
-    late = (not is_paused and due is not None and due < as_of)
-    return {"dossier": r[1], "state": r[2], "stage": r[4], "start_date": r[5].isoformat(),
-            "due_date": due.isoformat() if due else None, "paused": is_paused,
-            "with_department": sum(b - a for a, b in running), "awaiting_investor": sum(b - a for a, b in paused),
-            "overdue_working_days": cal.working_days_between(due, as_of) if late and due else 0,
-            "division": r[11], "officer": r[12]}
+class _Masks(dict[str, int]):
+    """A span's text → its working days inside (base, day] as a mask, computed once per distinct span."""
+
+    def __init__(self, cal: WorkingCalendar, lo: dt.date, day: dt.date) -> None:
+        super().__init__()
+        self.n, self.before, self.day = cal.working_day_number, lo - dt.timedelta(days=1), day
+        self.base = self.n(self.before)
+
+    def __missing__(self, span: str) -> int:
+        start, end = span_days(span)
+        a = self.n(max(start, self.before))
+        b = self.n(self.day if end is None or end > self.day else end)
+        self[span] = bits = span_bits(a, b, self.base) if b > a else 0
+        return bits
+
+    def union(self, spans: str) -> int:
+        return reduce(or_, map(self.__getitem__, spans.split(",")), 0)
 
 
-def holdups(uow: UnitOfWork, cal: WorkingCalendar, goal: CapitalGoal, as_of: dt.date) -> dict[str, Any]:
+def project_days(uow: UnitOfWork, cal: WorkingCalendar, lo: dt.date,
+                 day: dt.date) -> tuple[dict[int, tuple[int, int]], int]:
+    """Every project with a linked stage case in [lo, day]: (its running days, its stage cases' days) as
+    masks, and the mask's base (the working days before ``lo``)."""
+    masks = _Masks(cal, lo, day)
+    out: dict[int, tuple[int, int]] = {}
+    for pid, never_paused, paused in uow.capital.linked_spans(lo, day):
+        running = masks.union(never_paused) if never_paused else 0
+        stages = running
+        for case in paused.split(";") if paused else ():
+            span, _, pauses = case.partition(":")
+            bits = masks[span]
+            stages |= bits
+            running |= bits & ~masks.union(pauses) if pauses else bits
+        out[pid] = (running, stages)
+    return out, masks.base
+
+
+class _Memo(dict[Any, Any]):
+    """``fn`` of a value, computed once per distinct value (a few hundred days among 100,000s of rows)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.fn(key)
+        return value
+
+
+def _paused_case(start_n: int, end_n: int, pauses: str, day: dt.date, n: _Memo) -> tuple[int, int, bool]:
+    """A paused open stage case's working days with the department and awaiting the investor, from its
+    start, and whether it is paused on ``day``."""
+    mine = [span_days(p) for p in pauses.split(",")]
+    running, paused = stage_spans((start_n, end_n), [(n[p], n[q] if q is not None and q <= day else end_n)
+                                                     for p, q in mine])
+    return sum(b - a for a, b in running), sum(b - a for a, b in paused), any(q is None or q > day for _, q in mine)
+
+
+def open_cases(uow: UnitOfWork, cal: WorkingCalendar, lo: dt.date, day: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """The linked stage cases still open on ``day``, per project, by start day and dossier: each one's days
+    from its start (its pauses overlapping the window), paused or not on the day, overdue."""
+    n, iso = _Memo(cal.working_day_number), _Memo(lambda d: d and d.isoformat())
+    late_by = _Memo(lambda due: cal.working_days_between(due, day))
+    end_n = n[day]
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for pid, code, state, stage, start, due, division, officer, pauses in uow.capital.open_linked(lo, day):
+        start_n = n[start]
+        with_department, awaiting, is_paused = (_paused_case(start_n, end_n, pauses, day, n) if pauses
+                                                else (end_n - start_n, 0, False))
+        late = not is_paused and due is not None and due < day
+        out[pid].append({"dossier": code, "state": state, "stage": stage, "start_date": iso[start],
+                         "due_date": iso[due], "paused": is_paused, "with_department": with_department,
+                         "awaiting_investor": awaiting, "overdue_working_days": late_by[due] if late else 0,
+                         "division": division, "officer": officer})
+    for listed in out.values():
+        listed.sort(key=lambda c: (c["start_date"], c["dossier"], c["stage"]))
+    return out
+
+
+def _project_days(database: Database, cal: WorkingCalendar, lo: dt.date,
+                  day: dt.date) -> tuple[dict[int, tuple[int, int]], int]:
+    with database.reading() as uow:
+        return project_days(uow, cal, lo, day)
+
+
+def holdups(database: Database, cal: WorkingCalendar, goal: CapitalGoal, as_of: dt.date) -> dict[str, Any]:
     """Per project: plan, disbursed, working days with the department and awaiting the investor (inside
     the plan's window up to ``as_of``, or up to the day its capital was all disbursed); and the projects
-    waiting on an appraisal on ``as_of``."""
+    waiting on an appraisal on ``as_of``. The stage cases' days are read on a second connection meanwhile
+    (the database works while Python waits, as the monthly report's reads do)."""
     lo_day, hi_day = plan_window(goal.plan_year)
     day = min(as_of, hi_day)
-    figures = project_figures(uow, goal, day)
-    projects = {r[0]: r for r in uow.capital.projects().values()}
-    reached = uow.capital.first_reaching(goal.plan_year, lo_day, day)
-    pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for clock_id, on, resumed in uow.capital.linked_pauses(lo_day, day):
-        pauses[clock_id].append((on, resumed))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        days_read = pool.submit(_project_days, database, cal, lo_day, day)
+        with database.reading() as uow:
+            figures, projects = figures_and_projects(uow, goal, day)
+            reached = uow.capital.first_reaching(goal.plan_year, lo_day, day)
+            cases = open_cases(uow, cal, lo_day, day)
+        days, base = days_read.result()
     n, end_n = cal.working_day_number, cal.working_day_number(day)
-    lo_n = n(lo_day) - (1 if cal.is_working_day(lo_day) else 0)
-    stages: dict[int, list[tuple[list[Span], list[Span]]]] = defaultdict(list)
-    open_cases: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in uow.capital.linked_clocks(lo_day, day):
-        finished = r[6] if r[6] is not None and r[6] <= day else None
-        stop = n(finished) if finished else end_n
-        mine = pauses.get(r[3])
-        start_n = n(r[5])
-        spans = stage_spans((start_n, stop), [(n(p), n(q) if q is not None and q <= day else end_n)
-                                              for p, q in mine]) if mine else ([(start_n, stop)], [])
-        stages[r[0]].append(spans)
-        if finished is None:
-            is_paused = any(q is None or q > day for _, q in pauses.get(r[3], []))
-            open_cases[r[0]].append(_open_case(r, *spans, is_paused, cal, day))
     rows = []
-    for pid in sorted(stages, key=lambda p: projects[p][1]):
+    for pid in sorted(days, key=lambda p: projects[p][1]):
         f = figures.get(pid)
         plan, disbursed = (f.plan, f.disbursed) if f else (0, 0)
         hi = min(end_n, n(reached[pid])) if pid in reached else end_n
-        w = waiting(stages[pid], lo_n, hi)
+        w = waiting_bits(*days[pid], base, hi)
+        # disbursed / plan: the float of the exact rate (an int division is correctly rounded)
         rows.append({"code": projects[pid][1], "name": projects[pid][2], "investor": projects[pid][3],
                      "division": projects[pid][5], "plan": plan, "disbursed": disbursed,
-                     "undisbursed": max(plan - disbursed, 0), "rate": _float(rate(disbursed, plan)),
+                     "undisbursed": max(plan - disbursed, 0), "rate": disbursed / plan if plan > 0 else None,
                      "with_department": w.with_department, "awaiting_investor": w.awaiting_investor,
                      "elapsed": w.elapsed, "appraisal_share": w.with_department / w.elapsed if w.elapsed else None,
-                     "open": open_cases.get(pid, [])})
+                     "open": cases.get(pid, [])})
     waiting_rows = sorted((r for r in rows if r["open"] and r["undisbursed"] > 0),
                           key=lambda r: (-r["undisbursed"], r["code"]))
     return {"as_of": day.isoformat(), "goal": goal_data(goal, day), "projects": rows, "waiting": waiting_rows,
             "waiting_capital": sum(r["undisbursed"] for r in waiting_rows)}
-
-
-def _float(x: Any) -> float | None:
-    return None if x is None else float(x)

@@ -14,7 +14,7 @@ import heapq
 from collections import defaultdict
 from typing import Any
 
-from ..domain.capital import CapitalGoal, Figures, GoalOnDay, below_path, plan_window, progress_line, total
+from ..domain.capital import CapitalGoal, Figures, GoalOnDay, plan_window, progress_line, total
 from ..domain.errors import BadInput
 from ..store.database import UnitOfWork
 
@@ -27,7 +27,7 @@ BY_LABELS = {"project": "Dự án", "investor": "Chủ đầu tư", "capital_sou
 def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal,
                          as_of: dt.date) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
     """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``
-    (one read), and its row (id, code, name, investor, capital source, division)."""
+    (one read), and every project's row (id, code, name, investor, capital source, division, …)."""
     lo, hi = plan_window(goal.plan_year)
     day = min(as_of, hi)
     figures: dict[int, Figures] = {}
@@ -35,7 +35,7 @@ def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal,
     for r in uow.capital.figures(goal.plan_year, lo, day, goal.trend_start(day)):
         if r[6] or r[7] is not None:
             figures[r[0]] = Figures(int(r[6]), int(r[7] or 0), int(r[8] or 0))
-        projects[r[0]] = r[:6]
+        projects[r[0]] = r
     return figures, projects
 
 
@@ -69,10 +69,11 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
         raise BadInput(f"Không nhóm được theo «{by}».", hint="Chọn một trong: " + ", ".join(BY) + ".")
     figures, projects = figures_and_projects(uow, goal, as_of)
     g = GoalOnDay.of(goal, as_of)
-    below_ids = [pid for pid, f in figures.items() if below_path(g, f)]
     pn, pd = g.path_ratio
-    shortfall = {pid: pn * figures[pid][0] // pd - figures[pid][1] for pid in below_ids}
-    worst = heapq.nsmallest(below_limit, below_ids, key=lambda pid: (-shortfall[pid], projects[pid][1]))
+    # below the path (as below_path, in integers), each with its shortfall: the largest first, then by code
+    behind = [(done - pn * plan // pd, projects[pid][1], pid) for pid, (plan, done, _) in figures.items()
+              if plan > 0 and done * pd < pn * plan]
+    worst = [pid for _, _, pid in heapq.nsmallest(below_limit, behind)]
     if by == "project":  # the rows come in code order (engine.store.capital.Capital.figures)
         rows = [_project_row(g, f, projects[pid]) for pid, f in figures.items()]
     else:
@@ -85,4 +86,4 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
     return {"as_of": as_of.isoformat(), "by": by, "by_label": BY_LABELS[by], "goal": goal_data(goal, as_of),
             "rows": rows, "total": {"projects": len(figures), **progress_line(g, total(figures.values()))},
             "below_path": [_project_row(g, figures[pid], projects[pid]) for pid in worst],
-            "below_path_count": len(below_ids)}
+            "below_path_count": len(behind)}

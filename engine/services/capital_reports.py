@@ -62,6 +62,5 @@ class CapitalService:
 
     def holdups(self, as_of: dt.date | None = None, movement: Path | None = None) -> dict[str, Any]:
         mv, goal = self.goal(movement)
-        with self.database.reading() as uow:
-            data = holdups(uow, self.rules.calendar, goal, self.day(goal, as_of))
+        data = holdups(self.database, self.rules.calendar, goal, self.day(goal, as_of))
         return {"movement": {"id": mv.id, "name": mv.name}, **data}

@@ -1,5 +1,6 @@
 """The capital repository: projects, their plans and cumulative disbursement, the dossiers linked to
-them, and the reads the progress table, the hold-ups and the monthly report's capital section run.
+them, and the reads the progress table, the hold-ups (their stage cases: engine.store.capital_spans) and
+the monthly report's capital section run.
 
 A project's disbursed figure on a day is its latest cumulative figure dated within the plan's window
 up to that day (one seek of the unique index on (project, day) per project). Amounts are whole đồng (BIGINT).
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import read_model
+from .capital_spans import linked_spans_sql, open_linked_sql
 
 if TYPE_CHECKING:
     from .database import UnitOfWork
@@ -46,16 +48,6 @@ PLAN_OF_P = ("(SELECT COALESCE(SUM(k.amount), 0) FROM capital_plan k WHERE k.pro
 #: the whole's plan and its latest figures, summed in the database
 PLAN_TOTAL = "SELECT COALESCE(SUM(amount), 0) FROM capital_plan WHERE year = :year AND decided_on <= :day"
 DISBURSED_TOTAL = f"SELECT COALESCE(SUM({LATEST_OF_P}), 0) FROM project p"
-#: every stage case of a dossier linked to a project, started by :end, with what the hold-ups need
-LINKED_CLOCKS = ("SELECT d.project_id, d.code, d.state, c.id, c.stage, c.start_date, c.finished_on, "
-                 "c.turnaround_working_days, c.paused_working_days, c.pause_count, c.due_date, c.division, "
-                 "c.officer FROM stage_clock c JOIN dossier d ON d.id = c.dossier_id "
-                 "WHERE d.project_id IS NOT NULL AND c.start_date <= :end "
-                 "AND (c.finished_on IS NULL OR c.finished_on >= :lo)")
-LINKED_PAUSES = ("SELECT p.clock_id, p.paused_on, p.resumed_on FROM clock_pause p "
-               "JOIN stage_clock c ON c.id = p.clock_id JOIN dossier d ON d.id = c.dossier_id "
-               "WHERE d.project_id IS NOT NULL AND p.paused_on <= :end "
-               "AND (p.resumed_on IS NULL OR p.resumed_on >= :lo)")
 #: the first day each project's cumulative disbursed reached its plan of :year (decided by :day)
 FIRST_REACHING = ("SELECT d.project_id, MIN(d.on_date) FROM disbursement d JOIN (" + PLAN_SUMS.replace(
     "SUM(amount)", "SUM(amount) AS plan") + ") p ON p.project_id = d.project_id "
@@ -173,18 +165,24 @@ class Capital:
                f"{LATEST_OF_P.replace(':day', ':since')} FROM project p ORDER BY p.code")
         return self._rows(sql, self._days({"year": year, "lo": lo, "day": day, "since": since}))
 
-    def linked_clocks(self, lo: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-        """Every stage case of a linked dossier started by ``end`` and not finished before ``lo``."""
-        read = self.codec.read_day
-        return [(*r[:5], read(r[5]), read(r[6]), *r[7:10], read(r[10]), *r[11:])
-                for r in self._rows(LINKED_CLOCKS, self._days({"end": end, "lo": lo}))]
+    def linked_spans(self, lo: dt.date, end: dt.date) -> list[tuple[int, str | None, str | None]]:
+        """Per project, its linked stage cases in [lo, end] as spans of days in text
+        (engine.store.capital_spans): (project id, the never paused, the paused with their pauses)."""
+        return [(r[0], r[1], r[2])
+                for r in self._rows(linked_spans_sql(self.codec.sqlite), self._days({"end": end, "lo": lo}))]
 
-    def linked_pauses(self, lo: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
-        """Every pause of a stage case of a linked dossier begun by ``end`` and not over before ``lo``:
-        (clock id, paused, resumed)."""
-        read = self.codec.read_day
-        return [(r[0], read(r[1]) or end, read(r[2]))
-                for r in self._rows(LINKED_PAUSES, self._days({"end": end, "lo": lo}))]
+    def open_linked(self, lo: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
+        """The linked stage cases still open on ``end``: (project id, dossier, its state, stage, start, due,
+        division, officer, its pauses overlapping [lo, end] as spans in text or None)."""
+        days: dict[Any, dt.date | None] = {}
+
+        def read(v: Any) -> dt.date | None:  # a few hundred distinct days among 100,000s of rows
+            if v not in days:
+                days[v] = self.codec.read_day(v)
+            return days[v]
+
+        return [(*r[:4], read(r[4]), read(r[5]), *r[6:])
+                for r in self._rows(open_linked_sql(self.codec.sqlite), self._days({"end": end, "lo": lo}))]
 
     def first_reaching(self, year: int, lo: dt.date, day: dt.date) -> dict[int, dt.date]:
         """The day each project's cumulative disbursed (dated in [lo, day]) first reached its plan."""

@@ -1,5 +1,6 @@
 """SQLModel tables of the movement beyond appraisal time (revision 0009): projects and their capital
-plans, cumulative disbursement, blockers with every change, and urges. Amounts are whole đồng."""
+plans, cumulative disbursement, blockers with every change, and urges. Amounts are whole đồng. The
+hold-ups' index of the stage cases (revision 0013) is declared here, beside the dossiers' by project."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .tables import DossierRow, _ts
+from .tables import DossierRow, StageClockRow, _ts
 
 
 class ProjectRow(SQLModel, table=True):
@@ -107,3 +108,7 @@ class UrgeRow(SQLModel, table=True):
 
 
 Index("ix_dossier_project", DossierRow.__table__.c.project_id)  # type: ignore[attr-defined]
+#: the hold-ups' read of a project's stage cases (revision 0013): a dossier's cases, their days and whether
+#: they were ever paused, without the clocks' rows (engine.store.capital_spans)
+Index("ix_stage_clock_dossier_span", *(StageClockRow.__table__.c[name]  # type: ignore[attr-defined]
+                                       for name in ("dossier_id", "start_date", "finished_on", "pause_count")))

@@ -4,14 +4,25 @@ path, the projection, the working-day spans of a project's wait, and the movemen
 from __future__ import annotations
 
 import datetime as dt
+import random
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import yaml
 
-from engine.domain.capital import CapitalGoal, Milestone, months_back, parse_amount, plan_window, projection
-from engine.domain.capital_time import stage_spans, union, waiting
+from engine.domain.capital import (
+    CapitalGoal,
+    Figures,
+    GoalOnDay,
+    Milestone,
+    months_back,
+    parse_amount,
+    plan_window,
+    progress_line,
+    projection,
+)
+from engine.domain.capital_time import span_bits, stage_spans, union, waiting, waiting_bits
 from engine.domain.errors import BadInput, DefinitionError
 from engine.io.movements import default_movement_path, load_movement
 
@@ -71,6 +82,22 @@ def test_the_projection_carries_the_pace_on_and_stops_at_the_plan() -> None:
     assert projection(5, 1, since, by, by, 100) == 5  # on the target day: what is disbursed
 
 
+@pytest.mark.parametrize("day", [dt.date(2024, 1, 1), dt.date(2024, 3, 31), dt.date(2024, 11, 30),
+                                 dt.date(2025, 1, 30), dt.date(2025, 1, 31)])
+def test_a_lines_projection_is_the_projections(day: dt.date) -> None:
+    """The table's line reads the goal's days once (GoalOnDay): the same figure as ``projection``, whatever
+    the plan (none, negative, below what is disbursed) and the pace."""
+    rng, g = random.Random(day.toordinal()), GoalOnDay.of(GOAL, day)
+    for _ in range(3000):
+        plan = rng.choice([0, -5, rng.randint(1, 100), rng.randint(1, 10**11)])
+        done = rng.choice([0, rng.randint(0, abs(plan) + 10), rng.randint(0, 10**11)])
+        before = rng.choice([0, done, done + 3, rng.randint(0, 10**11)])
+        line = progress_line(g, Figures(plan, done, before))
+        assert line["projected"] == projection(done, before, g.since, day, GOAL.by, plan), (plan, done, before)
+        assert line["undisbursed"] == max(plan - done, 0)
+        assert line["needed_for_path"] == max(g.path_ratio[0] * plan // g.path_ratio[1] - done, 0)
+
+
 def test_a_stage_is_with_the_department_except_while_paused() -> None:
     running, paused = stage_spans((0, 20), [(2, 6), (10, 12)])
     assert (running, paused) == ([(0, 2), (6, 10), (12, 20)], [(2, 6), (10, 12)])
@@ -84,6 +111,19 @@ def test_a_projects_days_are_the_union_over_its_dossiers() -> None:
     assert (w.with_department, w.awaiting_investor, w.elapsed) == (9, 1, 100)
     assert union([(5, 7), (1, 3), (3, 4)]) == [(1, 4), (5, 7)]
     assert waiting([a], 5, 8).with_department == 3  # inside the window only
+
+
+def test_the_same_days_as_bits() -> None:
+    """Masks of working days (bit i: day base + 1 + i) give the spans' counts: OR is the union, ``& ~`` what
+    a pause leaves of its stage."""
+    base = 0
+    a = span_bits(0, 10, base) & ~span_bits(2, 4, base)
+    b = span_bits(1, 5, base) & ~span_bits(3, 8, base)
+    stages = span_bits(0, 10, base) | span_bits(1, 5, base)
+    assert waiting_bits(a | b, stages, base, 100) == waiting([stage_spans((0, 10), [(2, 4)]),
+                                                              stage_spans((1, 5), [(3, 8)])], 0, 100)
+    assert waiting_bits(a, span_bits(0, 10, base), base, 8).with_department == 6  # up to day 8
+    assert span_bits(4, 4, base) == 0 and waiting_bits(0, 0, 7, 5).elapsed == 0
 
 
 def write_movement(tmp_path: Path, **capital: object) -> Path:

@@ -90,7 +90,7 @@ class Receive:
         return self.at if isinstance(self.at, dt.datetime) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fire:
     """Fire one event of a dossier's workflow as ``actor``.
 
@@ -108,24 +108,21 @@ class Fire:
     officer: str | None = None
     correction: str | None = None
 
-    def __post_init__(self) -> None:
-        code = text.code(self.code)
-        event = text.required(self.event, "thao tác", limit=text.CODE_MAX)
-        actor = text.required(self.actor, "người thực hiện", limit=text.CODE_MAX)
-        if code is not self.code or event is not self.event or actor is not self.actor:  # (usually clean already)
-            _set(self, "code", code)
-            _set(self, "event", event)
-            _set(self, "actor", actor)
-        if self.note is not None:  # (None stays None: the usual fire has no note, no time, no officer)
-            _set(self, "note", text.note(self.note))
-        if self.at is not None:
-            _set(self, "at", _at(self.at))
-        if self.officer is not None:
-            _set(self, "officer", text.ident(self.officer, "cán bộ nhận hồ sơ"))
-        if self.correction is not None:
-            _set(self, "correction", _correction(self.correction))
-        if self.expected_version is not None and self.expected_version < 1:
-            raise BadInput(f"Phiên bản hồ sơ {self.expected_version} không hợp lệ.")
+    def __init__(self, code: str, event: str, actor: str, note: str | None = None, at: At = None,
+                 expected_version: int | None = None, officer: str | None = None,
+                 correction: str | None = None) -> None:
+        """The dataclass's own ``__init__`` with its checks, filling the frozen instance at once (the generated
+        one sets each field through ``object.__setattr__`` and then calls ``__post_init__``: every fire)."""
+        values = {"code": text.code(code), "event": text.required(event, "thao tác", limit=text.CODE_MAX),
+                  "actor": text.required(actor, "người thực hiện", limit=text.CODE_MAX),
+                  # (None stays None: the usual fire has no note, no time, no officer)
+                  "note": None if note is None else text.note(note), "at": None if at is None else _at(at),
+                  "expected_version": expected_version,
+                  "officer": None if officer is None else text.ident(officer, "cán bộ nhận hồ sơ"),
+                  "correction": None if correction is None else _correction(correction)}
+        if expected_version is not None and expected_version < 1:
+            raise BadInput(f"Phiên bản hồ sơ {expected_version} không hợp lệ.")
+        _set(self, "__dict__", values)
 
     @property
     def when(self) -> dt.datetime | None:

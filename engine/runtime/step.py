@@ -55,4 +55,7 @@ class Step:
 
     @property
     def handed_to(self) -> str | None:
-        return next((e.to_officer for e in self.events if isinstance(e, DossierHandedOver)), None)
+        for e in self.events:  # (a loop, not a generator: asked on every fire)
+            if isinstance(e, DossierHandedOver):
+                return e.to_officer
+        return None

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..domain import events as ev
 from ..domain.caller import Via
 from ..domain.deadlines import StageClock
 from ..domain.dossier import Dossier, DossierState, HistoryEntry
 from ..domain.errors import ConflictError, DuplicateDossier, UnknownDossier
 from ..domain.folding import search_text
 from ..domain.org import Person
-from . import chain
+from . import chain, clock_rows
 from . import mappers as m
 from .codecs import encode_events
 
@@ -50,13 +49,7 @@ UPDATE_DOSSIER = ("UPDATE dossier SET state = ?, resume_state = ?, counters = ?,
                   "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ?, chain_head = ? "
                   "WHERE id = ? AND version = ?")
 SET_CHAIN_HEAD = "UPDATE dossier SET chain_head = ? WHERE id = ?"
-INSERT_CLOCK = (f"INSERT INTO stage_clock (dossier_id, {', '.join(m.CLOCK_DIMS)}, {', '.join(m.CLOCK_COLS[1:])}) "
-                f"VALUES ({', '.join('?' * (1 + len(m.CLOCK_DIMS) + len(m.CLOCK_COLS) - 1))}) RETURNING id")
-UPDATE_CLOCK = "UPDATE stage_clock SET " + ", ".join(f"{c} = ?" for c in m.CLOCK_COLS[1:]) + " WHERE id = ?"
 ASSIGN_CLOCK = "UPDATE stage_clock SET officer = ? WHERE id = ?"
-INSERT_PAUSE = "INSERT INTO clock_pause (clock_id, paused_on, due_before) VALUES (?, ?, ?)"
-INSERT_EXTENSION = "INSERT INTO clock_extension (clock_id, extended_on, units, due_before) VALUES (?, ?, ?, ?)"
-END_PAUSE = "UPDATE clock_pause SET resumed_on = ?, resumed_how = ? WHERE clock_id = ? AND resumed_on IS NULL"
 INSERT_EVENT = ("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, "
                 "note, effects, channel, client, correction, row_hash) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -86,6 +79,8 @@ class Dossiers:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
         self.codec = uow.codec
+        #: the open clock ``for_fire`` read last and its row's stored values (what ``record`` updates it from)
+        self._read_clock: tuple[StageClock, tuple[Any, ...]] | None = None
 
     # -- reading -------------------------------------------------------------------------------
     def for_fire(self, code: str, actor: str) -> tuple[DossierState, StageClock | None, int, Person | None]:
@@ -96,9 +91,10 @@ class Dossiers:
             raise _not_found(code)
         n, k = len(m.FIRE_DOSSIER_COLS), len(m.CLOCK_COLS)
         clock_row, person_row = row[n:n + k], row[n + k + 1:]
-        return (m.dossier_state(self.codec, row[:n]),
-                m.clock(self.codec, clock_row) if clock_row[0] is not None else None,
-                int(row[n + k]), m.person(person_row) if person_row[0] is not None else None)
+        clock = m.clock(self.codec, clock_row) if clock_row[0] is not None else None
+        self._read_clock = None if clock is None else (clock, clock_row[1:])
+        return (m.dossier_state(self.codec, row[:n]), clock, int(row[n + k]),
+                m.person(person_row) if person_row[0] is not None else None)
 
     def get(self, code: str) -> Dossier:
         row = self.uow.execute(SELECT_BY_CODE, (code,)).fetchone()
@@ -167,16 +163,11 @@ class Dossiers:
                 raise duplicate(values["code"]) from None
             raise
 
-    def insert_clock(self, dossier_id: int, dims: dict[str, Any], clock: StageClock) -> int:
-        """Insert ``clock``, copying the dossier's CLOCK_DIMS; returns the new id."""
-        params = [dossier_id, *(dims[k] for k in m.CLOCK_DIMS), *m.clock_values(self.codec, clock)]
-        return int(self.uow.execute(INSERT_CLOCK, params).fetchone()[0])
-
     def record_receipt(self, dossier_id: int, dims: dict[str, Any], step: Step, act: Act) -> None:
         if step.opened is not None:
-            clock_id = self.insert_clock(dossier_id, dims, step.opened)
+            clock_id = clock_rows.insert(self.uow, dossier_id, dims, step.opened)
             self.uow.execute(SET_OPEN_CLOCK, (clock_id, dossier_id))
-        row = self._history(dossier_id, 1, step, act, self.codec.ts(act.at))
+        row = self._history(dossier_id, 1, step, act)
         head = row.digest("")
         self.uow.execute(INSERT_EVENT, row.values)
         self.uow.execute(SET_CHAIN_HEAD, (head, dossier_id))
@@ -189,11 +180,11 @@ class Dossiers:
         open_id = d.open_clock_id
         if step.opened is not None:
             dims = {"division": d.division, "officer": after.officer, "workflow_id": d.workflow_id}
-            open_id = self.insert_clock(d.id, dims, step.opened)
+            open_id = clock_rows.insert(self.uow, d.id, dims, step.opened)
         elif step.closes_clock:
             open_id = None
-        at_value = c.ts(act.at)
-        row = self._history(d.id, d.version + 1, step, act, at_value)
+        row = self._history(d.id, d.version + 1, step, act)
+        at_value = row.at_value
         updated = self.uow.execute(UPDATE_DOSSIER, (
             after.state, after.resume_state, c.counters(after.counters), after.supplement_requests, open_id,
             at_value, at_value if step.terminal else None, after.officer, d.version + 1, row.digest(d.chain_head or ""),
@@ -201,35 +192,23 @@ class Dossiers:
         if updated.rowcount != 1:
             raise ConflictError(f"Hồ sơ «{d.code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
                                 hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")
-        if step.changed is not None:
-            self.uow.execute(UPDATE_CLOCK, (*m.clock_values(c, step.changed), step.changed.id))
-            self._clock_changes(step.changed, step.events, act.day, was)
+        read, self._read_clock = self._read_clock, None
+        if step.changed is not None:  # (from the row as read, when ``was`` is the clock read with it)
+            stored = read[1] if read is not None and read[0] is was and step.changed.id == read[0].id else None
+            clock_rows.update(self.uow, step.changed, stored)
+            clock_rows.changes(self.uow, step.changed, step.events, act.day, was)
         if step.handed_to is not None and open_id is not None:
             self.uow.execute(ASSIGN_CLOCK, (step.handed_to, open_id))
         self.uow.execute(INSERT_EVENT, row.values)
         return d.version + 1
 
-    def _clock_changes(self, clock: StageClock, events: tuple[ev.DomainEvent, ...], on_day: dt.date,
-                       was: StageClock | None) -> None:
-        """The pauses and extensions of ``clock``, each with the due date it had just before."""
-        day = self.codec.day
-        due_before = None if was is None else was.due_date
-        for e in events:
-            match e:
-                case ev.ClockPaused(on=on):
-                    self.uow.execute(INSERT_PAUSE, (clock.id, day(on), day(due_before)))
-                case ev.ClockResumed(on=on, policy=policy):
-                    self.uow.execute(END_PAUSE, (day(on), policy, clock.id))
-                case ev.ClockExtended(units=units):
-                    self.uow.execute(INSERT_EXTENSION, (clock.id, day(on_day), units, day(due_before)))
-                case ev.StageFinished(on=on):
-                    self.uow.execute(END_PAUSE, (day(on), "closed", clock.id))
-
-    def _history(self, dossier_id: int, seq: int, step: Step, act: Act, at_value: Any) -> _HistoryRow:
-        """The history row to append; ``at_value``: the instant of the act, encoded (``codec.ts``)."""
-        return _HistoryRow(seq, step, act, at_value, (dossier_id, seq, step.event, step.from_state, step.to_state,
-                           act.actor, at_value, self.codec.ts(act.recorded_at), act.note, encode_events(step.events),
-                           act.via.channel, act.via.client, act.correction))
+    def _history(self, dossier_id: int, seq: int, step: Step, act: Act) -> _HistoryRow:
+        """The history row to append (the instant of the act in UTC once: the column and the digest read it)."""
+        at = act.at.astimezone(dt.UTC)
+        at_value = self.codec.ts(at)
+        return _HistoryRow(seq, step, act, at, at_value, (dossier_id, seq, step.event, step.from_state,
+                           step.to_state, act.actor, at_value, self.codec.ts(act.recorded_at), act.note,
+                           encode_events(step.events), act.via.channel, act.via.client, act.correction))
 
 
 @dataclass
@@ -239,13 +218,14 @@ class _HistoryRow:
     seq: int
     step: Step
     act: Act
-    at_value: Any
+    at: dt.datetime  # the act's instant in UTC
+    at_value: Any  # ... as the column stores it (``codec.ts``)
     head: tuple[Any, ...]
     values: tuple[Any, ...] = ()
 
     def digest(self, prev: str) -> str:
         a, s = self.act, self.step
-        h = chain.row_digest(prev, a.code, self.seq, s.event, s.from_state, s.to_state, a.actor, a.at, a.note,
+        h = chain.row_digest(prev, a.code, self.seq, s.event, s.from_state, s.to_state, a.actor, self.at, a.note,
                              self.head[9], a.via.channel, a.via.client, a.correction)
         self.values = (*self.head, h)
         return h

@@ -99,11 +99,7 @@ def clock(codec: Codec, row: Sequence[Any]) -> StageClock:
 
 def clock_values(codec: Codec, c: StageClock) -> list[Any]:
     """The values of CLOCK_COLS[1:] for an INSERT or UPDATE."""
-    out = list(_clock_fields(c))
-    day = codec.day
-    for i in _CLOCK_DATE_AT:
-        out[i] = day(out[i])
-    return out
+    return codec.days_at(list(_clock_fields(c)), _CLOCK_DATE_AT)
 
 
 def person(row: Sequence[Any]) -> Person:

@@ -24,15 +24,16 @@ BELOW_LIMIT = 100
 BY_LABELS = {"project": "Dự án", "investor": "Chủ đầu tư", "capital_source": "Nguồn vốn"}
 
 
-def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal,
-                         as_of: dt.date) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
+def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date,
+                         trend: bool = True) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
     """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``
-    (one read), and every project's row (id, code, name, investor, capital source, division, …)."""
+    (one read; without the trend's start, 0, unless ``trend``), and every project's row (id, code, name,
+    investor, capital source, division, …)."""
     lo, hi = plan_window(goal.plan_year)
     day = min(as_of, hi)
     figures: dict[int, Figures] = {}
     projects: dict[int, tuple[Any, ...]] = {}
-    for r in uow.capital.figures(goal.plan_year, lo, day, goal.trend_start(day)):
+    for r in uow.capital.figures(goal.plan_year, lo, day, goal.trend_start(day) if trend else None):
         if r[6] or r[7] is not None:
             figures[r[0]] = Figures(int(r[6]), int(r[7] or 0), int(r[8] or 0))
         projects[r[0]] = r
@@ -40,8 +41,9 @@ def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal,
 
 
 def project_figures(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date) -> dict[int, Figures]:
-    """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``."""
-    return figures_and_projects(uow, goal, as_of)[0]
+    """Every project with a plan of the goal's year or a figure in its window: its plan and disbursed on
+    ``as_of`` (the trend's start not read)."""
+    return figures_and_projects(uow, goal, as_of, trend=False)[0]
 
 
 

@@ -168,12 +168,14 @@ class Capital:
                 out[r[0]] = (r[:6], int(r[6]), int(r[7] or 0))
         return out
 
-    def figures(self, year: int, lo: dt.date, day: dt.date, since: dt.date) -> list[tuple[Any, ...]]:
+    def figures(self, year: int, lo: dt.date, day: dt.date, since: dt.date | None) -> list[tuple[Any, ...]]:
         """Every project in one pass, by code: its row, its plan of ``year`` decided by ``day``, its cumulative
-        disbursed on ``day`` and on ``since`` (None: no figure yet)."""
-        sql = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P}, "
-               f"{LATEST_OF_P.replace(':day', ':since')} FROM project p ORDER BY p.code")
-        return self._rows(sql, self._days({"year": year, "lo": lo, "day": day, "since": since}))
+        disbursed on ``day`` and on ``since`` (None: no figure yet, or no ``since`` asked)."""
+        before = LATEST_OF_P.replace(":day", ":since") if since else "NULL"
+        sql = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P}, {before} "
+               "FROM project p ORDER BY p.code")
+        params = {"year": year, "lo": lo, "day": day, **({"since": since} if since else {})}
+        return self._rows(sql, self._days(params))
 
     def _iso_days(self) -> None:
         """On PostgreSQL, days written as text in ISO (what engine.store.capital_spans reads)."""

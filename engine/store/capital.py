@@ -52,10 +52,17 @@ DISBURSED_TOTAL = f"SELECT COALESCE(SUM({LATEST_OF_P}), 0) FROM project p"
 FIRST_REACHING = ("SELECT d.project_id, MIN(d.on_date) FROM disbursement d JOIN (" + PLAN_SUMS.replace(
     "SUM(amount)", "SUM(amount) AS plan") + ") p ON p.project_id = d.project_id "
     "WHERE d.on_date BETWEEN :lo AND :day AND p.plan > 0 AND d.cumulative >= p.plan GROUP BY d.project_id")
-#: the stage cases a unit handled in a period, with the project of their dossier (the evaluation)
-UNIT_PROJECTS = ("SELECT DISTINCT c.division, c.officer, d.project_id FROM stage_clock c "
-                 "JOIN dossier d ON d.id = c.dossier_id WHERE d.project_id IS NOT NULL "
-                 "AND c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on >= :start)")
+#: the stage cases a unit handled in a period, with the project of their dossier (the evaluation). SQLite
+#: reads the linked dossiers once from their index (ix_dossier_project) and looks their cases up by dossier,
+#: rather than a dossier's row for each of the period's cases (5.2 s against 11.7 s at 1,000,000 dossiers);
+#: PostgreSQL hashes the join either way (4.2 s)
+UNIT_PROJECTS = {
+    True: "WITH d AS MATERIALIZED (SELECT id, project_id FROM dossier WHERE project_id IS NOT NULL) "
+          "SELECT DISTINCT c.division, c.officer, d.project_id FROM stage_clock c JOIN d ON d.id = c.dossier_id "
+          "WHERE c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on >= :start)",
+    False: "SELECT DISTINCT c.division, c.officer, d.project_id FROM stage_clock c "
+           "JOIN dossier d ON d.id = c.dossier_id WHERE d.project_id IS NOT NULL "
+           "AND c.start_date <= :end AND (c.finished_on IS NULL OR c.finished_on >= :start)"}
 
 
 def overdue_linked_sql(sqlite: bool, division: str | None) -> str:
@@ -209,7 +216,8 @@ class Capital:
         return {r[0]: self.codec.read_day(r[1]) or day for r in self._rows(FIRST_REACHING, params)}
 
     def unit_projects(self, start: dt.date, end: dt.date) -> list[tuple[str | None, str | None, int]]:
-        return [(r[0], r[1], r[2]) for r in self._rows(UNIT_PROJECTS, self._days({"start": start, "end": end}))]
+        rows = self._rows(UNIT_PROJECTS[self.codec.sqlite], self._days({"start": start, "end": end}))
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def overdue_linked(self, start: dt.date, end: dt.date, after_at: dt.datetime,
                        division: str | None) -> list[tuple[Any, ...]]:

@@ -74,8 +74,8 @@ def test_firing_events_pauses_and_resumes_the_clock_in_the_stored_view(
     make_dossier(code="HS-P")
     s = app.services
     r = s.fire(Fire(code="HS-P", event="accept", actor="cv.pham", at="2024-06-04T10:00"))
-    assert r == {"code": "HS-P", "event": "accept", "from": "received", "to": "appraising", "version": 2,
-                 "clock_effect": None, "officer": "cv.pham"}
+    assert r == {"code": "HS-P", "workflow": "project-appraisal", "event": "accept", "from": "received",
+                 "to": "appraising", "version": 2, "clock_effect": None, "officer": "cv.pham"}
     r = s.fire(Fire(code="HS-P", event="request_supplement", actor="cv.pham", at="2024-06-06T15:00",
                     note="Thiếu bản vẽ\nCần bổ sung, hoàn thiện:\n- Bản vẽ mặt bằng"))
     assert r["clock_effect"] == "pause:appraisal"

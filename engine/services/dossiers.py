@@ -16,9 +16,10 @@ from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
 from ..domain.dossier import Dossier, DossierState
-from ..domain.errors import BadInput, ConflictError, ThamdinhError, UnknownPerson
+from ..domain.errors import BadInput, ConflictError, IllegalTransition, ThamdinhError, UnknownPerson
 from ..domain.events import compact
 from ..domain.org import Person
+from ..domain.workflow import EventDef, WorkflowDef
 from ..runtime.rulebook import Rulebook
 from ..runtime.step import DossierSnapshot
 from ..store.database import Database, UnitOfWork
@@ -127,6 +128,8 @@ class DossierWrites:
         if correction is None:  # a correction into an issued month is the director's, whatever the event
             self.access.require_act(actor, d, edef, lambda: uow.people.all())  # the people only for a refusal
         requirements.check(edef.label, edef.requires, cmd.note)  # a reason, what is missing: every channel
+        if edef.follows is not None:  # an approval needs its draft: one more read, for it alone
+            self._require_follows(d, cw.wf, edef, [e.event for e in uow.dossiers.history(d.id)])
         if edef.assigns_officer and cmd.officer is not None:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
         step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,
@@ -140,6 +143,19 @@ class DossierWrites:
         return {"code": d.code, "workflow": d.workflow_id, "event": cmd.event, "from": step.from_state,
                 "to": step.to_state, "version": version, "clock_effect": compact(step.events),
                 "officer": step.after.officer}
+
+    def _require_follows(self, d: Dossier | DossierState, wf: WorkflowDef, edef: EventDef, done: list[str]) -> None:
+        """Raise IllegalTransition unless ``edef``, which answers another (``follows``: the apology's approval
+        its head's draft), finds that other one taken since its own last time (``done``: the history)."""
+        assert edef.follows is not None
+        if requirements.follows_met(edef.name, edef.follows, done):
+            return
+        first = wf.events[edef.follows]
+        raise IllegalTransition(
+            f"Không «{edef.label}» được: hồ sơ {d.code} chưa có «{first.label}» nào đang chờ "
+            + ("duyệt (lần trước đã duyệt)." if edef.name in done else "duyệt."),
+            hint=f"«{first.label}» trước ({self.access.roles.labels(first.roles)}), rồi mới «{edef.label}».",
+            event=edef.name, state=d.state)
 
     # -- many dossiers at once -----------------------------------------------------------------
     def fire_many(self, cmd: FireMany, via: Via = CLI) -> dict[str, Any]:

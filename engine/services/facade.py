@@ -34,9 +34,6 @@ class Services:
         self.finder = DossierFinder(database, rules, clock, access)
         self.organisation = OrganisationService(database, access)
         self.importer = Importer(database, self.writes, self.assigns_officer)
-        #: the events that answer another (``follows`` in a workflow file: approve_apology its draft)
-        self.answering = frozenset(e.name for wf in rules.definitions.values() for e in wf.events.values()
-                                   if e.follows is not None)
 
     # -- dossiers ------------------------------------------------------------------------------
     def receive(self, cmd: Receive, via: Via = CLI, viewer: Person | None = None) -> dict[str, Any]:
@@ -44,8 +41,6 @@ class Services:
         return self.show(self.writes.receive(cmd, via), viewer)
 
     def fire(self, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
-        if cmd.event in self.answering:  # an approval needs its draft (``follows``): one more read, for it alone
-            self.queries.require_follows(cmd.code, cmd.event)
         return self.writes.fire(cmd, via)
 
     def fire_many(self, cmd: FireMany, via: Via = CLI) -> dict[str, Any]:

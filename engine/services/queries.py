@@ -13,7 +13,7 @@ from ..domain.caller import CHANNEL_LABELS
 from ..domain.clock import TZ, Clock, local_date
 from ..domain.deadlines import OUTCOME_LABELS, StageClock
 from ..domain.dossier import HistoryEntry
-from ..domain.errors import BadInput, IllegalTransition, NotPermitted, UnknownWorkflowVersion
+from ..domain.errors import BadInput, NotPermitted, UnknownWorkflowVersion
 from ..domain.events import compact, describe_all
 from ..domain.org import UNASSIGNED, Person
 from ..domain.workflow import WorkflowDef
@@ -114,24 +114,6 @@ class DossierQueries:
             return self.rules.definition(workflow_id, version)
         except UnknownWorkflowVersion:
             return self.rules.latest(workflow_id)
-
-    def require_follows(self, code: str, event: str) -> None:
-        """Raise IllegalTransition unless ``event``, if it answers another (``follows``: the apology's approval
-        its head's draft), finds that other one taken since its own last time."""
-        with self.database.reading() as uow:
-            d = uow.dossiers.get(text.code(code))
-            wf = self.rules.definition(d.workflow_id, d.workflow_version)
-            edef = wf.events.get(event)
-            if edef is None or edef.follows is None:
-                return
-            done = [e.event for e in uow.dossiers.history(d.id)]
-        if not requirements.follows_met(event, edef.follows, done):
-            first = wf.events[edef.follows]
-            raise IllegalTransition(
-                f"Không «{edef.label}» được: hồ sơ {d.code} chưa có «{first.label}» nào đang chờ "
-                + ("duyệt (lần trước đã duyệt)." if event in done else "duyệt."),
-                hint=f"«{first.label}» trước ({self.access.roles.labels(first.roles)}), rồi mới «{edef.label}».",
-                event=event, state=d.state)
 
     def history(self, code: str) -> list[HistoryEntry]:
         with self.database.reading() as uow:

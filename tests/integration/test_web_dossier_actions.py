@@ -154,6 +154,7 @@ def test_a_head_drafts_the_apology_the_director_approves_it_and_the_original_dat
 
 def test_an_apology_no_head_drafted_is_not_approved_on_any_channel(app: App,
                                                                    make_dossier: Callable[..., Any]) -> None:
+    from engine.domain.commands import FireMany
     from engine.domain.errors import IllegalTransition
 
     make_dossier(code="DA-6", at="2026-10-20")
@@ -168,6 +169,8 @@ def test_an_apology_no_head_drafted_is_not_approved_on_any_channel(app: App,
     assert api.status_code == 409 and api.json()["error"] == "illegal_transition"
     with pytest.raises(IllegalTransition, match="chưa có"):  # the command line's path
         app.services.fire(Fire(code="DA-6", event="approve_apology", actor="gd.tran"))
+    with pytest.raises(IllegalTransition, match="Hồ sơ DA-6: Không «Duyệt phiếu xin lỗi"):  # fire-many's
+        app.services.fire_many(FireMany(event="approve_apology", actor="gd.tran", workflow="project-appraisal"))
     app.services.fire(Fire(code="DA-6", event="draft_apology", actor="tp.nguyen",
                            note="Chờ ý kiến Sở Tài chính\nNgày hẹn trả mới: 30/11/2026"))
     assert 'id="act-approve_apology"' in director.get("/ho-so/DA-6").text

@@ -134,11 +134,8 @@ class DossierWrites:
             self.access.require_holder(uow.people.get(cmd.officer), cmd.officer, d.division, d.officer)
         step = cw.fire(snapshot(d), cmd.event, cw.wf.rule(d.rule_version), open_clock, day, self.rules.calendar,
                        n_clocks + 1, cmd.officer)
-        note = cmd.note
-        if step.handed_to is not None:
-            handed = f"Giao hồ sơ từ «{d.officer or 'chưa phân công'}» sang «{step.handed_to}»."
-            note = f"{handed} {note}" if note else handed
-        version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, now, note, via, correction),
+        # a handover is its event (DossierHandedOver, said with the officers' names); the note keeps what was typed
+        version = uow.dossiers.record(d, step, Act(d.code, actor.id, when, day, now, cmd.note, via, correction),
                                       open_clock)
         return {"code": d.code, "workflow": d.workflow_id, "event": cmd.event, "from": step.from_state,
                 "to": step.to_state, "version": version, "clock_effect": compact(step.events),

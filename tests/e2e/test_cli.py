@@ -118,7 +118,8 @@ def test_a_head_hands_a_dossier_to_another_officer_from_the_command_line(cli: Cl
     moved = cli("fire", "HS-GIAO", "reassign", "--actor", "tp.nguyen", "--officer", "cv.vo", "--at", "2024-06-04",
                 "--note", "Cân đối việc trong phòng", "--json").json
     assert (moved["officer"], moved["state"], moved["fired"]["event"]) == ("cv.vo", "received", "reassign")
-    assert moved["history"][-1]["note"] == "Giao hồ sơ từ «cv.pham» sang «cv.vo». Cân đối việc trong phòng"
+    assert moved["history"][-1]["note"] == "Cân đối việc trong phòng"
+    assert moved["history"][-1]["effects_text"] == "Giao hồ sơ từ Phạm Thị Hồng sang Võ Quốc Bảo"
     assert [d["code"] for d in cli("list", "--officer", "cv.vo", "--json").json] == ["HS-GIAO"]
     missing = cli("fire", "HS-GIAO", "reassign", "--actor", "tp.nguyen", "--at", "2024-06-05", "--json", expect=2)
     assert missing.json["error"] == "bad_input" and "--officer" in missing.json["hint"]

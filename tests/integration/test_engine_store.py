@@ -296,7 +296,8 @@ def test_a_csv_import_replays_a_handover_from_the_officer_column(app: App, tmp_p
     assert app.services.import_csv(path) == {"dossiers": 2, "events": 4}
     one = app.services.show("NK-1")
     assert one["officer"] == "cv.dang"
-    assert one["history"][-1]["note"] == "Giao hồ sơ từ «cv.pham» sang «cv.dang». Nghỉ phép"
+    assert one["history"][-1]["note"] == "Nghỉ phép"
+    assert one["history"][-1]["effects_text"] == "Giao hồ sơ từ Phạm Thị Hồng sang Đặng Ngọc Ánh"
     assert app.services.show("NK-2")["state"] == "appraising"
 
 

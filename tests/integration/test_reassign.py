@@ -41,7 +41,8 @@ def test_a_head_hands_a_dossier_and_its_open_stage_to_another_officer(
     assert after["clock"]["due_date"] == before["clock"]["due_date"]  # the clock runs on, untouched
     last = after["history"][-1]
     assert (last["event"], last["actor"]) == ("reassign", "tp.nguyen")
-    assert last["note"] == "Giao hồ sơ từ «cv.pham» sang «cv.vo». Chị Hồng nghỉ phép"
+    assert last["note"] == "Chị Hồng nghỉ phép"
+    assert last["effects_text"] == "Giao hồ sơ từ Phạm Thị Hồng sang Võ Quốc Bảo"
     # the finished appraisal stays credited to cv.pham; the open design stage is cv.vo's now
     assert clock_officers(app, "HS-G") == [("appraisal", "cv.pham"), ("post_basic_design", "cv.vo")]
     assert [r["code"] for r in s.list_dossiers(officer="cv.vo")] == ["HS-G"]

@@ -141,7 +141,8 @@ class StageClockRow(SQLModel, table=True):
         Index("ix_stage_clock_finished_dims", *FINISHED_DIMS),
     )
     id: int | None = Field(default=None, primary_key=True)
-    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    # found by ix_stage_clock_dossier_span (revision 0013: dossier_id first), its own index dropped in 0014
+    dossier_id: int = Field(foreign_key="dossier.id")
     # the dossier's division, officer and workflow while this stage runs, copied when the clock starts
     # (revision 0004): what the metrics group by, without a join. A clock is the stage's record: were a
     # dossier handed to another officer, its open clock would follow and its finished ones would not.
@@ -174,7 +175,8 @@ class StageClockRow(SQLModel, table=True):
 class ClockPauseRow(SQLModel, table=True):
     __tablename__ = "clock_pause"
     id: int | None = Field(default=None, primary_key=True)
-    clock_id: int = Field(foreign_key="stage_clock.id", index=True)
+    # found by ix_clock_pause_clock_day (clock_id first), its own index dropped in revision 0014
+    clock_id: int = Field(foreign_key="stage_clock.id")
     paused_on: dt.date
     resumed_on: dt.date | None = None
     resumed_how: str | None = Field(default=None, max_length=16)

@@ -44,14 +44,20 @@ def init(ctx: click.Context, as_json: bool) -> None:
 @click.option("--correction", help=CORRECTION_HELP)
 @click.option("--intake-channel", type=click.Choice(INTAKE_CHANNELS),
               help="Kênh tiếp nhận: in_person (trực tiếp), online (trực tuyến), post (bưu chính).")
+@click.option("--investor-address", help="Địa chỉ chủ đầu tư (in trên giấy tiếp nhận).")
+@click.option("--investor-phone", help="Điện thoại chủ đầu tư.")
+@click.option("--investor-email", help="Thư điện tử chủ đầu tư.")
 @json_option
 @click.pass_context
 @command
-def receive(ctx: click.Context, as_json: bool, **fields: Any) -> None:
+def receive(ctx: click.Context, as_json: bool, investor_address: str | None, investor_phone: str | None,
+            investor_email: str | None, **fields: Any) -> None:
     """Tiếp nhận một hồ sơ; hạn giải quyết được tính ngay."""
     from ..domain.commands import Receive
+    from ..domain.contact import InvestorContact
 
-    emit(app_of(ctx).services.receive(Receive(**fields)), as_json, timeline)
+    cmd, contact = Receive(**fields), InvestorContact.build(investor_address, investor_phone, investor_email)
+    emit(app_of(ctx).services.receive(cmd, contact=contact), as_json, timeline)
 
 
 @click.command("fire", cls=vn.Command)

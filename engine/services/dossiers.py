@@ -15,6 +15,7 @@ from ..domain import requirements
 from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
+from ..domain.contact import InvestorContact
 from ..domain.dossier import Dossier, DossierState
 from ..domain.errors import BadInput, ConflictError, IllegalTransition, ThamdinhError, UnknownPerson
 from ..domain.events import compact
@@ -47,10 +48,12 @@ class DossierWrites:
     access: Access
 
     # -- receive -------------------------------------------------------------------------------
-    def receive(self, cmd: Receive, via: Via = CLI) -> str:
-        """Receive a dossier in one unit of work; returns its code."""
+    def receive(self, cmd: Receive, via: Via = CLI, contact: InvestorContact | None = None) -> str:
+        """Receive a dossier in one unit of work, with the investor's contact when given; returns its code."""
         with self.database.unit_of_work() as uow:
-            self.receive_in(uow, cmd, via)
+            dossier_id = self.receive_in(uow, cmd, via)
+            if contact is not None:
+                uow.contacts.add(dossier_id, contact)
             uow.commit()
         return cmd.code
 

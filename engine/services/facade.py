@@ -10,6 +10,7 @@ from typing import Any
 from ..domain.caller import CLI, Via
 from ..domain.clock import Clock
 from ..domain.commands import Fire, FireMany, Receive
+from ..domain.contact import InvestorContact
 from ..domain.dossier import HistoryEntry
 from ..domain.org import Person
 from ..runtime.machine import CompiledWorkflow
@@ -36,9 +37,10 @@ class Services:
         self.importer = Importer(database, self.writes, self.assigns_officer)
 
     # -- dossiers ------------------------------------------------------------------------------
-    def receive(self, cmd: Receive, via: Via = CLI, viewer: Person | None = None) -> dict[str, Any]:
-        """Receive a dossier; returns its view (as ``viewer`` sees it)."""
-        return self.show(self.writes.receive(cmd, via), viewer)
+    def receive(self, cmd: Receive, via: Via = CLI, viewer: Person | None = None,
+                contact: InvestorContact | None = None) -> dict[str, Any]:
+        """Receive a dossier (with the investor's contact when given); returns its view (as ``viewer`` sees it)."""
+        return self.show(self.writes.receive(cmd, via, contact), viewer)
 
     def fire(self, cmd: Fire, via: Via = CLI) -> dict[str, Any]:
         return self.writes.fire(cmd, via)

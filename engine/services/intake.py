@@ -88,9 +88,7 @@ class Intake:
                           note=rq.with_list(values["note"], rq.RECEIVED_HEADER, received), actor=actor.id,
                           at=at or None, correction=correction or None)
             contact = InvestorContact.build(*(form.get(f) for f in CONTACT_FIELDS))
-            with self.writes.database.unit_of_work() as uow:  # the dossier and its contact, or neither
-                uow.contacts.add(self.writes.receive_in(uow, cmd, via), contact)
-                uow.commit()
+            self.writes.receive(cmd, via, contact)  # the dossier and its contact, or neither
         except ThamdinhError as exc:
             if exc.exit_code != 2:
                 raise

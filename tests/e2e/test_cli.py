@@ -293,3 +293,13 @@ def test_workflow_validate_checks_a_letterhead_file_and_names_its_key(cli: Cli, 
     province.write_text("override: true\ngoverning_body: [1, 2]\n", encoding="utf-8")
     res = cli("workflow", "validate", str(province), expect=2)
     assert "governing_body" in res.err and "Traceback" not in res.err
+
+
+def test_receive_takes_the_investors_contact_and_names_a_wrong_phone(cli: Cli) -> None:
+    bad = cli.receive("HS-LH", "--investor-phone", "12", expect=2)  # --json: the error as JSON
+    assert bad.json["message"] == "Số điện thoại chủ đầu tư «12» không hợp lệ." and "Traceback" not in bad.err
+    assert cli("list", "--json").json == []  # nothing was received
+    view = cli.receive("HS-LH", "--investor-address", "Số 2 Nguyễn Văn Trị, Trấn Biên", "--investor-phone",
+                       "0251 3822 123").json
+    assert (view["investor_address"], view["investor_phone"], view["investor_email"]) == (
+        "Số 2 Nguyễn Văn Trị, Trấn Biên", "0251 3822 123", None)

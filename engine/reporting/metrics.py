@@ -71,6 +71,8 @@ from .rollups import (
 )
 
 BacklogRows = list[tuple[tuple[Any, ...], dict[str, int]]]
+#: the stage cases open at a period's end: the backlog's rows and the open overdue list
+EndState = tuple[BacklogRows, list[dict[str, Any]]]
 Hist = tuple[Counter[int], Counter[int]]
 PCT_KEYS = ("wd_median", "wd_p90", "days_median", "days_p90")
 
@@ -149,21 +151,27 @@ class MetricsSession:
                 for _, hi in AGE_BUCKETS if hi is not None]
 
     def _end_params(self, period: Period, division: str | None) -> dict[str, Any]:
-        """The period's parameters and ``:after_at``, the first instant after its last day (the handovers
-        recorded from then on are later than the period)."""
+        """The period's parameters, ``:after_at`` (the first instant after its last day) and the age buckets'
+        bounds: age in working days = wd(end) - wd(start) <= h exactly when start >= the working day numbered
+        wd(end) - h, so the bounds become start days (``:age_lo1``…), no calendar join."""
         after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), TZ)
-        return {**self._params(period, division), "after_at": self.rm.codec.ts(after)}
+        return {**self._params(period, division), "after_at": self.rm.codec.ts(after),
+                **{f"age_lo{i + 1}": self.rm.codec.day(b) for i, b in enumerate(self._age_bounds(period.end))}}
 
     def backlog_rows(self, period: Period, division: str | None = None) -> BacklogRows:
         """The stage cases open at the period's end, as of that day (and how many of them started in it,
-        were overdue then, were paused then), per (division, officer then, workflow, stage). Age in working
-        days = wd(end) - wd(start) <= h exactly when start >= the working day numbered wd(end) - h: bucket
-        bounds become dates, no calendar join."""
+        were overdue then, were paused then), per (division, officer then, workflow, stage)."""
         query, names = sql.backlog_sql(division, len(AGE_BUCKETS), self.rm.codec.sqlite)
-        params = {**self._end_params(period, division),
-                  **{f"age_lo{i + 1}": self.rm.codec.day(b) for i, b in enumerate(self._age_bounds(period.end))}}
-        return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(names, rec[4:], strict=True)})
-                for rec in self.rm.rows(query, params)]
+        return _backlog(self.rm.rows(query, self._end_params(period, division)), names)
+
+    def end_state(self, period: Period, division: str | None = None, limit: int = 50) -> EndState:
+        """``backlog_rows`` and ``open_overdue_list`` from one read of the stage cases open at the period's
+        end (read_model.end_state_sql): the monthly report's figures as of that day."""
+        query, names = sql.end_state_sql(division, len(AGE_BUCKETS), self.rm.codec.sqlite)
+        rows = self.rm.rows(query, {**self._end_params(period, division), "limit": limit})
+        n = 5 + len(names)
+        return (_backlog([r[1:n] for r in rows if r[0] == 0], names),
+                self._listed(period, [r[1:5] + r[n:] for r in rows if r[0] == 1]))
 
     def evaluation_totals(self, period: Period) -> list[dict[str, Any]]:
         """Additive rows per (division, officer) for a long period (a movement's year): only what the
@@ -258,17 +266,25 @@ class MetricsSession:
     def open_overdue_list(self, period: Period, division: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The stage cases open and past their due date at the period's end, as of that day, the most
         overdue first; ``overdue_working_days``: working days after the due date then up to the last day."""
-        read_day = self.rm.codec.read_day
-        end_wd = self.cal.working_day_number(period.end)
-        out = []
-        params = {**self._end_params(period, division), "limit": limit}
-        for r in self.rm.rows(sql.open_overdue_sql(division, self.rm.codec.sqlite), params):
-            start, due = read_day(r[7]), read_day(r[8])
-            assert start is not None and due is not None
-            out.append({"code": r[0], "project_name": r[1], "investor": r[2], "division": r[3], "officer": r[4],
-                        "workflow": r[5], "stage": r[6], "start_date": start, "due_date": due,
-                        "overdue_working_days": end_wd - self.cal.working_day_number(due)})
-        return out
+        return self.end_state(period, division, limit)[1]
+
+    def _listed(self, period: Period, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """The open overdue list's rows (the dimensions, then read_model.OVERDUE_SHOWN) as the report shows."""
+        day, end_wd = self.rm.codec.read_day, self.cal.working_day_number(period.end)
+        return [{"code": code, "project_name": name, "investor": investor, "division": division, "officer": officer,
+                 "workflow": workflow, "stage": stage, "start_date": day(start), "due_date": day(due),
+                 "overdue_working_days": end_wd - self.cal.working_day_number(_day(day(due)))}
+                for division, officer, workflow, stage, code, name, investor, start, due in rows]
+
+
+def _day(value: dt.date | None) -> dt.date:
+    assert value is not None
+    return value
+
+
+def _backlog(rows: list[tuple[Any, ...]], names: Sequence[str]) -> BacklogRows:
+    return [(tuple(rec[:4]), {name: int(value or 0) for name, value in zip(names, rec[4:], strict=True)})
+            for rec in rows]
 
 
 def _check_dims(by: Sequence[str]) -> None:

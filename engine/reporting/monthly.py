@@ -4,7 +4,8 @@ overdue appraisals hold up (engine.reporting.capital_section), and the month's b
 (engine.reporting.blockers_section).
 
 Three parts that read different rows run on three units of work at once (the drivers release the GIL
-while the database works): the backlog pass, the trend and overdue list, and the finished tables.
+while the database works): the stage cases open at the month's end (its backlog and overdue list, from
+one read), the trend, and the finished tables.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..runtime.rulebook import Rulebook
 from ..store.database import Database
 from .blockers_section import blockers_section
 from .capital_section import capital_section
-from .metrics import BacklogRows, MetricsSession, session
+from .metrics import EndState, MetricsSession, session
 from .periods import Period
 from .rollups import AGE_BUCKETS, TURNAROUND_BUCKETS
 
@@ -100,29 +101,29 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
     cal = rules.calendar
     start = campaign_start(period, movement_span)
 
-    def backlog() -> BacklogRows:
+    def end_state() -> EndState:
         with session(database, cal) as ms:
-            return ms.backlog_rows(period, division)
+            return ms.end_state(period, division)
 
-    def side() -> tuple[Any, ...]:
+    def trend() -> list[dict[str, Any]]:
         with session(database, cal) as ms:
-            return ms.monthly_trend(start, period.end, division), ms.open_overdue_list(period, division)
+            return ms.monthly_trend(start, period.end, division)
 
-    def tables(backlog_future: Future[BacklogRows]) -> tuple[Any, ...]:
+    def tables(end_future: Future[EndState]) -> tuple[Any, ...]:
         with session(database, cal) as ms:
             names = _names(ms, rules)
             if division is not None and division not in names[0]:
                 raise BadInput(f"Không có phòng «{division}».", hint="Các phòng: " + ", ".join(sorted(names[0])))
-            ms.fine(period, division, backlog=backlog_future.result)
+            ms.fine(period, division, backlog=lambda: end_future.result()[0])
             return (names, ms.table(period, [], division)[0], ms.table(period, ["division"], division),
                     ms.table(period, ["division", "officer"], division),
                     ms.table(period, ["workflow", "stage"], division))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        backlog_future = pool.submit(backlog)
-        side_future = pool.submit(side)
-        names, total, by_division, by_officer, by_stage = tables(backlog_future)
-        trend, overdue = side_future.result()
+        end_future = pool.submit(end_state)
+        trend_future = pool.submit(trend)
+        names, total, by_division, by_officer, by_stage = tables(end_future)
+        trend_rows, overdue = trend_future.result(), end_future.result()[1]
     data = {
         "kind": "monthly", "department_name": heading.department_name, "province_name": heading.province_name,
         "month": period.ym, "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
@@ -132,7 +133,7 @@ def monthly_data(database: Database, rules: Rulebook, heading: ReportHeading, no
         "heading": heading.document("monthly", issued=now.astimezone(TZ).date(), as_of=period.end),
         "age_buckets": [b[0] for b in AGE_BUCKETS], "turnaround_buckets": [b[0] for b in TURNAROUND_BUCKETS],
         "total": total, "by_division": by_division, "by_officer": by_officer, "by_stage": by_stage,
-        "trend": trend, "open_overdue": overdue,
+        "trend": trend_rows, "open_overdue": overdue,
     }
     _label(data, *names)
     data["capital"] = capital_section(database, cal, period, division, names[1], names[2])

@@ -92,14 +92,17 @@ def open_as_of_end(sqlite: bool, division: str | None, extra: str = "") -> str:
     SQLite looks up per clock, by index, what may have changed: the handovers of its dossier after the
     period (their partial index: a miss for most), and the pauses and extensions of the clocks ever
     paused or extended only; cheap there. PostgreSQL would run those look-ups as a sub-plan per row (and
-    compile the costly plan), so it reads the pauses open on the day, the changes after it and the
-    handovers after it once each, grouped by clock or dossier, and joins them."""
+    compile the costly plan), so it reads the open cases once into a CTE (``b``) and joins what it reads
+    once each: the pauses open on the day, the changes after it of those cases only (hashed against
+    ``b``: an older month's later changes are mostly of cases started after it) grouped by clock, and the
+    first handover after it of each dossier handed over then (its row read with the partial index's)."""
     if sqlite:
         return open_at_end(f"SELECT {DIMS_AS_OF}, {asof.OFFICER_AT_END_OF_C} AS officer, c.start_date AS start_date, "
                            f"{asof.PAUSED_AT_END_FLAG} AS paused, {asof.DUE_AT_END_IF_RUNNING} AS due{extra}", division)
     cases = open_at_end(f"SELECT {DIMS_AS_OF}, c.start_date AS start_date, c.due_date AS due_now, "
-                        f"c.id AS clock_ref, c.dossier_id AS held_in{extra}", division)
-    return f"SELECT b.*, {asof.AS_OF_END_COLUMNS} FROM ({cases}) b {asof.as_of_end_joins(sqlite)}"
+                        f"c.id AS clock_ref, c.dossier_id AS held_in, c.pause_count AS pauses{extra}", division)
+    return (f"WITH b AS MATERIALIZED ({cases}) SELECT b.*, {asof.AS_OF_END_COLUMNS} FROM b "
+            + asof.as_of_end_joins("b"))
 
 
 #: the dimensions of a stage case open at the period's end, the officer the clock's own (``open_as_of_end``
@@ -107,21 +110,49 @@ def open_as_of_end(sqlite: bool, division: str | None, extra: str = "") -> str:
 DIMS_AS_OF = "c.division AS division, c.officer AS clock_officer, c.workflow_id AS workflow, c.stage AS stage"
 #: an open stage case past its due date at the period's end (``o``: a row of ``open_as_of_end``)
 OVERDUE_AT_END = "o.paused = 0 AND o.due < :end"
+O_DIMS = "o.division, o.officer, o.workflow, o.stage"
+#: what the open overdue list shows of a stage case after its dimensions (``end_state_sql``)
+OVERDUE_SHOWN = ("code", "project_name", "investor", "start_date", "due")
 
 
-def backlog_sql(division: str | None, age_buckets: int, sqlite: bool) -> tuple[str, list[str]]:
-    """Open stage cases at the period's end per dimension, as of that day: backlog, received in it,
-    open overdue then, paused for the investor then, and the age buckets (``:age_lo1``… are the bucket
-    bounds as start days); returns the SQL and the names."""
+def _backlog_sums(age_buckets: int) -> list[str]:
+    """The sums of the open stage cases at the period's end (``o``): backlog, received in it, open overdue
+    then, paused for the investor then, and the age buckets (``:age_lo1``… are the bucket bounds as start
+    days), each ``expr AS name``."""
     sums = ["COUNT(*) AS backlog", "SUM(CASE WHEN o.start_date >= :start THEN 1 ELSE 0 END) AS received",
             f"SUM(CASE WHEN {OVERDUE_AT_END} THEN 1 ELSE 0 END) AS open_overdue", "SUM(o.paused) AS paused_at_end"]
     for i in range(age_buckets):
         conds = ([f"o.start_date < :age_lo{i}"] if i > 0 else []) + \
             ([f"o.start_date >= :age_lo{i + 1}"] if i < age_buckets - 1 else [])
         sums.append(f"SUM(CASE WHEN {' AND '.join(conds) or '1 = 1'} THEN 1 ELSE 0 END) AS age_b{i}")
-    names = [x.rsplit(" AS ", 1)[1] for x in sums]
-    return (f"SELECT o.division, o.officer, o.workflow, o.stage, {', '.join(sums)} "
-            f"FROM ({open_as_of_end(sqlite, division)}) o GROUP BY o.division, o.officer, o.workflow, o.stage"), names
+    return sums
+
+
+def backlog_sql(division: str | None, age_buckets: int, sqlite: bool) -> tuple[str, list[str]]:
+    """Open stage cases at the period's end per dimension, as of that day (``_backlog_sums``); returns the
+    SQL and the names."""
+    sums = _backlog_sums(age_buckets)
+    return (f"SELECT {O_DIMS}, {', '.join(sums)} FROM ({open_as_of_end(sqlite, division)}) o GROUP BY {O_DIMS}",
+            [x.rsplit(" AS ", 1)[1] for x in sums])
+
+
+def end_state_sql(division: str | None, age_buckets: int, sqlite: bool) -> tuple[str, list[str]]:
+    """The backlog's groups (``backlog_sql``) and the open overdue list at the period's end, from one read
+    of the stage cases open then (a materialised CTE): rows ``part`` (0: a group, 1: a listed case), the
+    dimensions, the sums (NULL in a listed case), then ``code``, ``project_name``, ``investor``,
+    ``start_date`` and ``due`` (NULL in a group). The listed cases are the ``:limit`` most overdue (the
+    due date then, the dossier's code), in that order after the groups; returns the SQL and the sums' names."""
+    sums = _backlog_sums(age_buckets)
+    blank = ", ".join(f"NULL AS {x}" for x in OVERDUE_SHOWN)
+    unsummed = ", ".join(f"NULL AS {x.rsplit(' AS ', 1)[1]}" for x in sums)
+    listed = ("SELECT o.division, o.officer, o.workflow, o.stage, d.code, d.project_name, d.investor, o.start_date, "
+              f"o.due FROM o JOIN dossier d ON d.id = o.dossier_id WHERE {OVERDUE_AT_END} ORDER BY o.due, d.code "
+              "LIMIT :limit")
+    return (f"WITH o AS MATERIALIZED ({open_as_of_end(sqlite, division, ', c.dossier_id AS dossier_id')}) "
+            f"SELECT 0 AS part, {O_DIMS}, {', '.join(sums)}, {blank} FROM o GROUP BY {O_DIMS} UNION ALL "
+            f"SELECT 1, v.division, v.officer, v.workflow, v.stage, {unsummed}, "
+            + ", ".join(f"v.{x}" for x in OVERDUE_SHOWN) + f" FROM ({listed}) v ORDER BY part, due, code",
+            [x.rsplit(" AS ", 1)[1] for x in sums])
 
 
 def evaluation_sql() -> str:
@@ -136,16 +167,6 @@ def trend_sql(division: str | None) -> str:
             "SUM(CASE WHEN c.outcome IN ('early', 'on_time') AND c.pause_count <= 1 THEN 1 ELSE 0 END) "
             "FROM stage_clock c WHERE c.finished_on BETWEEN :start AND :end" + where_division(division)
             + " GROUP BY c.finished_on")
-
-
-def open_overdue_sql(division: str | None, sqlite: bool) -> str:
-    """The stage cases open and past their due date at the period's end, as of that day, the most
-    overdue first: the dossier, the dimensions (the officer who held it then), the start day and the
-    due date then."""
-    cases = open_as_of_end(sqlite, division, ", c.dossier_id AS dossier_id")
-    return ("SELECT d.code, d.project_name, d.investor, o.division, o.officer, o.workflow, o.stage, o.start_date, "
-            f"o.due FROM ({cases}) o JOIN dossier d ON d.id = o.dossier_id WHERE {OVERDUE_AT_END} "
-            "ORDER BY o.due, d.code LIMIT :limit")
 
 
 def finished_base_sql(division: str | None) -> str:

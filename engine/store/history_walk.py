@@ -1,7 +1,10 @@
 """Reading every dossier with its whole history, clocks, pauses and extensions, in dossier order, for
-``thamdinh verify``: the dossiers streamed in batches of FETCH, and for each batch its rows of the four
-other tables by a range of dossier ids, all on one snapshot, so memory holds one batch at a time whatever
-the size of the database. A walk may cover a range of dossier ids only (verify's parts, one per process).
+``thamdinh verify``: five statements over the walk's range of dossier ids, each ordered by dossier and read
+on a cursor of its own (on PostgreSQL a server-side cursor), all on one snapshot, merged in step: the
+dossiers in batches of FETCH, and for each batch the rows of the four other tables up to its last dossier,
+so memory holds one batch at a time whatever the size of the database, and each statement runs once per
+walk (a statement per batch made PostgreSQL hash the whole pause and extension tables for every batch: a
+walk quadratic in the dossiers). A walk may cover a range of dossier ids only (verify's parts, one per process).
 Rows whose dossier is not there (possible only with the foreign keys switched off) are counted by table,
 not dropped silently. ``checkpoints`` recomputes the
 checkpoint of every issued report from the same snapshot, in one pass over the history in id order.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,8 +57,9 @@ DIGESTS = "SELECT id, row_hash FROM dossier_event WHERE id <= ? ORDER BY id"
 LOWEST, HIGHEST = -(2**62), 2**62
 #: the tables whose rows name a dossier, in the order of the merged streams
 CHILD_TABLES = ("dossier_event", "stage_clock", "clock_pause", "clock_extension")
-#: dossiers read at a time (and rows fetched at a time)
+#: dossiers read at a time (and rows of the other tables fetched at a time: CHILD_FETCH)
 FETCH = 2000
+CHILD_FETCH = 10_000
 Grouped = dict[int, list[tuple[Any, ...]]]
 _owner = itemgetter(0)
 
@@ -101,6 +106,26 @@ def _stream(cur: Any, sql: str, params: Any = ()) -> Iterator[list[tuple[Any, ..
         yield rows
 
 
+class _Owned:
+    """The rows of one statement ordered by their dossier id (the first column), taken a range at a time:
+    ``upto(high)`` gives, by dossier, the rows not taken yet whose dossier id is ``high`` or below."""
+
+    def __init__(self, cur: Any, sql: str, params: Any) -> None:
+        cur.execute(sql, params)
+        self.cur, self.done = cur, False
+        self.rows: list[tuple[Any, ...]] = []
+
+    def upto(self, high: int) -> Grouped:
+        rows = self.rows
+        while not self.done and (not rows or rows[-1][0] <= high):
+            more = self.cur.fetchmany(CHILD_FETCH)
+            self.done = len(more) < CHILD_FETCH
+            rows.extend(more)
+        cut = bisect_right(rows, high, key=_owner)
+        taken, self.rows = (rows, []) if cut == len(rows) else (rows[:cut], rows[cut:])
+        return _grouped(taken)
+
+
 #: a history row's effects decoded once per distinct text (the events are frozen values: safe to share)
 _decode = lru_cache(maxsize=1 << 16)(decode_events)
 
@@ -142,20 +167,17 @@ class Walk:
         self._cursors: list[Any] = []
 
     def __iter__(self) -> Iterator[StoredDossier]:
-        c, sql = self.uow.codec, self.uow.codec.sql
-        self._cursors = self.uow.snapshot_cursors(1)  # (on PostgreSQL a server-side cursor)
-        near = self.uow.cur  # the same snapshot, for the batches' children
-        children = [sql(text) for text in (EVENTS, CLOCKS, PAUSES, EXTENSIONS)]
-        low = self.after
-        for batch in _stream(self._cursors[0], sql(DOSSIERS), (self.after, self.upto)):
+        c, sql, part = self.uow.codec, self.uow.codec.sql, (self.after, self.upto)
+        self._cursors = self.uow.snapshot_cursors(1 + len(CHILD_TABLES))  # (on PostgreSQL server-side cursors)
+        children = [_Owned(cur, sql(text), part)
+                    for cur, text in zip(self._cursors[1:], (EVENTS, CLOCKS, PAUSES, EXTENSIONS), strict=True)]
+        for batch in _stream(self._cursors[0], sql(DOSSIERS), part):
             high = int(batch[-1][0]) if len(batch) == FETCH else self.upto
-            rows = [_grouped(near.execute(text, (low, high)).fetchall()) for text in children]
+            rows = [child.upto(high) for child in children]
             yield from self._dossiers(c, batch, *rows)
             self._note_orphans(rows, batch)
-            low = high
-        if low < self.upto:  # no dossier above ``low``: what names one there is of no dossier
-            self._note_orphans([_grouped(near.execute(text, (low, self.upto)).fetchall())
-                                for text in children], [])
+        # what is left names a dossier above the last one: of no dossier
+        self._note_orphans([child.upto(self.upto) for child in children], [])
 
     @staticmethod
     def _dossiers(c: Codec, batch: list[tuple[Any, ...]], events: Grouped, clocks: Grouped, pauses: Grouped,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from ..domain.capital import CapitalGoal, Figures, GoalOnDay, plan_window, progress_line, total
@@ -24,19 +25,23 @@ BELOW_LIMIT = 100
 BY_LABELS = {"project": "Dự án", "investor": "Chủ đầu tư", "capital_source": "Nguồn vốn"}
 
 
-def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date,
-                         trend: bool = True) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
+def figures_and_projects(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, trend: bool = True,
+                         each: Callable[[Figures, tuple[Any, ...]], object] | None = None
+                         ) -> tuple[dict[int, Figures], dict[int, tuple[Any, ...]]]:
     """Every project with a plan of the goal's year or a figure in its window: its figures on ``as_of``
     (one read; without the trend's start, 0, unless ``trend``), and every project's row (id, code, name,
-    investor, capital source, division, …)."""
+    investor, capital source, division, …). ``each(figures, row)`` is called on each of the first as it is
+    read: on PostgreSQL a table's lines are built while the server reads the next projects."""
     lo, hi = plan_window(goal.plan_year)
     day = min(as_of, hi)
     figures: dict[int, Figures] = {}
     projects: dict[int, tuple[Any, ...]] = {}
     for r in uow.capital.figures(goal.plan_year, lo, day, goal.trend_start(day) if trend else None):
-        if r[6] or r[7] is not None:
-            figures[r[0]] = Figures(int(r[6]), int(r[7] or 0), int(r[8] or 0))
         projects[r[0]] = r
+        if r[6] or r[7] is not None:  # the plan and the figures are ints (engine.store.capital.FIGURES)
+            f = figures[r[0]] = Figures(r[6], r[7] or 0, r[8] or 0)
+            if each is not None:
+                each(f, r)
     return figures, projects
 
 
@@ -44,8 +49,6 @@ def project_figures(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date) -> dict[
     """Every project with a plan of the goal's year or a figure in its window: its plan and disbursed on
     ``as_of`` (the trend's start not read)."""
     return figures_and_projects(uow, goal, as_of, trend=False)[0]
-
-
 
 
 def goal_data(goal: CapitalGoal, as_of: dt.date) -> dict[str, Any]:
@@ -69,15 +72,17 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
     there are); raises BadInput on ``by``."""
     if by not in BY:
         raise BadInput(f"Không nhóm được theo «{by}».", hint="Chọn một trong: " + ", ".join(BY) + ".")
-    figures, projects = figures_and_projects(uow, goal, as_of)
     g = GoalOnDay.of(goal, as_of)
+    lines: list[dict[str, Any]] = []
+    figures, projects = figures_and_projects(
+        uow, goal, as_of, each=(lambda f, p: lines.append(_project_row(g, f, p))) if by == "project" else None)
     pn, pd = g.path_ratio
     # below the path (as below_path, in integers), each with its shortfall: the largest first, then by code
     behind = [(done - pn * plan // pd, projects[pid][1], pid) for pid, (plan, done, _) in figures.items()
               if plan > 0 and done * pd < pn * plan]
     worst = [pid for _, _, pid in heapq.nsmallest(below_limit, behind)]
     if by == "project":  # the rows come in code order (engine.store.capital.Capital.figures)
-        rows = [_project_row(g, f, projects[pid]) for pid, f in figures.items()]
+        rows = lines
     else:
         column = 3 if by == "investor" else 4
         groups: dict[str, list[Figures]] = defaultdict(list)

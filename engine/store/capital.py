@@ -42,9 +42,12 @@ PLAN_SUMS = ("SELECT project_id, SUM(amount) FROM capital_plan WHERE year = :yea
 LATEST_OF_P = ("(SELECT d.cumulative FROM disbursement d WHERE d.project_id = p.id "
                "AND d.on_date BETWEEN :lo AND :day ORDER BY d.on_date DESC LIMIT 1)")
 LATEST = f"SELECT p.id, {LATEST_OF_P} FROM project p"
-#: a project's plan of :year decided by :day
-PLAN_OF_P = ("(SELECT COALESCE(SUM(k.amount), 0) FROM capital_plan k WHERE k.project_id = p.id AND k.year = :year "
-             "AND k.decided_on <= :day)")
+#: a project's plan of :year decided by :day, a BIGINT (PostgreSQL's SUM of BIGINT is a NUMERIC: a Decimal read)
+PLAN_OF_P = ("(SELECT CAST(COALESCE(SUM(k.amount), 0) AS BIGINT) FROM capital_plan k WHERE k.project_id = p.id "
+             "AND k.year = :year AND k.decided_on <= :day)")
+#: every project, by code, with its plan and its latest figures on :day and on {before} (:since or NULL)
+FIGURES = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P}, {{before}} "
+           "FROM project p ORDER BY p.code")
 #: the whole's plan and its latest figures, summed in the database
 PLAN_TOTAL = "SELECT COALESCE(SUM(amount), 0) FROM capital_plan WHERE year = :year AND decided_on <= :day"
 DISBURSED_TOTAL = f"SELECT COALESCE(SUM({LATEST_OF_P}), 0) FROM project p"
@@ -175,14 +178,15 @@ class Capital:
                 out[r[0]] = (r[:6], int(r[6]), int(r[7] or 0))
         return out
 
-    def figures(self, year: int, lo: dt.date, day: dt.date, since: dt.date | None) -> list[tuple[Any, ...]]:
-        """Every project in one pass, by code: its row, its plan of ``year`` decided by ``day``, its cumulative
-        disbursed on ``day`` and on ``since`` (None: no figure yet, or no ``since`` asked)."""
-        before = LATEST_OF_P.replace(":day", ":since") if since else "NULL"
-        sql = (f"SELECT {', '.join('p.' + c for c in PROJECT_COLS)}, {PLAN_OF_P}, {LATEST_OF_P}, {before} "
-               "FROM project p ORDER BY p.code")
+    def figures(self, year: int, lo: dt.date, day: dt.date, since: dt.date | None) -> Iterable[tuple[Any, ...]]:
+        """Every project in one pass, by code: its row, its plan of ``year`` decided by ``day`` (an int), its
+        cumulative disbursed on ``day`` and on ``since`` (None: no figure yet, or no ``since`` asked). Streamed
+        (``UnitOfWork.stream``: on PostgreSQL the caller builds its lines while the server reads on); read
+        them to the end before the next statement."""
+        sql = FIGURES.format(before=LATEST_OF_P.replace(":day", ":since") if since else "NULL")
         params = {"year": year, "lo": lo, "day": day, **({"since": since} if since else {})}
-        return self._rows(sql, self._days(params))
+        self._plain_plans()
+        return self.uow.stream(sql, self._days(params))
 
     def _iso_days(self) -> None:
         """On PostgreSQL, days written as text in ISO (what engine.store.capital_spans reads)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 _PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000")
 _IDLE = 8
+#: rows per chunk of a stream read on PostgreSQL (UnitOfWork.stream)
+STREAM_CHUNK = 2000
 
 
 def _unavailable(exc: BaseException, where: str) -> DatabaseUnavailable:
@@ -58,11 +60,15 @@ class Database:
         self._pool: Any = None
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self._integrity: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
+        #: rows a stream fetches at once on PostgreSQL (libpq's chunked mode: libpq 17, psycopg 3.2), else 1
+        self.chunk = 1
         if not self.url.sqlite:
             import psycopg
 
             self._errors = (psycopg.Error,)
             self._integrity = (psycopg.IntegrityError,)
+            if psycopg.pq.version() >= 170000 and tuple(map(int, psycopg.__version__.split(".")[:2])) >= (3, 2):
+                self.chunk = STREAM_CHUNK
 
     @property
     def backend(self) -> str:
@@ -185,6 +191,16 @@ class UnitOfWork:
         """Run one statement; returns the cursor (``fetchone``, ``fetchall``, ``rowcount``)."""
         self.cur.execute(self.codec.sql(sql), params)
         return self.cur
+
+    def stream(self, sql: str, params: Any = ()) -> Iterable[Any]:
+        """Run one read and give its rows: on PostgreSQL as the server sends them (psycopg's ``stream``, in
+        chunks), so the caller works on the first rows while the server reads the next (read them to the
+        end before the next statement); on SQLite, which runs in this process, all at once (stepping the
+        statement between the caller's work cost a tenth more CPU: 100,000 progress lines 0.74 → 0.81 s)."""
+        if self.codec.sqlite:
+            return self.cur.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+        sized = {"size": self.db.chunk} if self.db.chunk > 1 else {}
+        return self.cur.stream(self.codec.sql(sql), params, **sized)  # type: ignore[no-any-return]
 
     def snapshot_cursors(self, count: int) -> list[Any]:
         """``count`` cursors reading one consistent snapshot of the whole database (read only): on

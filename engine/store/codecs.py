@@ -89,7 +89,10 @@ class Codec:
             return None
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        return _combine(value.date(), value.time(), UTC) if value.tzinfo is None else value.astimezone(UTC)
+        zone = value.tzinfo
+        if zone is UTC:  # (PostgreSQL in a session whose time zone is UTC: verify's walk)
+            return value
+        return _combine(value.date(), value.time(), UTC) if zone is None else value.astimezone(UTC)
 
     def day(self, value: dt.date | None) -> Any:
         return None if value is None else (day_text(value) if self.sqlite else value)
@@ -106,9 +109,12 @@ class Codec:
 
     @staticmethod
     def read_day(value: Any) -> dt.date | None:
-        if type(value) is str:  # SQLite
+        kind = type(value)
+        if kind is str:  # SQLite
             return dt.date.fromisoformat(value[:10])
-        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        if kind is dt.date or value is None:  # PostgreSQL
+            return value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         return dt.date.fromisoformat(str(value)[:10])
 

@@ -46,6 +46,9 @@ EXTENSIONS = ("SELECT c.dossier_id, c.seq, x.extended_on, x.due_before FROM cloc
               "JOIN stage_clock c ON c.id = x.clock_id WHERE c.dossier_id > ? AND c.dossier_id <= ? "
               "ORDER BY c.dossier_id, c.seq, x.extended_on, x.id")
 BOUNDS = "SELECT MIN(id), MAX(id), COUNT(*) FROM dossier"
+#: PostgreSQL, in the walk's transaction: its instants come with ``datetime.UTC`` (the codec keeps them as
+#: they are) instead of the server's zone by name, which every read converted to UTC
+UTC_SESSION = "SET LOCAL TIME ZONE 'UTC'"
 #: pauses and extensions of no stage clock (the walk reaches them through their clock only)
 CLOCKLESS = {table: f"SELECT DISTINCT x.clock_id FROM {table} x WHERE NOT EXISTS "
                     "(SELECT 1 FROM stage_clock c WHERE c.id = x.clock_id) ORDER BY x.clock_id"
@@ -169,6 +172,8 @@ class Walk:
     def __iter__(self) -> Iterator[StoredDossier]:
         c, sql, part = self.uow.codec, self.uow.codec.sql, (self.after, self.upto)
         self._cursors = self.uow.snapshot_cursors(1 + len(CHILD_TABLES))  # (on PostgreSQL server-side cursors)
+        if not c.sqlite:
+            self.uow.execute(UTC_SESSION)
         children = [_Owned(cur, sql(text), part)
                     for cur, text in zip(self._cursors[1:], (EVENTS, CLOCKS, PAUSES, EXTENSIONS), strict=True)]
         for batch in _stream(self._cursors[0], sql(DOSSIERS), part):

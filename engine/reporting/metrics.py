@@ -162,13 +162,13 @@ class MetricsSession:
         """The stage cases open at the period's end, as of that day (and how many of them started in it,
         were overdue then, were paused then), per (division, officer then, workflow, stage)."""
         query, names = sql.backlog_sql(division, len(AGE_BUCKETS), self.rm.codec.sqlite)
-        return _backlog(self.rm.rows(query, self._end_params(period, division)), names)
+        return _backlog(self.rm.as_of_rows(query, self._end_params(period, division)), names)
 
     def end_state(self, period: Period, division: str | None = None, limit: int = 50) -> EndState:
         """``backlog_rows`` and ``open_overdue_list`` from one read of the stage cases open at the period's
         end (read_model.end_state_sql): the monthly report's figures as of that day."""
         query, names = sql.end_state_sql(division, len(AGE_BUCKETS), self.rm.codec.sqlite)
-        rows = self.rm.rows(query, {**self._end_params(period, division), "limit": limit})
+        rows = self.rm.as_of_rows(query, {**self._end_params(period, division), "limit": limit})
         n = 5 + len(names)
         return (_backlog([r[1:n] for r in rows if r[0] == 0], names),
                 self._listed(period, [r[1:5] + r[n:] for r in rows if r[0] == 1]))

@@ -3,7 +3,8 @@ them, and the reads the progress table, the hold-ups (their stage cases: engine.
 the monthly report's capital section run.
 
 A project's disbursed figure on a day is its latest cumulative figure dated within the plan's window
-up to that day (one seek of the unique index on (project, day) per project). Amounts are whole đồng (BIGINT).
+up to that day (one seek per project of the index on (project, day, cumulative), read without the table's
+rows, as its plan from (project, year, decided_on, amount): revision 0015). Amounts are whole đồng (BIGINT).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ SELECT_SERIES = ("SELECT on_date, cumulative FROM disbursement WHERE project_id 
 LINK_DOSSIER = "UPDATE dossier SET project_id = ? WHERE id = ?"
 PLAN_SUMS = ("SELECT project_id, SUM(amount) FROM capital_plan WHERE year = :year AND decided_on <= :day "
              "GROUP BY project_id")
-#: the latest cumulative figure per project dated in [:lo, :day]: one seek of the unique index on
-#: (project, day) per project, on both backends
+#: the latest cumulative figure per project dated in [:lo, :day]: one seek per project of the index on
+#: (project, day, cumulative), the figure read from the index, on both backends
 LATEST_OF_P = ("(SELECT d.cumulative FROM disbursement d WHERE d.project_id = p.id "
                "AND d.on_date BETWEEN :lo AND :day ORDER BY d.on_date DESC LIMIT 1)")
 LATEST = f"SELECT p.id, {LATEST_OF_P} FROM project p"

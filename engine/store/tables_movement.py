@@ -28,7 +28,8 @@ class CapitalPlanRow(SQLModel, table=True):
     """The year's assigned plan (``kind`` assigned) and each adjustment (``kind`` adjustment, ± đồng)."""
 
     __tablename__ = "capital_plan"
-    __table_args__ = (Index("ix_capital_plan_project_year", "project_id", "year"),)
+    #: a project's plan of a year decided by a day read from the index alone (revision 0015)
+    __table_args__ = (Index("ix_capital_plan_project_year_day", "project_id", "year", "decided_on", "amount"),)
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
     year: int
@@ -43,8 +44,10 @@ class DisbursementRow(SQLModel, table=True):
     """Cumulative disbursed (đồng) of a project on a day."""
 
     __tablename__ = "disbursement"
+    #: a project's latest figure by a day read from ix_disbursement_project_day_cumulative alone (revision 0015)
     __table_args__ = (UniqueConstraint("project_id", "on_date", name="uq_disbursement_project_day"),
-                      Index("ix_disbursement_day", "on_date", "project_id"))
+                      Index("ix_disbursement_day", "on_date", "project_id"),
+                      Index("ix_disbursement_project_day_cumulative", "project_id", "on_date", "cumulative"))
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
     on_date: dt.date

@@ -45,9 +45,16 @@ INSERT_DOSSIER_COLS = ("code", "project_name", "investor", "project_group", "gra
 INSERT_DOSSIER = (f"INSERT INTO dossier ({', '.join(INSERT_DOSSIER_COLS)}) "
                   f"VALUES ({', '.join('?' * len(INSERT_DOSSIER_COLS))}) RETURNING id")
 SET_OPEN_CLOCK = "UPDATE dossier SET open_clock_id = ? WHERE id = ?"
+#: a step that leaves the dossier open: closed_at stays NULL and out of the SET list, so SQLite does not rewrite
+#: the dossier's ix_dossier_closed_at entry at every fire (a terminal state has no way out: closed_at never
+#: goes back to NULL)
 UPDATE_DOSSIER = ("UPDATE dossier SET state = ?, resume_state = ?, counters = ?, supplement_requests = ?, "
-                  "open_clock_id = ?, last_event_at = ?, closed_at = ?, officer = ?, version = ?, chain_head = ? "
+                  "open_clock_id = ?, last_event_at = ?, officer = ?, version = ?, chain_head = ? "
                   "WHERE id = ? AND version = ?")
+#: a step into a terminal state: the same, and the instant it closed
+CLOSE_DOSSIER = ("UPDATE dossier SET state = ?, resume_state = ?, counters = ?, supplement_requests = ?, "
+                 "open_clock_id = ?, last_event_at = ?, officer = ?, version = ?, chain_head = ?, closed_at = ? "
+                 "WHERE id = ? AND version = ?")
 SET_CHAIN_HEAD = "UPDATE dossier SET chain_head = ? WHERE id = ?"
 ASSIGN_CLOCK = "UPDATE stage_clock SET officer = ? WHERE id = ?"
 INSERT_EVENT = ("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at, "
@@ -185,10 +192,10 @@ class Dossiers:
             open_id = None
         row = self._history(d.id, d.version + 1, step, act)
         at_value = row.at_value
-        updated = self.uow.execute(UPDATE_DOSSIER, (
-            after.state, after.resume_state, c.counters(after.counters), after.supplement_requests, open_id,
-            at_value, at_value if step.terminal else None, after.officer, d.version + 1, row.digest(d.chain_head or ""),
-            d.id, d.version))
+        values = (after.state, after.resume_state, c.counters(after.counters), after.supplement_requests, open_id,
+                  at_value, after.officer, d.version + 1, row.digest(d.chain_head or ""))
+        updated = (self.uow.execute(CLOSE_DOSSIER, (*values, at_value, d.id, d.version)) if step.terminal
+                   else self.uow.execute(UPDATE_DOSSIER, (*values, d.id, d.version)))
         if updated.rowcount != 1:
             raise ConflictError(f"Hồ sơ «{d.code}» vừa được người khác cập nhật; thao tác của bạn chưa được ghi.",
                                 hint="Xem lại hồ sơ (thamdinh show) rồi thực hiện lại nếu vẫn cần.")

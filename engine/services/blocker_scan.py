@@ -14,16 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from notifications.outbox import Mailer
 
 from ..domain import blockers as b
 from ..domain.clock import Clock, local_date
 from ..runtime.rulebook import Rulebook
 from ..store.blockers import BlockerStore
 from ..store.database import Database
+
+if TYPE_CHECKING:  # the mail is rendered (jinja2) only by the commands that send it
+    from notifications.outbox import Mailer
 
 log = logging.getLogger(__name__)
 

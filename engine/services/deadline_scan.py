@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from notifications.outbox import Mailer
 
 from ..domain.alert_rules import (
     ANSWER_OVERDUE,
@@ -48,6 +46,9 @@ from ..domain.org import Directory, Person
 from ..runtime.rulebook import Rulebook
 from ..store.alerts import OpenClock
 from ..store.database import Database, UnitOfWork
+
+if TYPE_CHECKING:  # the mail is rendered (jinja2) only by the commands that send it
+    from notifications.outbox import Mailer
 
 log = logging.getLogger(__name__)
 #: clocks per unit of work in a scan

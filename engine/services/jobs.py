@@ -16,11 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.triggers.cron import CronTrigger
-
-from notifications.dispatcher import DispatchResult
 
 from ..domain.clock import TZ, local_date
 from ..domain.errors import IssueRefused
@@ -31,6 +29,9 @@ from .deadline_scan import DeadlineScan
 from .digest import Digest
 from .issuing import Issuing
 from .reports import month_before
+
+if TYPE_CHECKING:  # the mail is rendered (jinja2) only by the commands that send it
+    from notifications.dispatcher import DispatchResult
 
 log = logging.getLogger(__name__)
 Job = Callable[[dt.datetime, dt.datetime], Any]

@@ -9,9 +9,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from notifications.outbox import Mailer
+from typing import TYPE_CHECKING, Any
 
 from ..domain.blockers import BlockerPolicy
 from ..domain.clock import TZ, Clock, local_date
@@ -25,6 +23,9 @@ from ..reporting.monthly import ReportHeading, monthly_data
 from ..reporting.periods import Period
 from ..runtime.rulebook import Rulebook
 from ..store.database import Database
+
+if TYPE_CHECKING:  # the mail is rendered (jinja2) only by the commands that send it
+    from notifications.outbox import Mailer
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,8 @@ last urge of each dossier (``last_urges``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from notifications.outbox import Mailer
 
 from ..domain.actions import Target
 from ..domain.blockers import URGE, Urge
@@ -29,6 +27,9 @@ from ..runtime.rulebook import Rulebook
 from ..store.blockers import BlockerStore
 from ..store.database import Database, UnitOfWork
 from .access import Access
+
+if TYPE_CHECKING:  # the mail is rendered (jinja2) only by the commands that send it
+    from notifications.outbox import Mailer
 
 
 class Urging:

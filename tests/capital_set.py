@@ -15,6 +15,9 @@ D6 belong to no project).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 HEADER = "kind,project,name,investor,capital_source,division,year,date,amount,decision,dossiers"
 ROWS = [
     "assigned,P1,Đường liên xã Tân Hòa,Ban QLDA tỉnh,Ngân sách tỉnh,QLXD,2024,15/12/2023,10.000.000.000,"
@@ -32,3 +35,15 @@ ROWS = [
 ]
 CSV = "\n".join([HEADER, *ROWS]) + "\n"
 
+
+
+def load(app: Any, folder: Path) -> dict[str, int]:
+    """The dossiers of test_metrics_fixed_set, then this set imported from a CSV file in ``folder``: what
+    ``capital import`` answered."""
+    from test_metrics_fixed_set import build_fixed_set  # (tests/integration, on the path when tests run)
+
+    build_fixed_set(app)
+    path = folder / "von.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result: dict[str, int] = app.capital.import_file(path)
+    return result

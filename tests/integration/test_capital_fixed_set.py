@@ -14,9 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import capital_set
 import pytest
-from capital_set import CSV
-from test_metrics_fixed_set import build_fixed_set
 
 from engine.io.movements import default_movement_path, load_movement
 from engine.reporting.evaluation import evaluate
@@ -27,10 +26,7 @@ PATH_SEPT = Fraction(191, 255)
 
 @pytest.fixture
 def fixed(app: Any, tmp_path: Path) -> Any:
-    build_fixed_set(app)
-    path = tmp_path / "von.csv"
-    path.write_text(CSV, encoding="utf-8")
-    assert app.capital.import_file(path) == {
+    assert capital_set.load(app, tmp_path) == {
         "rows": 10, "projects_added": 3, "projects_updated": 0, "plans": 3, "adjustments": 1, "disbursements": 6,
         "dossiers_linked": 4, "unchanged": 0}
     return app

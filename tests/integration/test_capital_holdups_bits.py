@@ -18,10 +18,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import capital_set
 import pytest
-from capital_set import CSV
 from conftest import transaction
-from test_metrics_fixed_set import build_fixed_set
 
 from engine.domain.capital import plan_window, rate
 from engine.domain.capital_time import stage_spans, waiting
@@ -171,10 +170,7 @@ def _d2(tx: Any) -> int:
 
 @pytest.fixture
 def generated(app: Any, tmp_path: Path) -> Any:
-    build_fixed_set(app)
-    path = tmp_path / "von.csv"
-    path.write_text(CSV, encoding="utf-8")
-    app.capital.import_file(path)
+    capital_set.load(app, tmp_path)
     generate(app)
     return app
 

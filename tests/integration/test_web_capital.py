@@ -10,18 +10,14 @@ import io
 from pathlib import Path
 from typing import Any
 
+import capital_set
 import pytest
-from capital_set import CSV
-from test_metrics_fixed_set import build_fixed_set
 from webtools import page_client
 
 
 @pytest.fixture
 def fixed(app: Any, tmp_path: Path) -> Any:
-    build_fixed_set(app)
-    path = tmp_path / "von.csv"
-    path.write_text(CSV, encoding="utf-8")
-    app.capital.import_file(path)
+    capital_set.load(app, tmp_path)
     return app
 
 

@@ -10,9 +10,11 @@ are the sums of its projects' (a rate of sums, not a mean of rates).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..domain.capital import CapitalGoal, Figures, GoalOnDay, plan_window, progress_line, total
@@ -65,6 +67,21 @@ def _project_row(g: GoalOnDay, f: Figures, p: tuple[Any, ...]) -> dict[str, Any]
     return row
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while a table's lines are built (100,000 dicts, none of them
+    garbage; each full collection meanwhile walked every object of the process: 0.51 → 0.37 s of CPU for
+    the table by project on PostgreSQL, 0.62 → 0.55 s on SQLite). It is process-wide: enabled again after
+    if it was before."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "project",
              below_limit: int = BELOW_LIMIT) -> dict[str, Any]:
     """The progress table grouped ``by`` (project, investor, capital_source), the whole, and the
@@ -72,6 +89,11 @@ def progress(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str = "proj
     there are); raises BadInput on ``by``."""
     if by not in BY:
         raise BadInput(f"Không nhóm được theo «{by}».", hint="Chọn một trong: " + ", ".join(BY) + ".")
+    with _no_cycle_collection():
+        return _table(uow, goal, as_of, by, below_limit)
+
+
+def _table(uow: UnitOfWork, goal: CapitalGoal, as_of: dt.date, by: str, below_limit: int) -> dict[str, Any]:
     g = GoalOnDay.of(goal, as_of)
     lines: list[dict[str, Any]] = []
     figures, projects = figures_and_projects(

@@ -227,6 +227,35 @@ def test_the_walk_gives_each_dossier_its_rows_clocks_pauses_and_extensions(rich:
         assert len(shown["clocks"]) == len(d.clocks)
 
 
+def test_the_walk_is_the_same_whatever_its_batches(rich: App, backend: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each table is one statement ordered by dossier, taken in step with the dossiers' batches: with
+    batches of 3 dossiers and fetches of 2 rows, batch boundaries fall inside dossiers' rows, and the rows
+    of a deleted dossier between two others and a row above the last dossier are found all the same."""
+    from engine.store import history_walk
+
+    with transaction(rich) as cur:
+        cur.execute("PRAGMA foreign_keys = OFF" if backend == "sqlite" else "SET session_replication_role = replica")
+        ids = [int(r[0]) for r in cur.execute("SELECT id FROM dossier ORDER BY id").fetchall()]
+        gone = dossier_id(cur, "D4")  # (a clock with an extension)
+        cur.execute("DELETE FROM dossier WHERE id = ?", (gone,))
+        cur.execute("INSERT INTO dossier_event (dossier_id, seq, event, from_state, to_state, actor, at, recorded_at) "
+                    "VALUES (?, 1, 'receive', NULL, 'received', 'cv.pham', ?, ?)",
+                    (ids[-1] + 7, *(rich.database.codec.ts(rich.clock.now()),) * 2))
+
+    def walked() -> tuple[list[Any], dict[str, list[int]]]:
+        with rich.database.reading() as uow:
+            walk = Walk(uow)
+            return list(walk), walk.orphans
+
+    whole = walked()
+    assert [d.id for d in whole[0]] == [i for i in ids if i != gone] and gone not in (ids[0], ids[-1])
+    assert whole[1] == {"dossier_event": [gone, ids[-1] + 7], "stage_clock": [gone], "clock_extension": [gone]}
+    monkeypatch.setattr(history_walk, "FETCH", 3)
+    monkeypatch.setattr(history_walk, "CHILD_FETCH", 2)
+    assert walked() == whole
+
+
 def test_the_replay_gives_the_hand_computed_clocks_of_the_fixed_set(rich: App) -> None:
     with rich.database.reading() as uow:
         d = {x.code: x for x in walk(uow)

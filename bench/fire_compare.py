@@ -10,9 +10,11 @@ the two checkouts alternating within the round, so both see the same machine. CP
 taken around each call in the child, the same way for both checkouts whatever their ``bench_*`` return.
 
 The table gives, per checkout, the medians over the rounds of the wall time and the CPU time per fire of the
-engine and of the raw loop, and the median of each round's ratio (engine / raw). On these shared machines the
-wall ratio moves with the load and the disk (a fire's commit waits on the WAL and its checkpoints): the CPU
-ratio is the steady one, and a wall difference smaller than the spread of the rounds is noise.
+engine and of the raw loop, and the median of each round's ratio (engine / raw); then the two checkouts'
+ratios divided round by round (a paired comparison: the median, and in how many rounds this checkout's ratio
+was the higher). On these shared machines the wall ratio moves with the load and the disk (a fire's commit
+waits on the WAL and its checkpoints): the CPU ratio is the steady one, and a wall difference smaller than
+the spread of the rounds is noise.
 """
 
 from __future__ import annotations
@@ -87,6 +89,12 @@ def main() -> None:
         print(f"{name:<8}  {med('engine', 0):>11,.0f}  {med('raw', 0):>8,.0f}  {statistics.median(ratios):>10.2f}  "
               f"{med('engine', 1):>10,.0f}  {med('raw', 1):>7,.0f}  {cpu_ratio:>9.2f}  "
               f"{min(ratios):.2f}–{max(ratios):.2f}")
+    pairs = list(zip(got["this"], got["other"], strict=True))
+    paired = [(a["engine"][0] / a["raw"][0]) / (b["engine"][0] / b["raw"][0]) for a, b in pairs]
+    paired_cpu = [(a["engine"][1] / a["raw"][1]) / (b["engine"][1] / b["raw"][1]) for a, b in pairs]
+    print(f"this / other, round by round: wall ratio x{statistics.median(paired):.3f} (this higher in "
+          f"{sum(p > 1 for p in paired)} of {len(paired)} rounds), CPU ratio x{statistics.median(paired_cpu):.3f} "
+          f"(higher in {sum(p > 1 for p in paired_cpu)} of {len(paired_cpu)})")
     print(f"this: {roots['this']}; other: {roots['other']}")
 
 

@@ -105,7 +105,8 @@ class DossierEventRow(SQLModel, table=True):
     __tablename__ = "dossier_event"
     __table_args__ = (UniqueConstraint("dossier_id", "seq", name="uq_dossier_event_seq"),)
     id: int | None = Field(default=None, primary_key=True)
-    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    # found by uq_dossier_event_seq (dossier_id first, in the history's order); its own index dropped in 0016
+    dossier_id: int = Field(foreign_key="dossier.id")
     seq: int
     event: str = Field(max_length=64)
     from_state: str | None = None

@@ -84,18 +84,9 @@ class Capital:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
         self.codec = uow.codec
-        self._planned = uow.codec.sqlite
-
-    def _plain_plans(self) -> None:
-        """On PostgreSQL, no JIT compilation for this unit of work's reads (as engine.store.read_model's): a
-        read over every project or every linked stage case is costed high, and compiling it took longer than
-        running it (the hold-ups' spans 1.2 s → 0.4 s at 100,000 dossiers)."""
-        if not self._planned:
-            self.uow.execute("SET LOCAL jit = off")
-            self._planned = True
 
     def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
-        self._plain_plans()
+        self.uow.without_jit()  # (a read over every project or linked stage case)
         return [tuple(r) for r in self.uow.execute(sql, params).fetchall()]
 
     def _days(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +177,7 @@ class Capital:
         them to the end before the next statement."""
         sql = FIGURES.format(before=LATEST_OF_P.replace(":day", ":since") if since else "NULL")
         params = {"year": year, "lo": lo, "day": day, **({"since": since} if since else {})}
-        self._plain_plans()
+        self.uow.without_jit()
         return self.uow.stream(sql, self._days(params))
 
     def _iso_days(self) -> None:

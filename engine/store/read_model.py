@@ -191,7 +191,6 @@ def durations_sql(division: str | None, by: Sequence[str]) -> str:
     return "SELECT " + (cols + ", " if cols else "") + f"b.wd, b.days FROM ({finished_base_sql(division)}) b"
 
 
-NO_JIT = "SET LOCAL jit = off"
 #: PostgreSQL's memory for a sort or hash of the as-of statements: a month's end holds about 110,000 open
 #: stage cases at 1,000,000 dossiers (7 MB in the CTE); under the default 4 MB they went to disk to be grouped
 AS_OF_WORK_MEM = "SET LOCAL work_mem = '16MB'"
@@ -207,7 +206,7 @@ class ReadModel:
         self.codec = uow.codec
 
     def rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        self._plain_plans()
+        self.uow.without_jit()
         return [tuple(r) for r in self.uow.execute(sql, dict(params)).fetchall()]
 
     def as_of_rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -217,14 +216,8 @@ class ReadModel:
             self.uow.execute(AS_OF_WORK_MEM)
         return self.rows(sql, params)
 
-    def _plain_plans(self) -> None:
-        """On PostgreSQL, no JIT compilation for this unit of work's reads: the as-of joins are costed
-        high, and compiling them takes longer than running them (a second against a fraction of one)."""
-        if not self.codec.sqlite:
-            self.uow.execute(NO_JIT)
-
     def stream(self, sql: str, params: Mapping[str, Any], size: int = 20000) -> Any:
-        self._plain_plans()
+        self.uow.without_jit()
         cur = self.uow.execute(sql, dict(params))
         while True:
             chunk = cur.fetchmany(size)

@@ -225,7 +225,7 @@ class MetricsSession:
             return out
         wd: dict[tuple[Any, ...], array[int]] = defaultdict(lambda: array("i"))
         days: dict[tuple[Any, ...], array[int]] = defaultdict(lambda: array("i"))
-        for rec in self.rm.stream(sql.durations_sql(division, by), params):
+        for rec in self.rm.in_chunks(sql.durations_sql(division, by), params):
             wd[tuple(rec[:n])].append(int(rec[n]))
             days[tuple(rec[:n])].append(int(rec[n + 1]))
         for k in wd:

@@ -216,7 +216,10 @@ class ReadModel:
             self.uow.execute(AS_OF_WORK_MEM)
         return self.rows(sql, params)
 
-    def stream(self, sql: str, params: Mapping[str, Any], size: int = 20000) -> Any:
+    def in_chunks(self, sql: str, params: Mapping[str, Any], size: int = 20000) -> Any:
+        """The rows of a long read as Python rows ``size`` at a time: SQLite steps the statement as they are
+        fetched; on PostgreSQL libpq holds the whole result and only its Python rows are chunked
+        (``UnitOfWork.stream`` instead gives the rows as the server sends them)."""
         self.uow.without_jit()
         cur = self.uow.execute(sql, dict(params))
         while True:

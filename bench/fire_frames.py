@@ -43,7 +43,7 @@ def kept(*args, **kwargs):
     conn = connect(*args, **kwargs)
     conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
-def frames(template, loop, name, first=()):
+def frames(template, loop, name, first=()):  # WAL frames per fire of loop on a copy (first: run on it before)
     db = work / (name + ".db")
     shutil.copy(template, db)
     hold = kept(db)
@@ -57,11 +57,9 @@ def frames(template, loop, name, first=()):
         fires = loop(db, dossiers)[0]
     finally:
         sqlite3.connect = sqlite3.dbapi2.connect = connect
-    wal = Path(str(db) + "-wal")
-    size = wal.stat().st_size
+    size = Path(str(db) + "-wal").stat().st_size
     hold.close()
-    page = 4096
-    return max(size - 32, 0) / (24 + page) / fires
+    return max(size - 32, 0) / (24 + page) / fires  # the WAL's header, then a 24-byte header and a page a frame
 work = Path(tempfile.mkdtemp(prefix="thamdinh-frames-"))
 try:
     template = run.prepare(work, dossiers)
@@ -72,7 +70,7 @@ try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # into the file itself: the loops run on copies of it
         indexes = [n for n, in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                                             "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name")]
-        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
     out = {"engine": frames(template, run.bench_engine, "engine"), "raw": frames(template, run.bench_raw, "raw")}
     if per_index:
         out["without"] = {ix: frames(template, run.bench_engine, "ix", [f"DROP INDEX {ix}"]) for ix in indexes}
@@ -101,6 +99,8 @@ def main() -> None:
                         help="also the engine's frames with each index (not a unique one) dropped in turn")
     args = parser.parse_args()
     roots = {"this": ROOT} | ({"other": args.other.resolve()} if args.other else {})
+    if not (roots.get("other", ROOT) / "bench" / "run.py").exists():
+        raise SystemExit(f"{args.other}: no bench/run.py there")
     got = {name: frames(root, args.dossiers, args.sql, args.per_index) for name, root in roots.items()}
     print(f"WAL frames per fire, {args.dossiers:,} dossiers fired through their whole life"
           + (f"; first: {'; '.join(args.sql)}" if args.sql else ""))
@@ -113,9 +113,12 @@ def main() -> None:
               f"ratio x{(this['engine'] / this['raw']) / (other['engine'] / other['raw']):.3f}")
     for name, r in got.items():
         if "without" in r:
+            costs = sorted(((r["engine"] - without, ix) for ix, without in r["without"].items()), reverse=True)
             print(f"\n{name}: frames per fire an index costs the engine (its frames less those without it)")
-            for ix, without in sorted(r["without"].items(), key=lambda kv: kv[1]):
-                print(f"  {ix:42s} {r['engine'] - without:6.2f}")
+            for cost, ix in costs:
+                if round(cost, 2):
+                    print(f"  {ix:42s} {cost:6.2f}")
+            print(f"  ({sum(not round(c, 2) for c, _ in costs)} more indexes cost nothing a fire)")
 
 
 if __name__ == "__main__":
